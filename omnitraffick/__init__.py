@@ -1,0 +1,59 @@
+"""OmniTraffick: campaign trafficking for ad-ops teams."""
+
+import sqlite3
+from pathlib import Path
+
+from flask import Flask, redirect, url_for
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import load_config
+from .extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """Enforce foreign keys and let readers and a writer share the SQLite file."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the Flask app; `config` overrides the environment (tests use it)."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(load_config(Path(app.instance_path)))
+    if config:
+        app.config.from_mapping(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from . import auth, cli, errors, templating
+    from .views import brands, channels, markets, users
+
+    for module in (auth, markets, brands, channels, users):
+        app.register_blueprint(module.bp)
+    errors.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+
+    @app.get("/")
+    def index():
+        """Start where the work is."""
+        return redirect(url_for("markets.index"))
+
+    return app

@@ -1,0 +1,250 @@
+"""Demo data: a realistic, idempotent data set, sized on demand for benchmarks."""
+
+import random
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, insert, select
+
+from .extensions import db
+from .models import (
+    Brand,
+    Campaign,
+    CampaignStatus,
+    Channel,
+    Market,
+    RequestType,
+    Role,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+    User,
+    utcnow,
+)
+from .services import reference, taxonomy, users
+from .services.currencies import quantum
+
+DEMO_PASSWORD = "omnitraffick-demo"
+DEMO_USERS = [
+    ("admin@omnitraffick.test", "Avery Admin", Role.ADMIN),
+    ("trafficker@omnitraffick.test", "Tess Trafficker", Role.TRAFFICKER),
+    ("viewer@omnitraffick.test", "Vic Viewer", Role.VIEWER),
+]
+BRANDS = [
+    ("Disney", "DIS"),
+    ("Nike", "NIKE"),
+    ("Coca-Cola", "COKE"),
+    ("Dove", "DOVE"),
+    ("Spotify", "SPOT"),
+    ("L'Oréal Paris", "LOREAL"),
+]
+MARKETS = [
+    ("US", "United States", "NA", "USD"),
+    ("CA", "Canada", "NA", "CAD"),
+    ("UK", "United Kingdom", "EMEA", "GBP"),
+    ("DE", "Germany", "EMEA", "EUR"),
+    ("FR", "France", "EMEA", "EUR"),
+    ("JP", "Japan", "APAC", "JPY"),
+    ("AU", "Australia", "APAC", "AUD"),
+    ("BR", "Brazil", "LATAM", "BRL"),
+]
+CHANNELS = [("Meta", "META"), ("TikTok", "TIKTOK"), ("Google Ads", "GOOGLE")]
+THEMES = [
+    "MoanaLaunch", "SummerSale", "BackToSchool", "HolidayGifting", "BlackFriday",
+    "SpringRefresh", "NewYearNewYou", "WorldCupHype", "ProductDrop", "BrandAwareness",
+    "LoyaltyPush", "AppInstalls", "RetargetingQ4", "StoreOpening", "Valentines",
+    "MothersDay", "FathersDay", "Halloween", "CyberMonday", "EndOfSeason",
+    "LimitedEdition", "CreatorCollab", "PodcastLaunch", "FestivalSeason", "GameDay",
+    "HolidayRecap", "WinterWarmers", "TrialOffer", "Relaunch", "ClearanceEvent",
+]
+YEARS = [2025, 2026, 2027]
+# Budgets in whole units of each currency, scaled so they look plausible side by side.
+BUDGET_SCALE = {"JPY": 150, "BRL": 5}
+# How tickets spread over statuses, and the path each took to get there.
+TICKET_PATHS = {
+    TicketStatus.DRAFT: [],
+    TicketStatus.QA_TESTING: [TicketStatus.QA_TESTING],
+    TicketStatus.QA_FAILED: [TicketStatus.QA_TESTING, TicketStatus.QA_FAILED],
+    TicketStatus.READY_FOR_API: [TicketStatus.QA_TESTING, TicketStatus.READY_FOR_API],
+    TicketStatus.TRAFFICKED_SUCCESS: [
+        TicketStatus.QA_TESTING,
+        TicketStatus.READY_FOR_API,
+        TicketStatus.TRAFFICKED_SUCCESS,
+    ],
+    TicketStatus.FAILED: [TicketStatus.QA_TESTING, TicketStatus.READY_FOR_API, TicketStatus.FAILED],
+}
+TICKET_STATUS_WEIGHTS = [30, 10, 10, 15, 30, 5]
+CAMPAIGN_STATUS_WEIGHTS = [25, 45, 15, 15]
+QA_REASONS = [
+    "Landing URL is missing utm_campaign.",
+    "Flight end is before flight start.",
+    "Budget exceeds the brand's daily ceiling.",
+]
+PLATFORM_ERRORS = [
+    "The ad account has reached its spending limit.",
+    "The access token has expired; reconnect the channel.",
+]
+
+
+def _get_or_create(model, lookup: dict, create):
+    row = db.session.scalar(select(model).filter_by(**lookup))
+    return row if row is not None else create()
+
+
+def seed_reference() -> tuple[list[Brand], list[Market], list[Channel], User]:
+    """Create the demo users, brands, markets and channels that are missing."""
+    people = [
+        _get_or_create(
+            User, {"email": email}, lambda e=email, n=name, r=role: users.create_user(
+                e, DEMO_PASSWORD, r, n
+            )
+        )
+        for email, name, role in DEMO_USERS
+    ]
+    brands = [
+        _get_or_create(
+            Brand, {"internal_code": code},
+            lambda n=name, c=code: reference.create_brand(name=n, internal_code=c),
+        )
+        for name, code in BRANDS
+    ]
+    markets = [
+        _get_or_create(
+            Market, {"code": code},
+            lambda c=code, k=country, r=region, m=currency: reference.create_market(
+                code=c, country=k, region=r, currency=m
+            ),
+        )
+        for code, country, region, currency in MARKETS
+    ]
+    channels = [
+        _get_or_create(
+            Channel, {"api_identifier": code},
+            lambda n=name, c=code: reference.create_channel(platform_name=n, api_identifier=c),
+        )
+        for name, code in CHANNELS
+    ]
+    return brands, markets, channels, people[1]
+
+
+def _campaign_part(index: int) -> tuple[int, int, int, int, str]:
+    """Spread campaign `index` over brands, markets, years and themes, uniquely."""
+    index, brand = divmod(index, len(BRANDS))
+    index, market = divmod(index, len(MARKETS))
+    index, year = divmod(index, len(YEARS))
+    wave, theme = divmod(index, len(THEMES))
+    return brand, market, year, wave, THEMES[theme] + (f"Wave{wave + 1}" if wave else "")
+
+
+def _settings(rng: random.Random, currency: str, budget: Decimal, name: str, year: int) -> dict:
+    start = f"{year}-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}"
+    end_month = int(start[5:7]) + rng.randint(1, 2)
+    return {
+        "objective": rng.choice(["AWARENESS", "TRAFFIC", "CONVERSIONS", "ENGAGEMENT"]),
+        "budget_type": rng.choice(["DAILY", "LIFETIME"]),
+        "budget_amount": str((budget / 4).quantize(quantum(currency))),
+        "flight_start": start,
+        "flight_end": f"{year}-{end_month:02d}-28",
+        "landing_url": f"https://example.com/{name.rsplit('_', 1)[-1].lower()}"
+        f"?utm_source=paid&utm_medium=social&utm_campaign={name}",
+        "initial_status": "PAUSED",
+    }
+
+
+def seed_demo(n_campaigns: int, per_campaign: int) -> str:
+    """Seed the demo data set; rows that already exist are left alone."""
+    rng = random.Random(2026)
+    brands, markets, channels, owner = seed_reference()
+    existing = set(db.session.scalars(select(func.lower(Campaign.name))))
+    now = utcnow()
+    campaign_rows, ticket_rows, event_rows = [], [], []
+    ticket_statuses = list(TICKET_PATHS)
+    for i in range(n_campaigns):
+        b, m, y, _wave, part = _campaign_part(i)
+        brand, market, year = brands[b], markets[m], YEARS[y]
+        name = taxonomy.build_name(
+            brand.internal_code, market.code, taxonomy.MULTI_CHANNEL, part, year
+        )
+        if name.lower() in existing:
+            continue
+        scale = BUDGET_SCALE.get(market.currency, 1)
+        budget = Decimal(rng.randrange(5_000, 250_000, 500) * scale).quantize(
+            quantum(market.currency)
+        )
+        created = now - timedelta(days=rng.randint(1, 300), minutes=rng.randint(0, 1440))
+        campaign_id = uuid.uuid4()
+        campaign_rows.append(
+            {
+                "id": campaign_id,
+                "name": name,
+                "campaign_name": part,
+                "brand_id": brand.id,
+                "market_id": market.id,
+                "year": year,
+                "budget": budget,
+                "status": rng.choices(list(CampaignStatus), CAMPAIGN_STATUS_WEIGHTS)[0],
+                "created_by_id": owner.id,
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
+        for t in range(per_campaign):
+            channel = channels[t % len(channels)]
+            status = rng.choices(ticket_statuses, TICKET_STATUS_WEIGHTS)[0]
+            platform = taxonomy.platform_name(name, channel.api_identifier)
+            ticket_id = uuid.uuid4()
+            moment = created + timedelta(hours=rng.randint(1, 48))
+            events = [(None, TicketStatus.DRAFT, moment)]
+            previous = TicketStatus.DRAFT
+            for step in TICKET_PATHS[status]:
+                moment += timedelta(hours=rng.randint(1, 72))
+                events.append((previous, step, moment))
+                previous = step
+            ticket_rows.append(
+                {
+                    "id": ticket_id,
+                    "campaign_id": campaign_id,
+                    "channel_id": channel.id,
+                    "request_type": RequestType.CREATE_CAMPAIGN
+                    if t < len(channels)
+                    else RequestType.UPDATE_BUDGET,
+                    "payload_config": _settings(rng, market.currency, budget, platform, year),
+                    "status": status,
+                    "external_platform_id": str(rng.randrange(10**14, 10**15))
+                    if status is TicketStatus.TRAFFICKED_SUCCESS
+                    else None,
+                    "qa_failure_reason": rng.choice(QA_REASONS)
+                    if status is TicketStatus.QA_FAILED
+                    else None,
+                    "version": len(events),
+                    "status_changed_at": min(moment, now),
+                    "created_by_id": owner.id,
+                    "created_at": events[0][2],
+                    "updated_at": min(moment, now),
+                }
+            )
+            for from_status, to_status, at in events:
+                reason = None
+                if to_status is TicketStatus.QA_FAILED:
+                    reason = ticket_rows[-1]["qa_failure_reason"]
+                elif to_status is TicketStatus.FAILED:
+                    reason = rng.choice(PLATFORM_ERRORS)
+                event_rows.append(
+                    {
+                        "id": uuid.uuid4(),
+                        "ticket_id": ticket_id,
+                        "actor_id": owner.id,
+                        "from_status": from_status,
+                        "to_status": to_status,
+                        "reason": reason,
+                        "created_at": min(at, now),
+                    }
+                )
+    for model, rows in ((Campaign, campaign_rows), (Ticket, ticket_rows), (TicketEvent, event_rows)):
+        for start in range(0, len(rows), 5000):
+            db.session.execute(insert(model), rows[start : start + 5000])
+    return (
+        f"Demo data ready: {len(campaign_rows)} new campaigns, {len(ticket_rows)} new tickets. "
+        f"Sign in as {DEMO_USERS[0][0]} / {DEMO_PASSWORD}"
+    )

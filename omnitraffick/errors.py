@@ -1,0 +1,60 @@
+"""Map domain errors and HTTP errors to responses: the one place that does so."""
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+from .services.errors import DomainError
+
+TITLES = {
+    400: "That request could not be understood",
+    401: "Please sign in",
+    403: "You don't have access to this",
+    404: "Not found",
+    405: "That action isn't allowed here",
+    409: "That clashes with the current state",
+    413: "That upload is too large",
+    422: "Some input needs fixing",
+    429: "Too many attempts",
+    500: "Something went wrong on our side",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, message: str):
+    """Render an error as JSON for the API, or as a friendly page for people."""
+    if wants_json():
+        return jsonify(detail=message), status
+    title = TITLES.get(status, "Error")
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(err: DomainError):
+        db.session.rollback()
+        return error_response(err.status_code, err.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(err: CSRFError):
+        return error_response(
+            400, "This form has expired or was not sent from OmniTraffick. Reload the page and try again."
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException):
+        messages = {
+            403: "Your role doesn't allow this. Ask an admin if you need access.",
+            404: "There is nothing at this address. It may have been deleted.",
+            413: "The request body is larger than 1 MB.",
+        }
+        return error_response(err.code or 500, messages.get(err.code, err.description))
+
+    @app.errorhandler(InternalServerError)
+    def server_error(err):
+        db.session.rollback()
+        return error_response(500, "The error has been logged. Try again, or tell the team what you did.")

@@ -1,0 +1,237 @@
+"""The data model: reference data, campaigns, tickets and their audit trail, users."""
+
+import enum
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    Uuid,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    TRAFFICKER = "trafficker"
+    VIEWER = "viewer"
+
+
+class CampaignStatus(enum.StrEnum):
+    DRAFT = "DRAFT"
+    ACTIVE = "ACTIVE"
+    PAUSED = "PAUSED"
+    COMPLETED = "COMPLETED"
+
+
+class TicketStatus(enum.StrEnum):
+    DRAFT = "DRAFT"
+    QA_TESTING = "QA_TESTING"
+    QA_FAILED = "QA_FAILED"
+    READY_FOR_API = "READY_FOR_API"
+    TRAFFICKED_SUCCESS = "TRAFFICKED_SUCCESS"
+    FAILED = "FAILED"
+
+
+class RequestType(enum.StrEnum):
+    CREATE_CAMPAIGN = "CREATE_CAMPAIGN"
+    UPDATE_BUDGET = "UPDATE_BUDGET"
+    UPDATE_STATUS = "UPDATE_STATUS"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as VARCHAR plus a CHECK constraint: portable and easy to migrate.
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class UUIDMixin:
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+
+
+class User(UUIDMixin, TimestampMixin, UserMixin, db.Model):
+    __tablename__ = "users"
+
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role, "user_role"), default=Role.VIEWER)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    @property
+    def can_edit(self) -> bool:
+        """Whether the user may change campaigns and tickets."""
+        return self.role in (Role.ADMIN, Role.TRAFFICKER)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+
+class LoginFailure(UUIDMixin, db.Model):
+    """A failed login, kept for a while to throttle guessing."""
+
+    __tablename__ = "login_failures"
+
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<LoginFailure {self.email} from {self.address}>"
+
+
+class Market(UUIDMixin, TimestampMixin, db.Model):
+    __tablename__ = "markets"
+
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    country: Mapped[str] = mapped_column(String(100))
+    region: Mapped[str] = mapped_column(String(100))
+    currency: Mapped[str] = mapped_column(String(3))
+
+    def __repr__(self) -> str:
+        return f"<Market {self.code}>"
+
+
+class Brand(UUIDMixin, TimestampMixin, db.Model):
+    __tablename__ = "brands"
+
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    internal_code: Mapped[str] = mapped_column(String(16), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<Brand {self.internal_code}>"
+
+
+class Channel(UUIDMixin, TimestampMixin, db.Model):
+    __tablename__ = "channels"
+
+    platform_name: Mapped[str] = mapped_column(String(100))
+    api_identifier: Mapped[str] = mapped_column(String(16), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<Channel {self.api_identifier}>"
+
+
+class Campaign(UUIDMixin, TimestampMixin, db.Model):
+    __tablename__ = "campaigns"
+    __table_args__ = (
+        CheckConstraint("budget >= 0", name="budget_non_negative"),
+        CheckConstraint("year >= 2000 AND year <= 2100", name="year_range"),
+    )
+
+    name: Mapped[str] = mapped_column(String(255))
+    campaign_name: Mapped[str] = mapped_column(String(255))
+    brand_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("brands.id"), index=True)
+    market_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("markets.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    budget: Mapped[Decimal] = mapped_column(Numeric(18, 3), default=Decimal("0"))
+    status: Mapped[CampaignStatus] = mapped_column(
+        _enum(CampaignStatus, "campaign_status"), default=CampaignStatus.DRAFT, index=True
+    )
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+
+    brand: Mapped[Brand] = relationship()
+    market: Mapped[Market] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    tickets: Mapped[list["Ticket"]] = relationship(back_populates="campaign")
+
+    def __repr__(self) -> str:
+        return f"<Campaign {self.name}>"
+
+
+# Names that differ only in letter case are duplicates, on every database.
+Index("uq_campaigns_name_ci", func.lower(Campaign.name), unique=True)
+
+
+class Ticket(UUIDMixin, TimestampMixin, db.Model):
+    __tablename__ = "tickets"
+
+    campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    channel_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("channels.id"), index=True)
+    request_type: Mapped[RequestType] = mapped_column(_enum(RequestType, "request_type"))
+    payload_config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[TicketStatus] = mapped_column(
+        _enum(TicketStatus, "ticket_status"), default=TicketStatus.DRAFT, index=True
+    )
+    external_platform_id: Mapped[str | None] = mapped_column(String(255))
+    qa_failure_reason: Mapped[str | None] = mapped_column(Text)
+    # Bumped on every change; a move made from a stale page is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+
+    campaign: Mapped[Campaign] = relationship(back_populates="tickets")
+    channel: Mapped[Channel] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    events: Mapped[list["TicketEvent"]] = relationship(
+        back_populates="ticket", order_by="TicketEvent.created_at", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Ticket {self.id} {self.status}>"
+
+
+class TicketEvent(UUIDMixin, db.Model):
+    """One status change of a ticket: the audit trail."""
+
+    __tablename__ = "ticket_events"
+
+    ticket_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    from_status: Mapped[TicketStatus | None] = mapped_column(_enum(TicketStatus, "from_status"))
+    to_status: Mapped[TicketStatus] = mapped_column(_enum(TicketStatus, "to_status"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<TicketEvent {self.from_status}->{self.to_status}>"

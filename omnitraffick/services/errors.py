@@ -1,0 +1,40 @@
+"""Domain errors. One place (omnitraffick.errors) maps them to HTTP."""
+
+
+class DomainError(Exception):
+    """A rule refused the request; `field` names the input at fault, if one is."""
+
+    status_code = 400
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ValidationError(DomainError):
+    """Input that fails validation, optionally with one message per field."""
+
+    status_code = 422
+
+    def __init__(self, message: str, field: str | None = None, errors: dict | None = None):
+        super().__init__(message, field)
+        self.errors = errors or ({field: [message]} if field else {})
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+
+class Duplicate(DomainError):
+    status_code = 400
+
+
+class Conflict(DomainError):
+    """The request clashes with the current state: a row in use, a stale page, a bad move."""
+
+    status_code = 409
+
+
+class Throttled(DomainError):
+    status_code = 429

@@ -1,0 +1,222 @@
+"""Reference data: markets, brands and channels."""
+
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Brand, Campaign, Channel, Market, Ticket
+from . import taxonomy
+from .currencies import validate_currency
+from .errors import Conflict, Duplicate, NotFound, ValidationError
+
+
+def _text(value: str | None, label: str, field: str, max_length: int) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(f"{label} is required.", field)
+    if len(text) > max_length:
+        raise ValidationError(f"{label} must be at most {max_length} characters.", field)
+    return text
+
+
+def _ensure_unique(column, value: str, current_id: uuid.UUID | None, message: str, field: str):
+    """Refuse a value another row already holds (compared ignoring case)."""
+    stmt = select(column.class_.id).where(func.lower(column) == value.lower())
+    if current_id is not None:
+        stmt = stmt.where(column.class_.id != current_id)
+    if db.session.scalar(stmt.limit(1)) is not None:
+        raise Duplicate(message, field)
+
+
+def _insert(row, duplicate_message: str, field: str):
+    """Add a row; a unique value taken by a concurrent request is a Duplicate, not a crash."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        raise Duplicate(duplicate_message, field) from None
+    return row
+
+
+def _count(stmt) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def get_or_404(model, id_: uuid.UUID | str):
+    """Load a row by id or raise NotFound."""
+    try:
+        key = id_ if isinstance(id_, uuid.UUID) else uuid.UUID(str(id_))
+    except ValueError:
+        raise NotFound(f"No {model.__name__.lower()} with id {id_!r}.") from None
+    row = db.session.get(model, key)
+    if row is None:
+        raise NotFound(f"No {model.__name__.lower()} with id {id_}.")
+    return row
+
+
+# --- markets ---------------------------------------------------------------------------------
+
+
+def _market_values(code, country, region, currency, current: Market | None) -> dict:
+    code = taxonomy.normalize_code(code, "Market code", "code")
+    _ensure_unique(
+        Market.code, code, current and current.id, f"Market code {code} already exists.", "code"
+    )
+    if current is not None and code != current.code:
+        used = _count(select(Campaign.id).where(Campaign.market_id == current.id))
+        _refuse_code_change(used, "campaign", "Market code", current.code, "code")
+    return {
+        "code": code,
+        "country": _text(country, "Country", "country", 100),
+        "region": _text(region, "Region", "region", 100),
+        "currency": validate_currency(currency),
+    }
+
+
+def create_market(*, code: str, country: str, region: str, currency: str) -> Market:
+    """Create a market."""
+    values = _market_values(code, country, region, currency, None)
+    return _insert(Market(**values), f"Market code {values['code']} already exists.", "code")
+
+
+def update_market(market: Market, *, code: str, country: str, region: str, currency: str):
+    """Change a market."""
+    values = _market_values(code, country, region, currency, market)
+    if values["currency"] != market.currency:
+        used = _count(select(Campaign.id).where(Campaign.market_id == market.id))
+        if used:
+            raise Conflict(
+                f"Currency cannot change: {_plural(used, 'campaign')} budget in "
+                f"{market.currency}.",
+                "currency",
+            )
+    for key, value in values.items():
+        setattr(market, key, value)
+    db.session.flush()
+    return market
+
+
+def delete_market(market: Market) -> None:
+    """Delete a market that no campaign uses."""
+    used = _count(select(Campaign.id).where(Campaign.market_id == market.id))
+    if used:
+        raise Conflict(
+            f"Market {market.code} is used by {_plural(used, 'campaign')}; nothing was deleted."
+        )
+    db.session.delete(market)
+    db.session.flush()
+
+
+# --- brands ----------------------------------------------------------------------------------
+
+
+def _brand_values(name, internal_code, current: Brand | None) -> dict:
+    name = _text(name, "Name", "name", 120)
+    code = taxonomy.normalize_code(internal_code, "Internal code", "internal_code")
+    current_id = current and current.id
+    _ensure_unique(Brand.name, name, current_id, f"A brand named {name!r} already exists.", "name")
+    _ensure_unique(
+        Brand.internal_code,
+        code,
+        current_id,
+        f"Brand code {code} already exists.",
+        "internal_code",
+    )
+    if current is not None and code != current.internal_code:
+        used = _count(select(Campaign.id).where(Campaign.brand_id == current.id))
+        _refuse_code_change(used, "campaign", "Internal code", current.internal_code, "internal_code")
+    return {"name": name, "internal_code": code}
+
+
+def create_brand(*, name: str, internal_code: str) -> Brand:
+    """Create a brand."""
+    values = _brand_values(name, internal_code, None)
+    return _insert(Brand(**values), "That brand name or code was just taken.", "name")
+
+
+def update_brand(brand: Brand, *, name: str, internal_code: str) -> Brand:
+    """Change a brand."""
+    for key, value in _brand_values(name, internal_code, brand).items():
+        setattr(brand, key, value)
+    db.session.flush()
+    return brand
+
+
+def delete_brand(brand: Brand) -> None:
+    """Delete a brand that no campaign uses."""
+    used = _count(select(Campaign.id).where(Campaign.brand_id == brand.id))
+    if used:
+        raise Conflict(
+            f"Brand {brand.name} is used by {_plural(used, 'campaign')}; nothing was deleted."
+        )
+    db.session.delete(brand)
+    db.session.flush()
+
+
+# --- channels --------------------------------------------------------------------------------
+
+
+def _channel_values(platform_name, api_identifier, current: Channel | None) -> dict:
+    code = taxonomy.normalize_code(api_identifier, "API identifier", "api_identifier")
+    if code == taxonomy.MULTI_CHANNEL:
+        raise ValidationError(
+            f"{code} is reserved for multi-channel campaign names.", "api_identifier"
+        )
+    _ensure_unique(
+        Channel.api_identifier,
+        code,
+        current and current.id,
+        f"Channel code {code} already exists.",
+        "api_identifier",
+    )
+    if current is not None and code != current.api_identifier:
+        used = _count(select(Ticket.id).where(Ticket.channel_id == current.id))
+        _refuse_code_change(
+            used, "ticket", "API identifier", current.api_identifier, "api_identifier"
+        )
+    return {
+        "platform_name": _text(platform_name, "Platform name", "platform_name", 100),
+        "api_identifier": code,
+    }
+
+
+def create_channel(*, platform_name: str, api_identifier: str) -> Channel:
+    """Create a channel."""
+    values = _channel_values(platform_name, api_identifier, None)
+    message = f"Channel code {values['api_identifier']} already exists."
+    return _insert(Channel(**values), message, "api_identifier")
+
+
+def update_channel(channel: Channel, *, platform_name: str, api_identifier: str) -> Channel:
+    """Change a channel."""
+    for key, value in _channel_values(platform_name, api_identifier, channel).items():
+        setattr(channel, key, value)
+    db.session.flush()
+    return channel
+
+
+def delete_channel(channel: Channel) -> None:
+    """Delete a channel that no ticket uses."""
+    used = _count(select(Ticket.id).where(Ticket.channel_id == channel.id))
+    if used:
+        raise Conflict(
+            f"Channel {channel.api_identifier} is used by {_plural(used, 'ticket')}; "
+            "nothing was deleted."
+        )
+    db.session.delete(channel)
+    db.session.flush()
+
+
+def _refuse_code_change(used: int, noun: str, label: str, old_code: str, field: str) -> None:
+    """Codes are part of generated names, which never change: lock a code once it is used."""
+    if used:
+        raise Conflict(
+            f"{label} {old_code} is part of the names of {_plural(used, noun)} and cannot change.",
+            field,
+        )

@@ -1,0 +1,1 @@
+"""HTML blueprints, one per entity. Views parse input, call a service, render."""

@@ -1,0 +1,92 @@
+"""Brands: the advertisers campaigns are run for."""
+
+from flask import Blueprint, flash, redirect, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import StringField
+from wtforms.validators import InputRequired
+
+from ..auth import admin_required
+from ..extensions import db
+from ..models import Brand
+from ..services import reference
+from ..services.errors import Conflict, DomainError
+from ..web import ListArgs, form_error, form_status, paginate, render
+
+bp = Blueprint("brands", __name__, url_prefix="/brands")
+
+SORTABLE = {"name": Brand.name, "internal_code": Brand.internal_code}
+
+
+class BrandForm(FlaskForm):
+    name = StringField("Name", validators=[InputRequired()], description="e.g. Disney")
+    internal_code = StringField(
+        "Internal code", validators=[InputRequired()], description="Used in names, e.g. DIS"
+    )
+
+    def values(self) -> dict:
+        return {"name": self.name.data, "internal_code": self.internal_code.data}
+
+
+def get_brand_or_404(brand_id) -> Brand:
+    return reference.get_or_404(Brand, brand_id)
+
+
+@bp.get("/")
+def index():
+    """List brands, searchable and sortable."""
+    args = ListArgs.from_request(SORTABLE, "name")
+    stmt = args.apply(select(Brand), SORTABLE, (Brand.name, Brand.internal_code))
+    page = paginate(stmt, args.page, 50)
+    return render("brands/index.html", "brands/_table.html", page=page, args=args)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@admin_required
+def new():
+    """Create a brand."""
+    form = BrandForm()
+    if form.validate_on_submit():
+        try:
+            brand = reference.create_brand(**form.values())
+        except DomainError as err:
+            form_error(form, err)
+        else:
+            db.session.commit()
+            flash(f"Brand {brand.name} created.", "success")
+            return redirect(url_for(".index"))
+    return render("brands/form.html", form=form, brand=None, status=form_status(form))
+
+
+@bp.route("/<uuid:brand_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit(brand_id):
+    """Change a brand."""
+    brand = get_brand_or_404(brand_id)
+    form = BrandForm(obj=brand)
+    if form.validate_on_submit():
+        try:
+            reference.update_brand(brand, **form.values())
+        except DomainError as err:
+            form_error(form, err)
+        else:
+            db.session.commit()
+            flash(f"Brand {brand.name} saved.", "success")
+            return redirect(url_for(".index"))
+    return render("brands/form.html", form=form, brand=brand, status=form_status(form))
+
+
+@bp.post("/<uuid:brand_id>/delete")
+@admin_required
+def delete(brand_id):
+    """Delete a brand that no campaign uses."""
+    brand = get_brand_or_404(brand_id)
+    try:
+        reference.delete_brand(brand)
+    except Conflict as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        return render("brands/form.html", form=BrandForm(obj=brand), brand=brand, status=409)
+    db.session.commit()
+    flash(f"Brand {brand.name} deleted.", "success")
+    return redirect(url_for(".index"))

@@ -1,0 +1,95 @@
+"""Users and their roles, kept by admins."""
+
+from flask import Blueprint, flash, redirect, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import InputRequired, Optional
+
+from ..auth import admin_required
+from ..extensions import db
+from ..models import Role, User
+from ..services import reference, users
+from ..services.errors import DomainError
+from ..web import ListArgs, form_error, form_status, paginate, render
+
+bp = Blueprint("users", __name__, url_prefix="/users")
+
+SORTABLE = {"email": User.email, "name": User.name, "role": User.role}
+ROLE_CHOICES = [
+    (Role.ADMIN.value, "Admin — reference data and users"),
+    (Role.TRAFFICKER.value, "Trafficker — campaigns and tickets"),
+    (Role.VIEWER.value, "Viewer — read only"),
+]
+
+
+class NewUserForm(FlaskForm):
+    email = EmailField("Email", validators=[InputRequired()])
+    name = StringField("Name", validators=[Optional()])
+    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.TRAFFICKER.value)
+    password = PasswordField("Password", validators=[InputRequired()], description="8+ characters")
+
+
+class EditUserForm(FlaskForm):
+    name = StringField("Name", validators=[Optional()])
+    role = SelectField("Role", choices=ROLE_CHOICES)
+    active = BooleanField("Can sign in")
+    password = PasswordField(
+        "New password", validators=[Optional()], description="Leave empty to keep the current one"
+    )
+
+
+@bp.get("/")
+@admin_required
+def index():
+    """List users."""
+    args = ListArgs.from_request(SORTABLE, "email")
+    stmt = args.apply(select(User), SORTABLE, (User.email, User.name))
+    page = paginate(stmt, args.page, 50)
+    return render("users/index.html", "users/_table.html", page=page, args=args)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@admin_required
+def new():
+    """Create a user."""
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = users.create_user(
+                form.email.data, form.password.data, form.role.data, form.name.data or ""
+            )
+        except DomainError as err:
+            form_error(form, err)
+        else:
+            db.session.commit()
+            flash(f"User {user.email} created.", "success")
+            return redirect(url_for(".index"))
+    return render("users/form.html", form=form, user=None, status=form_status(form))
+
+
+@bp.route("/<uuid:user_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit(user_id):
+    """Change a user's role, name, access or password."""
+    user = reference.get_or_404(User, user_id)
+    form = EditUserForm(obj=user, role=user.role.value)
+    if form.validate_on_submit():
+        try:
+            users.update_user(
+                user,
+                name=form.name.data or "",
+                role=form.role.data,
+                active=form.active.data,
+                acting=current_user,
+            )
+            if form.password.data:
+                users.set_password(user, form.password.data)
+        except DomainError as err:
+            form_error(form, err)
+        else:
+            db.session.commit()
+            flash(f"User {user.email} saved.", "success")
+            return redirect(url_for(".index"))
+    return render("users/form.html", form=form, user=user, status=form_status(form))
