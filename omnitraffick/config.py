@@ -15,8 +15,8 @@ def _instance_secret(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
-def load_config(instance_path: Path) -> dict:
-    """Build the app config from the environment."""
+def load_config(instance_path: Path, overrides: dict) -> dict:
+    """Build the app config from the environment, then apply `overrides`."""
     database_url = os.environ.get("DATABASE_URL") or (
         f"sqlite:///{instance_path / 'omnitraffick.sqlite3'}"
     )
@@ -24,8 +24,9 @@ def load_config(instance_path: Path) -> dict:
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
     return {
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or _instance_secret(instance_path),
+        "SECRET_KEY": secret or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "WTF_CSRF_TIME_LIMIT": None,
@@ -37,5 +38,5 @@ def load_config(instance_path: Path) -> dict:
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
         "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
         "LOGIN_THROTTLE_WINDOW_SECONDS": 15 * 60,
-        "PAGE_SIZE": 50,
-    }
+        "PASSWORD_HASH_METHOD": "scrypt",
+    } | overrides

@@ -51,12 +51,36 @@ MARKETS = [
 ]
 CHANNELS = [("Meta", "META"), ("TikTok", "TIKTOK"), ("Google Ads", "GOOGLE")]
 THEMES = [
-    "MoanaLaunch", "SummerSale", "BackToSchool", "HolidayGifting", "BlackFriday",
-    "SpringRefresh", "NewYearNewYou", "WorldCupHype", "ProductDrop", "BrandAwareness",
-    "LoyaltyPush", "AppInstalls", "RetargetingQ4", "StoreOpening", "Valentines",
-    "MothersDay", "FathersDay", "Halloween", "CyberMonday", "EndOfSeason",
-    "LimitedEdition", "CreatorCollab", "PodcastLaunch", "FestivalSeason", "GameDay",
-    "HolidayRecap", "WinterWarmers", "TrialOffer", "Relaunch", "ClearanceEvent",
+    "MoanaLaunch",
+    "SummerSale",
+    "BackToSchool",
+    "HolidayGifting",
+    "BlackFriday",
+    "SpringRefresh",
+    "NewYearNewYou",
+    "WorldCupHype",
+    "ProductDrop",
+    "BrandAwareness",
+    "LoyaltyPush",
+    "AppInstalls",
+    "RetargetingQ4",
+    "StoreOpening",
+    "Valentines",
+    "MothersDay",
+    "FathersDay",
+    "Halloween",
+    "CyberMonday",
+    "EndOfSeason",
+    "LimitedEdition",
+    "CreatorCollab",
+    "PodcastLaunch",
+    "FestivalSeason",
+    "GameDay",
+    "HolidayRecap",
+    "WinterWarmers",
+    "TrialOffer",
+    "Relaunch",
+    "ClearanceEvent",
 ]
 YEARS = [2025, 2026, 2027]
 # Budgets in whole units of each currency, scaled so they look plausible side by side.
@@ -96,22 +120,24 @@ def seed_reference() -> tuple[list[Brand], list[Market], list[Channel], User]:
     """Create the demo users, brands, markets and channels that are missing."""
     people = [
         _get_or_create(
-            User, {"email": email}, lambda e=email, n=name, r=role: users.create_user(
-                e, DEMO_PASSWORD, r, n
-            )
+            User,
+            {"email": email},
+            lambda e=email, n=name, r=role: users.create_user(e, DEMO_PASSWORD, r, n),
         )
         for email, name, role in DEMO_USERS
     ]
     brands = [
         _get_or_create(
-            Brand, {"internal_code": code},
+            Brand,
+            {"internal_code": code},
             lambda n=name, c=code: reference.create_brand(name=n, internal_code=c),
         )
         for name, code in BRANDS
     ]
     markets = [
         _get_or_create(
-            Market, {"code": code},
+            Market,
+            {"code": code},
             lambda c=code, k=country, r=region, m=currency: reference.create_market(
                 code=c, country=k, region=r, currency=m
             ),
@@ -120,7 +146,8 @@ def seed_reference() -> tuple[list[Brand], list[Market], list[Channel], User]:
     ]
     channels = [
         _get_or_create(
-            Channel, {"api_identifier": code},
+            Channel,
+            {"api_identifier": code},
             lambda n=name, c=code: reference.create_channel(platform_name=n, api_identifier=c),
         )
         for name, code in CHANNELS
@@ -241,7 +268,11 @@ def seed_demo(n_campaigns: int, per_campaign: int) -> str:
                         "created_at": min(at, now),
                     }
                 )
-    for model, rows in ((Campaign, campaign_rows), (Ticket, ticket_rows), (TicketEvent, event_rows)):
+    for model, rows in (
+        (Campaign, campaign_rows),
+        (Ticket, ticket_rows),
+        (TicketEvent, event_rows),
+    ):
         for start in range(0, len(rows), 5000):
             db.session.execute(insert(model), rows[start : start + 5000])
     return (

@@ -42,13 +42,15 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(err: CSRFError):
         return error_response(
-            400, "This form has expired or was not sent from OmniTraffick. Reload the page and try again."
+            400,
+            "This form has expired or was not sent from OmniTraffick. "
+            "Reload the page and try again.",
         )
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
         messages = {
-            403: "Your role doesn't allow this. Ask an admin if you need access.",
+            403: "Your role does not allow this. Ask an admin if you need access.",
             404: "There is nothing at this address. It may have been deleted.",
             413: "The request body is larger than 1 MB.",
         }
@@ -57,4 +59,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(InternalServerError)
     def server_error(err):
         db.session.rollback()
-        return error_response(500, "The error has been logged. Try again, or tell the team what you did.")
+        return error_response(
+            500, "The error has been logged. Try again, or tell the team what you did."
+        )

@@ -92,8 +92,7 @@ def update_market(market: Market, *, code: str, country: str, region: str, curre
         used = _count(select(Campaign.id).where(Campaign.market_id == market.id))
         if used:
             raise Conflict(
-                f"Currency cannot change: {_plural(used, 'campaign')} budget in "
-                f"{market.currency}.",
+                f"Currency cannot change: {_plural(used, 'campaign')} budget in {market.currency}.",
                 "currency",
             )
     for key, value in values.items():
@@ -130,7 +129,9 @@ def _brand_values(name, internal_code, current: Brand | None) -> dict:
     )
     if current is not None and code != current.internal_code:
         used = _count(select(Campaign.id).where(Campaign.brand_id == current.id))
-        _refuse_code_change(used, "campaign", "Internal code", current.internal_code, "internal_code")
+        _refuse_code_change(
+            used, "campaign", "Internal code", current.internal_code, "internal_code"
+        )
     return {"name": name, "internal_code": code}
 
 

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -10,6 +11,14 @@ from ..models import LoginFailure, Role, User, utcnow
 from .errors import Duplicate, Throttled, ValidationError
 
 MIN_PASSWORD_LENGTH = 8
+
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+# Compared against when the email is unknown, so a miss takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a real password")
 
 
 def normalize_email(email: str | None) -> str:
@@ -34,9 +43,7 @@ def create_user(email: str, password: str, role: Role | str, name: str = "") -> 
         )
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise Duplicate(f"A user with email {email} already exists.", "email")
-    user = User(
-        email=email, name=name.strip(), role=role, password_hash=generate_password_hash(password)
-    )
+    user = User(email=email, name=name.strip(), role=role, password_hash=_hash(password))
     db.session.add(user)
     db.session.flush()
     return user
@@ -64,7 +71,8 @@ def authenticate(email: str, password: str, address: str, *, limits: dict) -> Us
             "or ask an admin to reset your password."
         )
     user = db.session.scalar(select(User).where(User.email == email))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+    stored = user.password_hash if user is not None else _DUMMY_HASH
+    if not check_password_hash(stored, password or "") or user is None or not user.active:
         db.session.add(LoginFailure(email=email[:254], address=address[:64]))
         db.session.flush()
         raise ValidationError("Wrong email or password.")
@@ -91,5 +99,5 @@ def set_password(user: User, password: str) -> None:
         raise ValidationError(
             f"Password must be at least {MIN_PASSWORD_LENGTH} characters.", "password"
         )
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = _hash(password)
     db.session.flush()

@@ -29,7 +29,10 @@ class ChannelForm(FlaskForm):
     )
 
     def values(self) -> dict:
-        return {"platform_name": self.platform_name.data, "api_identifier": self.api_identifier.data}
+        return {
+            "platform_name": self.platform_name.data,
+            "api_identifier": self.api_identifier.data,
+        }
 
 
 def get_channel_or_404(channel_id) -> Channel:

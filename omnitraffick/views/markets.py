@@ -27,7 +27,9 @@ class MarketForm(FlaskForm):
     code = StringField("Code", validators=[InputRequired()], description="e.g. US, UK, DE_AT")
     country = StringField("Country", validators=[InputRequired()])
     region = StringField("Region", validators=[InputRequired()], description="e.g. NA, EMEA")
-    currency = StringField("Currency", validators=[InputRequired()], description="ISO 4217, e.g. USD")
+    currency = StringField(
+        "Currency", validators=[InputRequired()], description="ISO 4217, e.g. USD"
+    )
 
     def values(self) -> dict:
         return {name: self[name].data for name in ("code", "country", "region", "currency")}

@@ -1,0 +1,21 @@
+"""Run every benchmark against SQLite and PostgreSQL: `python -m bench [name ...]`."""
+
+import sys
+
+from . import bench_reference
+from .common import bench_app, databases
+
+BENCHMARKS = {"reference": bench_reference}
+
+
+def main(names: list[str]) -> None:
+    chosen = [BENCHMARKS[n] for n in names] if names else list(BENCHMARKS.values())
+    for label, base_url in databases():
+        for module in chosen:
+            print(f"\n== {label} ==")
+            with bench_app(base_url) as app:
+                module.run(app)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

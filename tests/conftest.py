@@ -1,0 +1,206 @@
+"""Fixtures: one migrated database per run (SQLite, or PostgreSQL via TEST_DATABASE_URL)."""
+
+import os
+import re
+import uuid
+from contextlib import contextmanager
+from decimal import Decimal
+
+import flask_migrate
+import pytest
+from sqlalchemy import event
+
+from omnitraffick import create_app, testing
+from omnitraffick.extensions import db as _db
+from omnitraffick.models import Role
+from omnitraffick.services import reference, users
+
+PASSWORD = "correct horse battery"
+
+
+@contextmanager
+def temporary_database(folder):
+    """A new empty database: SQLite, or PostgreSQL when TEST_DATABASE_URL is set."""
+    with testing.temporary_database(os.environ.get("TEST_DATABASE_URL"), folder) as url:
+        yield url
+
+
+def make_test_app(database_url: str, **overrides):
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            **overrides,
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    with temporary_database(tmp_path_factory.mktemp("db")) as url:
+        app = make_test_app(url)
+        with app.app_context():
+            flask_migrate.upgrade()
+        yield app
+        with app.app_context():
+            _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def db(app):
+    """Give each test an app context and empty tables afterwards."""
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+        with _db.engine.begin() as conn:
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf_on(app):
+    """Turn CSRF protection on for one test, as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role=Role.ADMIN, email=None, password=PASSWORD, name=""):
+        user = users.create_user(
+            email or f"{role}-{uuid.uuid4().hex[:6]}@example.com", password, role, name
+        )
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client, make_user):
+    """Sign a new user with `role` in on the test client and return the user."""
+
+    def log_in(role=Role.ADMIN):
+        user = make_user(role)
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.text
+        return user
+
+    return log_in
+
+
+@pytest.fixture
+def make_market(db):
+    counter = iter(range(10_000))
+
+    def make(code=None, currency="USD", country="United States", region="NA"):
+        market = reference.create_market(
+            code=code or f"M{next(counter)}", country=country, region=region, currency=currency
+        )
+        db.session.commit()
+        return market
+
+    return make
+
+
+@pytest.fixture
+def make_brand(db):
+    counter = iter(range(10_000))
+
+    def make(name=None, internal_code=None):
+        n = next(counter)
+        brand = reference.create_brand(
+            name=name or f"Brand {n}", internal_code=internal_code or f"B{n}"
+        )
+        db.session.commit()
+        return brand
+
+    return make
+
+
+@pytest.fixture
+def make_channel(db):
+    counter = iter(range(10_000))
+
+    def make(api_identifier=None, platform_name="Meta"):
+        channel = reference.create_channel(
+            platform_name=platform_name, api_identifier=api_identifier or f"C{next(counter)}"
+        )
+        db.session.commit()
+        return channel
+
+    return make
+
+
+@pytest.fixture
+def make_campaign(db, make_brand, make_market):
+    """Insert a campaign row directly (the campaigns service has its own tests)."""
+    from omnitraffick.models import Campaign
+    from omnitraffick.services import taxonomy
+
+    def make(brand=None, market=None, campaign_name="MoanaLaunch", year=2026, budget="1000"):
+        brand, market = brand or make_brand(), market or make_market()
+        name = taxonomy.build_name(
+            brand.internal_code, market.code, taxonomy.MULTI_CHANNEL, campaign_name, year
+        )
+        campaign = Campaign(
+            name=name,
+            campaign_name=campaign_name,
+            brand_id=brand.id,
+            market_id=market.id,
+            year=year,
+            budget=Decimal(budget),
+        )
+        db.session.add(campaign)
+        db.session.commit()
+        return campaign
+
+    return make
+
+
+@pytest.fixture
+def make_ticket(db, make_campaign, make_channel):
+    from omnitraffick.models import RequestType, Ticket
+
+    def make(campaign=None, channel=None, request_type=RequestType.CREATE_CAMPAIGN):
+        ticket = Ticket(
+            campaign_id=(campaign or make_campaign()).id,
+            channel_id=(channel or make_channel()).id,
+            request_type=request_type,
+            payload_config={},
+        )
+        db.session.add(ticket)
+        db.session.commit()
+        return ticket
+
+    return make
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count the SQL statements run inside a `with count_queries() as counter:` block."""
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, *args):
+            if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK|PRAGMA)", statement):
+                statements.append(statement)
+
+        event.listen(_db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", record)
+
+    return counting

@@ -1,0 +1,1 @@
+"""Browser tests: Playwright drives Chromium against the app served by gunicorn."""

@@ -1,0 +1,210 @@
+"""Fixtures for the browser suite: the real app under gunicorn, Chromium, logged-in pages.
+
+Every test in this folder is marked `e2e` (`make e2e` runs them, `make test` skips them).
+The app runs against its own temporary SQLite file, so these tests never touch the
+database the rest of the suite uses.
+"""
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+STARTUP_TIMEOUT = 20.0
+
+ADMIN_EMAIL = "admin@e2e.test"
+VIEWER_EMAIL = "viewer@e2e.test"
+PASSWORD = "e2e-password-1"
+USERS = {"admin": ADMIN_EMAIL, "viewer": VIEWER_EMAIL}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test under tests/e2e as `e2e`."""
+    for item in items:
+        if HERE in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def db():
+    """Override the suite's database fixture: the live server has its own database."""
+    yield None
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _flask(env: dict, *args: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    text = path.read_text(errors="replace") if path.exists() else "(no log)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+@pytest.fixture(scope="session")
+def live_db(tmp_path_factory) -> Path:
+    """The SQLite file the live server uses."""
+    return tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def live_server(live_db: Path) -> Iterator[str]:
+    """Serve the app with gunicorn on a free port; yield its base URL."""
+    env = os.environ.copy()
+    env.pop("TEST_DATABASE_URL", None)
+    env.update(
+        DATABASE_URL=f"sqlite:///{live_db}",
+        SECRET_KEY="e2e-secret-key-not-for-production",
+        FLASK_APP="wsgi.py",
+    )
+    _flask(env, "db", "upgrade")
+    for role, email in USERS.items():
+        _flask(env, "users", "create", email, "--role", role, "--password", PASSWORD)
+
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    log_path = live_db.parent / "gunicorn.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [
+                str(gunicorn),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--access-logfile",
+                "-",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not _answers(f"{base_url}/login"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(
+                    f"gunicorn did not answer GET /login within {STARTUP_TIMEOUT:.0f} s "
+                    f"(exit code {proc.poll()}); log tail:\n{_tail(log_path)}"
+                )
+            time.sleep(0.1)
+        yield base_url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str) -> Iterator[Page]:
+    """A fresh browser context (no cookies) and page; JavaScript errors fail the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server)
+    page = context.new_page()
+    js_errors: list[str] = []
+    page.on("pageerror", lambda err: js_errors.append(str(err)))
+    yield page
+    context.close()
+    assert not js_errors, f"JavaScript errors on the page: {js_errors}"
+
+
+@pytest.fixture
+def login(page: Page) -> Callable[[str], Page]:
+    """Sign in on `page` as "admin" or "viewer"; lands on the Markets page."""
+
+    def log_in(role: str = "admin") -> Page:
+        page.goto("/login")
+        page.get_by_label("Email").fill(USERS[role])
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", name="Markets", level=1)).to_be_visible()
+        return page
+
+    return log_in
+
+
+@pytest.fixture
+def live_sql(live_db: Path) -> Callable[..., list[tuple]]:
+    """Run one SQL statement on the live server's database (for rows the UI cannot make)."""
+
+    def run(sql: str, params: tuple = ()) -> list[tuple]:
+        conn = sqlite3.connect(live_db, timeout=10)
+        try:
+            with conn:
+                rows = conn.execute(sql, params).fetchall()
+        finally:
+            conn.close()
+        return rows
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def screenshot() -> Callable[[Page, str], Path]:
+    """Save a full-page screenshot to test-artifacts/NAME.png."""
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def shoot(page: Page, name: str) -> Path:
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    return shoot
