@@ -17,12 +17,21 @@ ROOT = Path(__file__).resolve().parent.parent
 def _sqlite_pragmas(dbapi_connection, _record):
     """Enforce foreign keys and let readers and a writer share the SQLite file."""
     if isinstance(dbapi_connection, sqlite3.Connection):
+        # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin, so
+        # SAVEPOINTs nest inside a real transaction instead of committing on release.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")
 
 
 def create_app(config: dict | None = None) -> Flask:
