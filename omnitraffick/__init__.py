@@ -52,9 +52,9 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     from . import auth, cli, errors, templating
-    from .views import brands, channels, markets, users
+    from .views import brands, campaigns, channels, markets, users
 
-    for module in (auth, markets, brands, channels, users):
+    for module in (auth, campaigns, markets, brands, channels, users):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     templating.init_app(app)
@@ -63,6 +63,6 @@ def create_app(config: dict | None = None) -> Flask:
     @app.get("/")
     def index():
         """Start where the work is."""
-        return redirect(url_for("markets.index"))
+        return redirect(url_for("campaigns.index"))
 
     return app

@@ -156,11 +156,11 @@ def seed_reference() -> tuple[list[Brand], list[Market], list[Channel], User]:
 
 
 def _campaign_part(index: int) -> tuple[int, int, int, int, str]:
-    """Spread campaign `index` over brands, markets, years and themes, uniquely."""
+    """Spread campaign `index` over themes, brands, markets and years, uniquely."""
+    index, theme = divmod(index, len(THEMES))
     index, brand = divmod(index, len(BRANDS))
     index, market = divmod(index, len(MARKETS))
-    index, year = divmod(index, len(YEARS))
-    wave, theme = divmod(index, len(THEMES))
+    wave, year = divmod(index, len(YEARS))
     return brand, market, year, wave, THEMES[theme] + (f"Wave{wave + 1}" if wave else "")
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
+from .services.taxonomy import parse_name, platform_name
 
 
 def utcnow() -> datetime:
@@ -180,6 +181,13 @@ class Campaign(UUIDMixin, TimestampMixin, db.Model):
     created_by: Mapped[User | None] = relationship()
     tickets: Mapped[list["Ticket"]] = relationship(back_populates="campaign")
 
+    @property
+    def name_parts(self):
+        """The name decoded into brand, market, channel, year and campaign parts."""
+        return parse_name(
+            self.name, brand_codes={self.brand.internal_code}, market_codes={self.market.code}
+        )
+
     def __repr__(self) -> str:
         return f"<Campaign {self.name}>"
 
@@ -211,6 +219,11 @@ class Ticket(UUIDMixin, TimestampMixin, db.Model):
     events: Mapped[list["TicketEvent"]] = relationship(
         back_populates="ticket", order_by="TicketEvent.created_at", cascade="all, delete-orphan"
     )
+
+    @property
+    def platform_name(self) -> str:
+        """The name sent to the platform: the campaign's name with this channel's code."""
+        return platform_name(self.campaign.name, self.channel.api_identifier)
 
     def __repr__(self) -> str:
         return f"<Ticket {self.id} {self.status}>"

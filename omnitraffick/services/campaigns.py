@@ -1,0 +1,214 @@
+"""Campaigns: created with a generated taxonomy name; afterwards only budget and status move."""
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Brand, Campaign, CampaignStatus, Market, Ticket, TicketStatus, User
+from . import taxonomy
+from .currencies import minor_units
+from .errors import Conflict, Duplicate, ValidationError
+
+# The moves a campaign's status may make; staying put is always allowed.
+CAMPAIGN_MOVES = {
+    CampaignStatus.DRAFT: {CampaignStatus.ACTIVE},
+    CampaignStatus.ACTIVE: {CampaignStatus.PAUSED, CampaignStatus.COMPLETED},
+    CampaignStatus.PAUSED: {CampaignStatus.ACTIVE, CampaignStatus.COMPLETED},
+    CampaignStatus.COMPLETED: set(),
+}
+INITIAL_STATUSES = (CampaignStatus.DRAFT, CampaignStatus.ACTIVE)
+MAX_BUDGET = Decimal("999999999999999")
+
+
+@dataclass(frozen=True)
+class NamePreview:
+    """What the generated name will be, and whether it can be created."""
+
+    state: str  # "valid", "taken", "invalid" or "incomplete"
+    message: str
+    name: str | None = None
+    prefix: str | None = None  # the part that comes from brand, market, channel and year
+    typed: str | None = None  # the part that comes from the user's typing
+    taken_by: Campaign | None = None
+    currency: str | None = None
+
+
+def _load(model, id_, field: str, label: str):
+    """Load a referenced row; an id that points at no row is a 422 naming the field."""
+    if isinstance(id_, str):
+        try:
+            id_ = uuid.UUID(id_)
+        except ValueError:
+            raise ValidationError(f"Choose a {label}.", field) from None
+    row = db.session.get(model, id_) if id_ else None
+    if row is None:
+        raise ValidationError(f"{label.capitalize()} {id_} does not exist.", field)
+    return row
+
+
+def find_by_name(name: str) -> Campaign | None:
+    """The campaign whose name equals `name` ignoring letter case, if any."""
+    return db.session.scalar(select(Campaign).where(func.lower(Campaign.name) == name.lower()))
+
+
+def preview_name(brand_id, market_id, year, campaign_name) -> NamePreview:
+    """Work out the name a new campaign would get, without saving anything."""
+    if not brand_id or not market_id:
+        return NamePreview("incomplete", "Choose a brand and a market to see the name.")
+    try:
+        brand = _load(Brand, brand_id, "brand_id", "brand")
+        market = _load(Market, market_id, "market_id", "market")
+        year = taxonomy.validate_year(year, "year")
+        typed = taxonomy.sanitize_campaign_name(campaign_name, "campaign_name")
+    except ValidationError as err:
+        return NamePreview("invalid", err.message)
+    prefix = f"{brand.internal_code}_{market.code}_{taxonomy.MULTI_CHANNEL}_{year}_"
+    name = prefix + typed
+    taken = find_by_name(name)
+    if taken is not None:
+        return NamePreview(
+            "taken", "This name is already taken.", name, prefix, typed, taken, market.currency
+        )
+    dropped = "" if typed == (campaign_name or "") else " Spaces and symbols are dropped."
+    return NamePreview(
+        "valid", "Name is available." + dropped, name, prefix, typed, None, market.currency
+    )
+
+
+def parse_budget(value, currency: str, field: str = "budget") -> Decimal:
+    """A non-negative amount with no more decimals than the currency has."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValidationError("Budget is required (0 is allowed).", field)
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise ValidationError("Budget must be a number, e.g. 1500.00.", field)
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValidationError(
+            f"Budget must be a number, e.g. 1500.00 (got {str(value)[:40]!r}).", field
+        ) from None
+    if not amount.is_finite():
+        raise ValidationError("Budget must be a number, e.g. 1500.00.", field)
+    if amount < 0:
+        raise ValidationError("Budget cannot be negative.", field)
+    if amount > MAX_BUDGET:
+        raise ValidationError(f"Budget must be at most {MAX_BUDGET:,}.", field)
+    digits = minor_units(currency)
+    if amount != amount.quantize(Decimal(1).scaleb(-digits)):
+        allowed = "no decimals" if digits == 0 else f"at most {digits} decimals"
+        raise ValidationError(f"Budgets in {currency} take {allowed}.", field)
+    return amount.quantize(Decimal(1).scaleb(-digits))
+
+
+def parse_status(value, field: str = "status") -> CampaignStatus:
+    try:
+        return CampaignStatus(value)
+    except ValueError:
+        choices = ", ".join(s.value for s in CampaignStatus)
+        raise ValidationError(f"Status must be one of {choices}.", field) from None
+
+
+def create_campaign(
+    *,
+    brand_id,
+    market_id,
+    campaign_name: str,
+    year=None,
+    budget,
+    status=CampaignStatus.DRAFT,
+    created_by: User | None = None,
+) -> Campaign:
+    """Create a campaign, generating its name from the taxonomy."""
+    brand = _load(Brand, brand_id, "brand_id", "brand")
+    market = _load(Market, market_id, "market_id", "market")
+    year = taxonomy.validate_year(year, "year")
+    typed = taxonomy.sanitize_campaign_name(campaign_name, "campaign_name")
+    amount = parse_budget(budget, market.currency)
+    status = parse_status(status)
+    if status not in INITIAL_STATUSES:
+        raise ValidationError("A new campaign starts as DRAFT or ACTIVE.", "status")
+    name = taxonomy.build_name(
+        brand.internal_code, market.code, taxonomy.MULTI_CHANNEL, typed, year
+    )
+    existing = find_by_name(name)
+    if existing is not None:
+        raise Duplicate(f"A campaign named {existing.name} already exists.", "campaign_name")
+    campaign = Campaign(
+        name=name,
+        campaign_name=(campaign_name or "").strip()[:255],
+        brand=brand,
+        market=market,
+        year=year,
+        budget=amount,
+        status=status,
+        created_by=created_by,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(campaign)
+    except IntegrityError:
+        # Someone created the same name between our check and our insert.
+        raise Duplicate(f"A campaign named {name} already exists.", "campaign_name") from None
+    return campaign
+
+
+def allowed_statuses(campaign: Campaign) -> list[CampaignStatus]:
+    """The statuses the campaign can be set to now, its current one first."""
+    return [
+        campaign.status,
+        *sorted(CAMPAIGN_MOVES[campaign.status], key=list(CampaignStatus).index),
+    ]
+
+
+def update_campaign(campaign: Campaign, *, budget=None, status=None) -> Campaign:
+    """Change a campaign's budget and/or status; nothing else ever changes."""
+    errors: dict[str, list[str]] = {}
+    new_budget = new_status = None
+    if budget is not None:
+        try:
+            new_budget = parse_budget(budget, campaign.market.currency)
+        except ValidationError as err:
+            errors["budget"] = [err.message]
+    if status is not None:
+        try:
+            new_status = parse_status(status)
+        except ValidationError as err:
+            errors["status"] = [err.message]
+    if errors:
+        raise ValidationError(" ".join(m for ms in errors.values() for m in ms), errors=errors)
+    if new_status is not None and new_status != campaign.status:
+        if new_status not in CAMPAIGN_MOVES[campaign.status]:
+            allowed = ", ".join(s.value for s in allowed_statuses(campaign)[1:]) or "none"
+            raise Conflict(
+                f"A {campaign.status.value} campaign cannot move to {new_status.value} "
+                f"(allowed: {allowed}).",
+                "status",
+            )
+        campaign.status = new_status
+    if new_budget is not None:
+        campaign.budget = new_budget
+    db.session.flush()
+    return campaign
+
+
+def delete_campaign(campaign: Campaign) -> None:
+    """Delete a campaign whose tickets are all still DRAFT (they go with it)."""
+    moved = db.session.execute(
+        select(Ticket.status, func.count())
+        .where(Ticket.campaign_id == campaign.id, Ticket.status != TicketStatus.DRAFT)
+        .group_by(Ticket.status)
+    ).all()
+    if moved:
+        detail = ", ".join(f"{n} {status.value}" for status, n in moved)
+        total = sum(n for _, n in moved)
+        raise Conflict(
+            f"Campaign {campaign.name} cannot be deleted: {total} of its tickets "
+            f"{'has' if total == 1 else 'have'} left DRAFT ({detail})."
+        )
+    db.session.execute(delete(Ticket).where(Ticket.campaign_id == campaign.id))
+    db.session.delete(campaign)
+    db.session.flush()

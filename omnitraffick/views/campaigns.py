@@ -1,0 +1,257 @@
+"""Campaigns: the list, the live-previewed new form, the campaign page, edit and delete."""
+
+import uuid
+from collections import defaultdict
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from wtforms import SelectField, StringField
+from wtforms.validators import InputRequired
+
+from ..auth import editor_required
+from ..extensions import db
+from ..models import Brand, Campaign, CampaignStatus, Market, Ticket, TicketStatus
+from ..services import campaigns, reference
+from ..services.currencies import quantum
+from ..services.errors import Conflict, DomainError
+from ..web import ListArgs, form_error, form_status, is_fragment_request, paginate, render
+
+bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
+
+SORTABLE = {
+    "created": Campaign.created_at,
+    "name": Campaign.name,
+    "brand": Brand.name,
+    "market": Market.code,
+    "year": Campaign.year,
+    "budget": Campaign.budget,
+    "status": Campaign.status,
+}
+PAGE_SIZE = 50
+
+
+class CampaignForm(FlaskForm):
+    brand_id = SelectField("Brand", validate_choice=False)
+    market_id = SelectField("Market", validate_choice=False)
+    year = StringField("Year", default=lambda: str(date.today().year))
+    campaign_name = StringField(
+        "Campaign name",
+        validators=[InputRequired()],
+        description="Letters and digits are kept as typed; spaces and symbols are dropped.",
+    )
+    budget = StringField("Budget", validators=[InputRequired()], default="0")
+    status = SelectField(
+        "Status",
+        choices=[(s.value, s.value.title()) for s in campaigns.INITIAL_STATUSES],
+        default=CampaignStatus.DRAFT.value,
+        validate_choice=False,
+    )
+
+    def load_choices(self) -> None:
+        brands = db.session.execute(
+            select(Brand.id, Brand.name, Brand.internal_code).order_by(Brand.name)
+        )
+        markets = db.session.execute(
+            select(Market.id, Market.code, Market.country, Market.currency).order_by(Market.code)
+        )
+        self.brand_id.choices = [("", "Choose a brand…")] + [
+            (str(id_), f"{name} ({code})") for id_, name, code in brands
+        ]
+        self.market_id.choices = [("", "Choose a market…")] + [
+            (str(id_), f"{code} — {country} ({currency})")
+            for id_, code, country, currency in markets
+        ]
+
+
+class EditCampaignForm(FlaskForm):
+    budget = StringField("Budget", validators=[InputRequired()])
+    status = SelectField("Status", validate_choice=False)
+
+
+def get_campaign_or_404(campaign_id) -> Campaign:
+    return reference.get_or_404(Campaign, campaign_id)
+
+
+def _uuid_arg(name: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _filters() -> dict:
+    year = request.args.get("year", "")
+    status = request.args.get("status", "")
+    return {
+        "brand": _uuid_arg("brand"),
+        "market": _uuid_arg("market"),
+        "year": int(year) if year.isdigit() else None,
+        "status": CampaignStatus(status) if status in CampaignStatus.__members__ else None,
+    }
+
+
+def filtered_campaigns(args: ListArgs, filters: dict):
+    """The campaign query behind the list, its CSV export and the portfolio report."""
+    stmt = (
+        select(Campaign)
+        .join(Campaign.brand)
+        .join(Campaign.market)
+        .options(contains_eager(Campaign.brand), contains_eager(Campaign.market))
+    )
+    if filters["brand"]:
+        stmt = stmt.where(Campaign.brand_id == filters["brand"])
+    if filters["market"]:
+        stmt = stmt.where(Campaign.market_id == filters["market"])
+    if filters["year"]:
+        stmt = stmt.where(Campaign.year == filters["year"])
+    if filters["status"]:
+        stmt = stmt.where(Campaign.status == filters["status"])
+    return args.apply(stmt, SORTABLE, (Campaign.name,))
+
+
+def ticket_counts(campaign_ids) -> dict:
+    """Tickets per status for each campaign, in one query."""
+    counts: dict = defaultdict(dict)
+    if campaign_ids:
+        rows = db.session.execute(
+            select(Ticket.campaign_id, Ticket.status, func.count())
+            .where(Ticket.campaign_id.in_(campaign_ids))
+            .group_by(Ticket.campaign_id, Ticket.status)
+        )
+        for campaign_id, status, n in rows:
+            counts[campaign_id][status] = n
+    return counts
+
+
+@bp.get("/")
+def index():
+    """List campaigns with search, filters, sorting and pages, all in the URL."""
+    args = ListArgs.from_request(SORTABLE, "created", default_desc=True)
+    filters = _filters()
+    page = paginate(filtered_campaigns(args, filters), args.page, PAGE_SIZE)
+    counts = ticket_counts([c.id for c in page.items])
+    context = {"page": page, "args": args, "filters": filters, "counts": counts}
+    if not is_fragment_request():
+        # The filter bar is only on the full page.
+        context["brands"] = db.session.execute(
+            select(Brand.id, Brand.name).order_by(Brand.name)
+        ).all()
+        context["markets"] = db.session.execute(
+            select(Market.id, Market.code).order_by(Market.code)
+        ).all()
+        context["years"] = db.session.scalars(
+            select(Campaign.year).distinct().order_by(Campaign.year.desc())
+        ).all()
+    return render(
+        "campaigns/index.html",
+        "campaigns/_table.html",
+        statuses=list(CampaignStatus),
+        ticket_statuses=list(TicketStatus),
+        **context,
+    )
+
+
+@bp.get("/preview")
+def preview():
+    """The generated name for what the new-campaign form holds right now."""
+    result = campaigns.preview_name(
+        request.args.get("brand_id"),
+        request.args.get("market_id"),
+        request.args.get("year"),
+        request.args.get("campaign_name"),
+    )
+    return render("campaigns/_preview.html", "campaigns/_preview.html", preview=result)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editor_required
+def new():
+    """Create a campaign."""
+    form = CampaignForm()
+    form.load_choices()
+    if form.validate_on_submit():
+        try:
+            campaign = campaigns.create_campaign(
+                brand_id=form.brand_id.data,
+                market_id=form.market_id.data,
+                campaign_name=form.campaign_name.data,
+                year=form.year.data,
+                budget=form.budget.data,
+                status=form.status.data,
+                created_by=current_user,
+            )
+        except DomainError as err:
+            form_error(form, err)
+        else:
+            db.session.commit()
+            flash(f"Campaign {campaign.name} created.", "success")
+            return redirect(url_for(".show", campaign_id=campaign.id))
+    result = campaigns.preview_name(
+        form.brand_id.data, form.market_id.data, form.year.data, form.campaign_name.data
+    )
+    return render("campaigns/new.html", form=form, preview=result, status=form_status(form))
+
+
+@bp.get("/<uuid:campaign_id>")
+def show(campaign_id):
+    """The campaign page: decoded name, budget, status, tickets, who created it."""
+    return render("campaigns/show.html", campaign=load_campaign_page(campaign_id))
+
+
+def load_campaign_page(campaign_id) -> Campaign:
+    """A campaign with everything its page shows, in a fixed number of queries."""
+    campaign = db.session.scalar(
+        select(Campaign)
+        .where(Campaign.id == campaign_id)
+        .options(
+            joinedload(Campaign.brand),
+            joinedload(Campaign.market),
+            joinedload(Campaign.created_by),
+            selectinload(Campaign.tickets).joinedload(Ticket.channel),
+        )
+    )
+    if campaign is None:
+        abort(404)
+    return campaign
+
+
+@bp.route("/<uuid:campaign_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit(campaign_id):
+    """Change a campaign's budget and status (nothing else can change)."""
+    campaign = get_campaign_or_404(campaign_id)
+    form = EditCampaignForm(obj=campaign, status=campaign.status.value)
+    form.status.choices = [(s.value, s.value.title()) for s in campaigns.allowed_statuses(campaign)]
+    if request.method == "GET":
+        form.budget.data = str(campaign.budget.quantize(quantum(campaign.market.currency)))
+    if form.validate_on_submit():
+        try:
+            campaigns.update_campaign(campaign, budget=form.budget.data, status=form.status.data)
+        except DomainError as err:
+            form_error(form, err)
+        else:
+            db.session.commit()
+            flash(f"Campaign {campaign.name} saved.", "success")
+            return redirect(url_for(".show", campaign_id=campaign.id))
+    return render("campaigns/edit.html", form=form, campaign=campaign, status=form_status(form))
+
+
+@bp.post("/<uuid:campaign_id>/delete")
+@editor_required
+def delete(campaign_id):
+    """Delete a campaign none of whose tickets has left DRAFT."""
+    campaign = get_campaign_or_404(campaign_id)
+    name = campaign.name
+    try:
+        campaigns.delete_campaign(campaign)
+    except Conflict as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        return render("campaigns/show.html", campaign=load_campaign_page(campaign_id), status=409)
+    db.session.commit()
+    flash(f"Campaign {name} deleted.", "success")
+    return redirect(url_for(".index"))
