@@ -20,6 +20,10 @@ def _sqlite_pragmas(dbapi_connection, _record):
         # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin, so
         # SAVEPOINTs nest inside a real transaction instead of committing on release.
         dbapi_connection.isolation_level = None
+        # SQLite's own lower() only folds ASCII; "NESTLÉ" and "Nestlé" must compare equal.
+        dbapi_connection.create_function(
+            "lower", 1, lambda s: None if s is None else s.lower(), deterministic=True
+        )
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
