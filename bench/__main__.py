@@ -2,10 +2,10 @@
 
 import sys
 
-from . import bench_reference
+from . import bench_campaigns, bench_reference
 from .common import bench_app, databases
 
-BENCHMARKS = {"reference": bench_reference}
+BENCHMARKS = {"reference": bench_reference, "campaigns": bench_campaigns}
 
 
 def main(names: list[str]) -> None:

@@ -3,7 +3,7 @@
 import sqlite3
 from pathlib import Path
 
-from flask import Flask, redirect, url_for
+from flask import Flask, has_request_context, redirect, request, url_for
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -34,8 +34,17 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection):
+    """Requests that change data take SQLite's write lock up front.
+
+    A deferred transaction that read first and then tries to write fails at once with
+    "database is locked" when another writer committed in between; taking the lock at
+    BEGIN makes concurrent writers queue (up to the busy timeout) and see each other's
+    rows, so two people saving the same name get one row and one "already exists".
+    Reads stay deferred and never wait.
+    """
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -161,6 +161,7 @@ class Channel(UUIDMixin, TimestampMixin, db.Model):
 class Campaign(UUIDMixin, TimestampMixin, db.Model):
     __tablename__ = "campaigns"
     __table_args__ = (
+        Index("ix_campaigns_created_at", "created_at"),
         CheckConstraint("budget >= 0", name="budget_non_negative"),
         CheckConstraint("year >= 2000 AND year <= 2100", name="year_range"),
     )
@@ -194,6 +195,13 @@ class Campaign(UUIDMixin, TimestampMixin, db.Model):
 
 # Names that differ only in letter case are duplicates, on every database.
 Index("uq_campaigns_name_ci", func.lower(Campaign.name), unique=True)
+# Search by any part of the name: a trigram index on PostgreSQL (a plain one on SQLite).
+Index(
+    "ix_campaigns_name_search",
+    Campaign.name,
+    postgresql_using="gin",
+    postgresql_ops={"name": "gin_trgm_ops"},
+)
 
 
 class Ticket(UUIDMixin, TimestampMixin, db.Model):

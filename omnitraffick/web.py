@@ -1,10 +1,11 @@
 """Helpers the HTML views share: htmx fragments, form errors, list arguments."""
 
+import re
 from dataclasses import dataclass
 
 from flask import make_response, render_template, request
 from flask_wtf import FlaskForm
-from sqlalchemy import Select, or_
+from sqlalchemy import Select, func, or_, select
 
 from .extensions import db
 from .services.errors import DomainError
@@ -70,24 +71,68 @@ class ListArgs:
             q=args.get("q", "").strip()[:200],
             sort=sort,
             desc=desc,
-            page=int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1,
+            page=int(page) if re.fullmatch(r"[0-9]{1,5}", page) and int(page) > 0 else 1,
         )
+
+    def search(self, *columns) -> list:
+        """The WHERE conditions for the search text (none when there is no text)."""
+        if not self.q:
+            return []
+        pattern = "%" + escape_like(self.q) + "%"
+        return [or_(*(col.ilike(pattern, escape="\\") for col in columns))]
+
+    def ordering(self, sortable: dict, tie_breaker) -> list:
+        """ORDER BY the chosen column; the tie-breaker keeps pages stable."""
+        column = sortable[self.sort]
+        return [column.desc() if self.desc else column.asc(), tie_breaker]
 
     def apply(self, stmt: Select, sortable: dict, searchable=()) -> Select:
         """Filter by the search text and order by the chosen column (id breaks ties)."""
-        if self.q and searchable:
-            pattern = "%" + escape_like(self.q) + "%"
-            stmt = stmt.where(or_(*(col.ilike(pattern, escape="\\") for col in searchable)))
-        column = sortable[self.sort]
-        order = column.desc() if self.desc else column.asc()
         entity = stmt.column_descriptions[0]["entity"]
-        return stmt.order_by(order, entity.id)
+        return stmt.where(*self.search(*searchable)).order_by(*self.ordering(sortable, entity.id))
+
+
+@dataclass
+class Page:
+    """One page of a list, plus what the pager needs."""
+
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
 
 
 def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def paginate(stmt: Select, page: int, per_page: int):
-    """One page of rows plus the total, in two queries."""
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+def paginate(stmt: Select, page: int, per_page: int, count: Select | None = None) -> Page:
+    """One page of rows plus the total, in two queries.
+
+    `count` lets a caller count without the joins the page itself needs.
+    """
+    if count is None:
+        count = select(func.count()).select_from(stmt.order_by(None).subquery())
+    total = db.session.scalar(count)
+    items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return Page(list(items), total, page, per_page)

@@ -1,5 +1,6 @@
 """Campaigns: the list, the live-previewed new form, the campaign page, edit and delete."""
 
+import re
 import uuid
 from collections import defaultdict
 from datetime import date
@@ -9,7 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired
 
 from ..auth import editor_required
@@ -46,7 +47,7 @@ class CampaignForm(FlaskForm):
     budget = StringField("Budget", validators=[InputRequired()], default="0")
     status = SelectField(
         "Status",
-        choices=[(s.value, s.value.title()) for s in campaigns.INITIAL_STATUSES],
+        choices=[SelectChoice(s.value, s.value.title()) for s in campaigns.INITIAL_STATUSES],
         default=CampaignStatus.DRAFT.value,
         validate_choice=False,
     )
@@ -58,11 +59,11 @@ class CampaignForm(FlaskForm):
         markets = db.session.execute(
             select(Market.id, Market.code, Market.country, Market.currency).order_by(Market.code)
         )
-        self.brand_id.choices = [("", "Choose a brand…")] + [
-            (str(id_), f"{name} ({code})") for id_, name, code in brands
+        self.brand_id.choices = [SelectChoice("", "Choose a brand…")] + [
+            SelectChoice(str(id_), f"{name} ({code})") for id_, name, code in brands
         ]
-        self.market_id.choices = [("", "Choose a market…")] + [
-            (str(id_), f"{code} — {country} ({currency})")
+        self.market_id.choices = [SelectChoice("", "Choose a market…")] + [
+            SelectChoice(str(id_), f"{code} — {country} ({currency})")
             for id_, code, country, currency in markets
         ]
 
@@ -86,31 +87,42 @@ def _uuid_arg(name: str) -> uuid.UUID | None:
 def _filters() -> dict:
     year = request.args.get("year", "")
     status = request.args.get("status", "")
+    year = int(year) if re.fullmatch(r"[0-9]{4}", year) else None
     return {
         "brand": _uuid_arg("brand"),
         "market": _uuid_arg("market"),
-        "year": int(year) if year.isdigit() else None,
+        "year": year,
         "status": CampaignStatus(status) if status in CampaignStatus.__members__ else None,
     }
 
 
-def filtered_campaigns(args: ListArgs, filters: dict):
-    """The campaign query behind the list, its CSV export and the portfolio report."""
+def campaign_conditions(args: ListArgs, filters: dict) -> list:
+    """The WHERE conditions behind the list, its CSV export and the portfolio report."""
+    conditions = args.search(Campaign.name)
+    if filters["brand"]:
+        conditions.append(Campaign.brand_id == filters["brand"])
+    if filters["market"]:
+        conditions.append(Campaign.market_id == filters["market"])
+    if filters["year"]:
+        conditions.append(Campaign.year == filters["year"])
+    if filters["status"]:
+        conditions.append(Campaign.status == filters["status"])
+    return conditions
+
+
+def campaign_page(args: ListArgs, filters: dict, per_page: int = PAGE_SIZE):
+    """One page of campaigns with their brand and market; counted without the joins."""
+    conditions = campaign_conditions(args, filters)
     stmt = (
         select(Campaign)
         .join(Campaign.brand)
         .join(Campaign.market)
         .options(contains_eager(Campaign.brand), contains_eager(Campaign.market))
+        .where(*conditions)
+        .order_by(*args.ordering(SORTABLE, Campaign.id))
     )
-    if filters["brand"]:
-        stmt = stmt.where(Campaign.brand_id == filters["brand"])
-    if filters["market"]:
-        stmt = stmt.where(Campaign.market_id == filters["market"])
-    if filters["year"]:
-        stmt = stmt.where(Campaign.year == filters["year"])
-    if filters["status"]:
-        stmt = stmt.where(Campaign.status == filters["status"])
-    return args.apply(stmt, SORTABLE, (Campaign.name,))
+    count = select(func.count(Campaign.id)).where(*conditions)
+    return paginate(stmt, args.page, per_page, count)
 
 
 def ticket_counts(campaign_ids) -> dict:
@@ -132,7 +144,7 @@ def index():
     """List campaigns with search, filters, sorting and pages, all in the URL."""
     args = ListArgs.from_request(SORTABLE, "created", default_desc=True)
     filters = _filters()
-    page = paginate(filtered_campaigns(args, filters), args.page, PAGE_SIZE)
+    page = campaign_page(args, filters)
     counts = ticket_counts([c.id for c in page.items])
     context = {"page": page, "args": args, "filters": filters, "counts": counts}
     if not is_fragment_request():
@@ -143,9 +155,10 @@ def index():
         context["markets"] = db.session.execute(
             select(Market.id, Market.code).order_by(Market.code)
         ).all()
-        context["years"] = db.session.scalars(
-            select(Campaign.year).distinct().order_by(Campaign.year.desc())
-        ).all()
+        first, last = db.session.execute(
+            select(func.min(Campaign.year), func.max(Campaign.year))
+        ).one()
+        context["years"] = list(range(last, first - 1, -1)) if first else []
     return render(
         "campaigns/index.html",
         "campaigns/_table.html",
@@ -225,7 +238,9 @@ def edit(campaign_id):
     """Change a campaign's budget and status (nothing else can change)."""
     campaign = get_campaign_or_404(campaign_id)
     form = EditCampaignForm(obj=campaign, status=campaign.status.value)
-    form.status.choices = [(s.value, s.value.title()) for s in campaigns.allowed_statuses(campaign)]
+    form.status.choices = [
+        SelectChoice(s.value, s.value.title()) for s in campaigns.allowed_statuses(campaign)
+    ]
     if request.method == "GET":
         form.budget.data = str(campaign.budget.quantize(quantum(campaign.market.currency)))
     if form.validate_on_submit():

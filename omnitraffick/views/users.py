@@ -4,7 +4,14 @@ from flask import Blueprint, flash, redirect, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import InputRequired, Optional
 
 from ..auth import admin_required
@@ -18,9 +25,9 @@ bp = Blueprint("users", __name__, url_prefix="/users")
 
 SORTABLE = {"email": User.email, "name": User.name, "role": User.role}
 ROLE_CHOICES = [
-    (Role.ADMIN.value, "Admin — reference data and users"),
-    (Role.TRAFFICKER.value, "Trafficker — campaigns and tickets"),
-    (Role.VIEWER.value, "Viewer — read only"),
+    SelectChoice(Role.ADMIN.value, "Admin — reference data and users"),
+    SelectChoice(Role.TRAFFICKER.value, "Trafficker — campaigns and tickets"),
+    SelectChoice(Role.VIEWER.value, "Viewer — read only"),
 ]
 
 

@@ -91,7 +91,7 @@ def live_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def live_server(live_db: Path) -> Iterator[str]:
+def live_server(live_db: Path, server_log: Path) -> Iterator[str]:
     """Serve the app with gunicorn on a free port; yield its base URL."""
     env = os.environ.copy()
     env.pop("TEST_DATABASE_URL", None)
@@ -107,8 +107,7 @@ def live_server(live_db: Path) -> Iterator[str]:
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     gunicorn = Path(sys.executable).parent / "gunicorn"
-    log_path = live_db.parent / "gunicorn.log"
-    with log_path.open("w") as log:
+    with server_log.open("w") as log:
         proc = subprocess.Popen(
             [
                 str(gunicorn),
@@ -131,7 +130,7 @@ def live_server(live_db: Path) -> Iterator[str]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(
                     f"gunicorn did not answer GET /login within {STARTUP_TIMEOUT:.0f} s "
-                    f"(exit code {proc.poll()}); log tail:\n{_tail(log_path)}"
+                    f"(exit code {proc.poll()}); log tail:\n{_tail(server_log)}"
                 )
             time.sleep(0.1)
         yield base_url
@@ -154,24 +153,37 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def server_log(live_db: Path) -> Path:
+    """Where gunicorn writes its output (access log and tracebacks)."""
+    return live_db.parent / "gunicorn.log"
+
+
 @pytest.fixture
-def page(browser: Browser, live_server: str) -> Iterator[Page]:
-    """A fresh browser context (no cookies) and page; JavaScript errors fail the test."""
+def page(browser: Browser, live_server: str, server_log: Path) -> Iterator[Page]:
+    """A fresh browser context (no cookies) and page.
+
+    A JavaScript error or a 5xx answer from the server fails the test: users never see either.
+    """
     context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server)
     page = context.new_page()
-    js_errors: list[str] = []
-    page.on("pageerror", lambda err: js_errors.append(str(err)))
+    problems: list[str] = []
+    page.on("pageerror", lambda err: problems.append(f"JavaScript error: {err}"))
+    page.on(
+        "response",
+        lambda r: r.status >= 500 and problems.append(f"{r.status} {r.request.method} {r.url}"),
+    )
     yield page
     context.close()
-    assert not js_errors, f"JavaScript errors on the page: {js_errors}"
+    assert not problems, "\n".join([*problems, "server log tail:", _tail(server_log)])
 
 
 @pytest.fixture
 def login(page: Page) -> Callable[[str], Page]:
-    """Sign in on `page` as "admin" or "viewer"; lands on the Markets page."""
+    """Sign in on `page` as "admin" or "viewer", landing on the Markets page."""
 
     def log_in(role: str = "admin") -> Page:
-        page.goto("/login")
+        page.goto("/login?next=/markets/")
         page.get_by_label("Email").fill(USERS[role])
         page.get_by_label("Password", exact=True).fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()

@@ -10,12 +10,8 @@ from .conftest import ADMIN_EMAIL, PASSWORD
 
 
 def field(page: Page, label: str) -> Locator:
-    """The input whose label starts with `label`.
-
-    Help text sits inside the labels, so "Name" alone would also match "Internal code Used
-    in names, ..."; anchoring at the start picks the intended field.
-    """
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}\b"))
+    """The input labelled exactly `label`."""
+    return page.get_by_label(label, exact=True)
 
 
 def create_market(page: Page, code: str, country: str, region: str, currency: str) -> None:
@@ -52,8 +48,11 @@ def row(page: Page, text: str) -> Locator:
 
 
 def test_wrong_password_is_refused_and_admin_lands_on_markets(page: Page, screenshot):
-    page.goto("/login")
+    page.goto("/markets/")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Fmarkets%2F$"))
+    expect(page.get_by_text("Please sign in to continue.")).to_be_visible()
     screenshot(page, "login")
+
     field(page, "Email").fill(ADMIN_EMAIL)
     page.get_by_label("Password", exact=True).fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
@@ -66,6 +65,7 @@ def test_wrong_password_is_refused_and_admin_lands_on_markets(page: Page, screen
     expect(page).to_have_url(re.compile(r"/markets/$"))
     expect(page.get_by_role("heading", name="Markets", level=1)).to_be_visible()
     expect(page.get_by_role("button", name="New market")).to_be_visible()
+    expect(page.locator("details.user-menu summary")).to_contain_text(ADMIN_EMAIL)
 
 
 def test_admin_creates_market_brand_and_channel(page: Page, login, screenshot):
@@ -94,8 +94,10 @@ def test_bad_code_shows_error_next_to_field_and_keeps_input(page: Page, login, s
     field(page, "Currency").fill("eur")
     page.get_by_role("button", name="Create market").click()
 
-    code_error = page.locator('label[for="code"] .field-error')
+    # The error sits right under the field and is announced with it.
+    code_error = page.locator("#code-help.field-error")
     expect(code_error).to_have_text(re.compile(r"may only use letters A-Z, digits and underscores"))
+    expect(field(page, "Code")).to_have_attribute("aria-describedby", "code-help")
     expect(page.locator(".field-error")).to_have_count(1)
     expect(field(page, "Code")).to_have_attribute("aria-invalid", "true")
     expect(field(page, "Code")).to_have_value("U S!")
