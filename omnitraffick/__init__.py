@@ -65,9 +65,9 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     from . import auth, cli, errors, templating
-    from .views import brands, campaigns, channels, markets, users
+    from .views import board, brands, campaigns, channels, markets, tickets, users
 
-    for module in (auth, campaigns, markets, brands, channels, users):
+    for module in (auth, board, campaigns, tickets, markets, brands, channels, users):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     templating.init_app(app)
@@ -76,6 +76,6 @@ def create_app(config: dict | None = None) -> Flask:
     @app.get("/")
     def index():
         """Start where the work is."""
-        return redirect(url_for("campaigns.index"))
+        return redirect(url_for("board.index"))
 
     return app

@@ -156,7 +156,14 @@ def seed_reference() -> tuple[list[Brand], list[Market], list[Channel], User]:
 
 
 def _campaign_part(index: int) -> tuple[int, int, int, int, str]:
-    """Spread campaign `index` over themes, brands, markets and years, uniquely."""
+    """Spread campaign `index` over themes, brands, markets and years, uniquely.
+
+    Stepping through the combinations by a prime coprime to their number mixes brands,
+    markets and years from the first few campaigns on.
+    """
+    combos = len(THEMES) * len(BRANDS) * len(MARKETS) * len(YEARS)
+    round_, position = divmod(index, combos)
+    index = round_ * combos + (position * 7919) % combos
     index, theme = divmod(index, len(THEMES))
     index, brand = divmod(index, len(BRANDS))
     index, market = divmod(index, len(MARKETS))

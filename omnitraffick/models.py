@@ -221,6 +221,10 @@ class Ticket(UUIDMixin, TimestampMixin, db.Model):
     status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
 
+    # SQLAlchemy checks and bumps `version` on every UPDATE, so a concurrent change makes
+    # the later flush fail instead of overwriting silently.
+    __mapper_args__ = {"version_id_col": version}
+
     campaign: Mapped[Campaign] = relationship(back_populates="tickets")
     channel: Mapped[Channel] = relationship()
     created_by: Mapped[User | None] = relationship()

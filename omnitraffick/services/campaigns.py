@@ -1,6 +1,5 @@
 """Campaigns: created with a generated taxonomy name; afterwards only budget and status move."""
 
-import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -12,6 +11,7 @@ from ..models import Brand, Campaign, CampaignStatus, Market, Ticket, TicketStat
 from . import taxonomy
 from .currencies import minor_units
 from .errors import Conflict, Duplicate, ValidationError
+from .reference import load_referenced
 
 # The moves a campaign's status may make; staying put is always allowed.
 CAMPAIGN_MOVES = {
@@ -37,19 +37,6 @@ class NamePreview:
     currency: str | None = None
 
 
-def _load(model, id_, field: str, label: str):
-    """Load a referenced row; an id that points at no row is a 422 naming the field."""
-    if isinstance(id_, str):
-        try:
-            id_ = uuid.UUID(id_)
-        except ValueError:
-            raise ValidationError(f"Choose a {label}.", field) from None
-    row = db.session.get(model, id_) if id_ else None
-    if row is None:
-        raise ValidationError(f"{label.capitalize()} {id_} does not exist.", field)
-    return row
-
-
 def find_by_name(name: str) -> Campaign | None:
     """The campaign whose name equals `name` ignoring letter case, if any."""
     return db.session.scalar(select(Campaign).where(func.lower(Campaign.name) == name.lower()))
@@ -60,8 +47,8 @@ def preview_name(brand_id, market_id, year, campaign_name) -> NamePreview:
     if not brand_id or not market_id:
         return NamePreview("incomplete", "Choose a brand and a market to see the name.")
     try:
-        brand = _load(Brand, brand_id, "brand_id", "brand")
-        market = _load(Market, market_id, "market_id", "market")
+        brand = load_referenced(Brand, brand_id, "brand_id", "brand")
+        market = load_referenced(Market, market_id, "market_id", "market")
         year = taxonomy.validate_year(year, "year")
         typed = taxonomy.sanitize_campaign_name(campaign_name, "campaign_name")
     except ValidationError as err:
@@ -123,8 +110,8 @@ def create_campaign(
     created_by: User | None = None,
 ) -> Campaign:
     """Create a campaign, generating its name from the taxonomy."""
-    brand = _load(Brand, brand_id, "brand_id", "brand")
-    market = _load(Market, market_id, "market_id", "market")
+    brand = load_referenced(Brand, brand_id, "brand_id", "brand")
+    market = load_referenced(Market, market_id, "market_id", "market")
     year = taxonomy.validate_year(year, "year")
     typed = taxonomy.sanitize_campaign_name(campaign_name, "campaign_name")
     amount = parse_budget(budget, market.currency)

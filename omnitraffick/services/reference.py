@@ -60,6 +60,23 @@ def get_or_404(model, id_: uuid.UUID | str):
     return row
 
 
+def load_referenced(model, id_, field: str, label: str):
+    """Load the row an id in the input points at; no such row is a 422 naming the field."""
+    if not id_:
+        raise ValidationError(f"Choose a {label}.", field)
+    if not isinstance(id_, uuid.UUID):
+        try:
+            id_ = uuid.UUID(str(id_))
+        except ValueError:
+            raise ValidationError(
+                f"{label.capitalize()} id {str(id_)[:50]!r} is not valid.", field
+            ) from None
+    row = db.session.get(model, id_)
+    if row is None:
+        raise ValidationError(f"{label.capitalize()} {id_} does not exist.", field)
+    return row
+
+
 # --- markets ---------------------------------------------------------------------------------
 
 

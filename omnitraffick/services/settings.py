@@ -1,0 +1,141 @@
+"""Ticket settings: the structured platform settings stored in `payload_config`.
+
+A DRAFT ticket may be incomplete, but every value it holds has the right type. What a
+request type needs before it can reach a platform is listed by `missing_settings`.
+"""
+
+import enum
+from datetime import date
+from urllib.parse import urlsplit
+
+from ..models import RequestType
+from .campaigns import parse_budget
+from .errors import ValidationError
+
+
+class Objective(enum.StrEnum):
+    AWARENESS = "AWARENESS"
+    REACH = "REACH"
+    TRAFFIC = "TRAFFIC"
+    ENGAGEMENT = "ENGAGEMENT"
+    VIDEO_VIEWS = "VIDEO_VIEWS"
+    LEADS = "LEADS"
+    APP_INSTALLS = "APP_INSTALLS"
+    CONVERSIONS = "CONVERSIONS"
+
+
+class BudgetType(enum.StrEnum):
+    DAILY = "DAILY"
+    LIFETIME = "LIFETIME"
+
+
+class DeliveryStatus(enum.StrEnum):
+    """The status an object is created with, or set to by an UPDATE_STATUS ticket."""
+
+    ACTIVE = "ACTIVE"
+    PAUSED = "PAUSED"
+
+
+# The settings each request type uses, in form order.
+FIELDS = {
+    RequestType.CREATE_CAMPAIGN: (
+        "objective",
+        "budget_type",
+        "budget_amount",
+        "flight_start",
+        "flight_end",
+        "landing_url",
+        "initial_status",
+    ),
+    RequestType.UPDATE_BUDGET: ("budget_type", "budget_amount"),
+    RequestType.UPDATE_STATUS: ("target_status",),
+}
+LABELS = {
+    "objective": "Objective",
+    "budget_type": "Budget type",
+    "budget_amount": "Budget amount",
+    "flight_start": "Flight start",
+    "flight_end": "Flight end",
+    "landing_url": "Landing URL",
+    "initial_status": "Create as",
+    "target_status": "Set status to",
+}
+ALL_FIELDS = tuple(LABELS)
+
+
+def _choice(value, enum_cls, field):
+    try:
+        return enum_cls(str(value).strip().upper()).value
+    except ValueError:
+        choices = ", ".join(m.value for m in enum_cls)
+        raise ValidationError(f"{LABELS[field]} must be one of {choices}.", field) from None
+
+
+def _date(value, field) -> str:
+    try:
+        return date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise ValidationError(f"{LABELS[field]} must be a date like 2026-03-31.", field) from None
+
+
+def _url(value, field) -> str:
+    text = str(value).strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
+        raise ValidationError(
+            "Landing URL must be a full web address, e.g. https://example.com/page.", field
+        )
+    if len(text) > 2000:
+        raise ValidationError("Landing URL must be at most 2,000 characters.", field)
+    return text
+
+
+def clean_settings(request_type: RequestType, raw: dict, currency: str) -> dict:
+    """Check the types of the settings a request type uses; blanks are left out.
+
+    Every problem is reported at once, one message per field.
+    """
+    if not isinstance(raw, dict):
+        raise ValidationError("Settings must be an object of named values.", "payload_config")
+    unknown = sorted(set(raw) - set(ALL_FIELDS))
+    if unknown:
+        raise ValidationError(
+            f"Unknown settings: {', '.join(unknown)}. Known: {', '.join(ALL_FIELDS)}.",
+            "payload_config",
+        )
+    parsers = {
+        "objective": lambda v, f: _choice(v, Objective, f),
+        "budget_type": lambda v, f: _choice(v, BudgetType, f),
+        "budget_amount": lambda v, f: str(parse_budget(v, currency, f)),
+        "flight_start": _date,
+        "flight_end": _date,
+        "landing_url": _url,
+        "initial_status": lambda v, f: _choice(v, DeliveryStatus, f),
+        "target_status": lambda v, f: _choice(v, DeliveryStatus, f),
+    }
+    cleaned, errors = {}, {}
+    for field in FIELDS[request_type]:
+        value = raw.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            errors[field] = [f"{LABELS[field]} has the wrong type."]
+            continue
+        try:
+            cleaned[field] = parsers[field](value, field)
+        except ValidationError as err:
+            errors[field] = [err.message]
+    if errors:
+        message = " ".join(m for ms in errors.values() for m in ms)
+        raise ValidationError(message, errors=errors)
+    if request_type is RequestType.CREATE_CAMPAIGN:
+        cleaned.setdefault("initial_status", DeliveryStatus.PAUSED.value)
+    return cleaned
+
+
+def missing_settings(request_type: RequestType, settings: dict) -> list[str]:
+    """Labels of the settings a request type needs and the ticket does not have yet."""
+    needed = [f for f in FIELDS[request_type] if f != "flight_end"]
+    if request_type is RequestType.CREATE_CAMPAIGN and settings.get("budget_type") == "LIFETIME":
+        needed.append("flight_end")
+    return [LABELS[f] for f in needed if f not in settings]

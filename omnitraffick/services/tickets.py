@@ -1,0 +1,193 @@
+"""Tickets: creation, settings, and the workflow with its audit trail."""
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..extensions import db
+from ..models import Campaign, Channel, RequestType, Ticket, TicketEvent, TicketStatus, User, utcnow
+from . import settings as ticket_settings
+from .errors import Conflict, ValidationError
+from .reference import load_referenced
+
+S = TicketStatus
+# DESIGN.md's workflow: the moves each status allows.
+TRANSITIONS: dict[TicketStatus, tuple[TicketStatus, ...]] = {
+    S.DRAFT: (S.QA_TESTING,),
+    S.QA_TESTING: (S.READY_FOR_API, S.QA_FAILED),
+    S.QA_FAILED: (S.DRAFT, S.QA_TESTING),
+    S.READY_FOR_API: (S.TRAFFICKED_SUCCESS, S.FAILED, S.DRAFT),
+    S.FAILED: (S.READY_FOR_API, S.DRAFT),
+    S.TRAFFICKED_SUCCESS: (),
+}
+EDITABLE = (S.DRAFT, S.QA_FAILED)
+# Moves that need a word from the person making them.
+NEEDS_REASON = (S.QA_FAILED,)
+NEEDS_PLATFORM_ID = (S.TRAFFICKED_SUCCESS,)
+
+
+def label(status: TicketStatus) -> str:
+    return status.value.replace("_", " ").capitalize().replace("Qa", "QA").replace("api", "API")
+
+
+def parse_request_type(value) -> RequestType:
+    try:
+        return RequestType(str(value).strip().upper())
+    except ValueError:
+        choices = ", ".join(t.value for t in RequestType)
+        raise ValidationError(f"Request type must be one of {choices}.", "request_type") from None
+
+
+def parse_status(value, field: str = "status") -> TicketStatus:
+    try:
+        return TicketStatus(str(value).strip().upper())
+    except ValueError:
+        choices = ", ".join(s.value for s in TicketStatus)
+        raise ValidationError(f"Status must be one of {choices}.", field) from None
+
+
+def create_ticket(
+    *,
+    campaign_id,
+    channel_id,
+    request_type,
+    settings: dict | None = None,
+    created_by: User | None = None,
+) -> Ticket:
+    """Open a DRAFT ticket for one channel of a campaign."""
+    errors: dict[str, list[str]] = {}
+    campaign = channel = kind = None
+    for field, load in (
+        ("campaign_id", lambda: load_referenced(Campaign, campaign_id, "campaign_id", "campaign")),
+        ("channel_id", lambda: load_referenced(Channel, channel_id, "channel_id", "channel")),
+        ("request_type", lambda: parse_request_type(request_type)),
+    ):
+        try:
+            value = load()
+        except ValidationError as err:
+            errors[field] = [err.message]
+            continue
+        if field == "campaign_id":
+            campaign = value
+        elif field == "channel_id":
+            channel = value
+        else:
+            kind = value
+    if errors:
+        raise ValidationError(" ".join(m for ms in errors.values() for m in ms), errors=errors)
+    cleaned = ticket_settings.clean_settings(kind, settings or {}, campaign.market.currency)
+    now = utcnow()
+    ticket = Ticket(
+        campaign=campaign,
+        channel=channel,
+        request_type=kind,
+        payload_config=cleaned,
+        status=S.DRAFT,
+        status_changed_at=now,
+        created_by=created_by,
+    )
+    ticket.events.append(TicketEvent(actor=created_by, to_status=S.DRAFT, created_at=now))
+    db.session.add(ticket)
+    db.session.flush()
+    return ticket
+
+
+def _check_version(ticket: Ticket, version) -> None:
+    if version is None or version == "":
+        return
+    try:
+        expected = int(version)
+    except (TypeError, ValueError):
+        raise ValidationError("Version must be a whole number.", "version") from None
+    if expected != ticket.version:
+        raise Conflict(
+            f"This ticket was changed by someone else since you loaded it (it is now "
+            f"{label(ticket.status)}). Reload to see the latest and try again."
+        )
+
+
+def _flush_or_conflict(ticket: Ticket) -> None:
+    """Flush; if another request changed the ticket meanwhile, refuse instead of overwriting."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict(
+            "Someone else changed this ticket at the same moment. Reload and try again."
+        ) from None
+
+
+def update_settings(ticket: Ticket, settings: dict, *, version=None) -> Ticket:
+    """Replace a ticket's settings; only while it is DRAFT or QA_FAILED."""
+    _check_version(ticket, version)
+    if ticket.status not in EDITABLE:
+        raise Conflict(
+            f"Settings can only change while a ticket is Draft or QA failed; "
+            f"this one is {label(ticket.status)}."
+        )
+    ticket.payload_config = ticket_settings.clean_settings(
+        ticket.request_type, settings, ticket.campaign.market.currency
+    )
+    _flush_or_conflict(ticket)
+    return ticket
+
+
+def allowed_moves(ticket: Ticket) -> tuple[TicketStatus, ...]:
+    return TRANSITIONS[ticket.status]
+
+
+def move_ticket(
+    ticket: Ticket,
+    to_status,
+    *,
+    actor: User | None,
+    version=None,
+    reason: str | None = None,
+    external_platform_id: str | None = None,
+) -> TicketEvent:
+    """Move a ticket along the workflow and record who moved it, when, and why."""
+    target = parse_status(to_status)
+    _check_version(ticket, version)
+    if target not in TRANSITIONS[ticket.status]:
+        allowed = ", ".join(label(s) for s in TRANSITIONS[ticket.status]) or "none, it is final"
+        raise Conflict(
+            f"A {label(ticket.status)} ticket cannot move to {label(target)}. "
+            f"Allowed moves: {allowed}.",
+            "status",
+        )
+    reason = (reason or "").strip() or None
+    platform_id = (external_platform_id or "").strip() or None
+    if target in NEEDS_REASON and not reason:
+        raise ValidationError("Say what QA found: a reason is required.", "qa_failure_reason")
+    if target in NEEDS_PLATFORM_ID and not platform_id:
+        raise ValidationError(
+            "Enter the id the platform gave the campaign.", "external_platform_id"
+        )
+    if reason and len(reason) > 2000:
+        raise ValidationError("Keep the reason under 2,000 characters.", "qa_failure_reason")
+    if platform_id and len(platform_id) > 255:
+        raise ValidationError("Platform id is too long.", "external_platform_id")
+
+    now = utcnow()
+    event = TicketEvent(
+        actor=actor, from_status=ticket.status, to_status=target, reason=reason, created_at=now
+    )
+    ticket.events.append(event)
+    ticket.status, ticket.status_changed_at = target, now
+    if target is S.QA_FAILED:
+        ticket.qa_failure_reason = reason
+    elif target is S.READY_FOR_API:
+        ticket.qa_failure_reason = None
+    if target is S.TRAFFICKED_SUCCESS:
+        ticket.external_platform_id = platform_id
+    _flush_or_conflict(ticket)
+    return event
+
+
+def delete_ticket(ticket: Ticket) -> None:
+    """Delete a ticket that never left DRAFT."""
+    if ticket.status is not S.DRAFT:
+        raise Conflict(
+            f"Only Draft tickets can be deleted; this one is {label(ticket.status)}. "
+            "Its history is part of the audit trail."
+        )
+    db.session.delete(ticket)
+    db.session.flush()

@@ -1,0 +1,401 @@
+"""Tickets: the list, the structured new/edit form, the ticket page and workflow moves."""
+
+import re
+import uuid
+from urllib.parse import parse_qsl
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
+from werkzeug.datastructures import MultiDict
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+
+from ..auth import editor_required
+from ..extensions import db
+from ..models import (
+    Brand,
+    Campaign,
+    Channel,
+    Market,
+    RequestType,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
+from ..services import campaigns, tickets
+from ..services import settings as ticket_settings
+from ..services.errors import Conflict, DomainError, ValidationError
+from ..web import ListArgs, form_error, form_status, is_fragment_request, paginate, render
+
+bp = Blueprint("tickets", __name__, url_prefix="/tickets")
+
+SORTABLE = {
+    "updated": Ticket.updated_at,
+    "status": Ticket.status,
+    "campaign": Campaign.name,
+    "channel": Channel.api_identifier,
+    "request": Ticket.request_type,
+}
+
+
+def _choices(enum_cls, blank: str | None = None):
+    options = [SelectChoice("", blank)] if blank else []
+    return options + [SelectChoice(m.value, m.value.replace("_", " ").title()) for m in enum_cls]
+
+
+class TicketForm(FlaskForm):
+    campaign = StringField(
+        "Campaign",
+        description="Start typing a campaign name",
+        render_kw={"list": "campaign-options", "autocomplete": "off"},
+    )
+    campaign_id = HiddenField()
+    channel_id = SelectField("Channel", validate_choice=False)
+    request_type = SelectField(
+        "Request", choices=_choices(RequestType), validate_choice=False, default="CREATE_CAMPAIGN"
+    )
+    objective = SelectField(
+        "Objective", choices=_choices(ticket_settings.Objective, "—"), validate_choice=False
+    )
+    budget_type = SelectField(
+        "Budget type", choices=_choices(ticket_settings.BudgetType, "—"), validate_choice=False
+    )
+    budget_amount = StringField("Budget amount", render_kw={"inputmode": "decimal"})
+    flight_start = StringField("Flight start", render_kw={"type": "date"})
+    flight_end = StringField(
+        "Flight end", render_kw={"type": "date"}, description="Required for a lifetime budget"
+    )
+    landing_url = StringField(
+        "Landing URL",
+        render_kw={"type": "url", "placeholder": "https://"},
+        description="With utm_campaign set to the platform name",
+    )
+    initial_status = SelectField(
+        "Create as",
+        choices=_choices(ticket_settings.DeliveryStatus),
+        default="PAUSED",
+        validate_choice=False,
+    )
+    target_status = SelectField(
+        "Set status to",
+        choices=_choices(ticket_settings.DeliveryStatus, "—"),
+        validate_choice=False,
+    )
+
+    def settings(self) -> dict:
+        return {name: self[name].data for name in ticket_settings.ALL_FIELDS}
+
+
+class MoveForm(FlaskForm):
+    to_status = SelectField("Move to", validate_choice=False)
+    version = HiddenField()
+    qa_failure_reason = TextAreaField("Reason")
+    external_platform_id = StringField("Platform id")
+    board = HiddenField()  # the board's query string, to recount its columns
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value or "")
+    except ValueError:
+        return None
+
+
+def ticket_filters(args: MultiDict) -> dict:
+    """Filters for the ticket list and the board, read from a query string."""
+    status = (args.get("status") or "").upper()
+    return {
+        "status": TicketStatus(status) if status in TicketStatus.__members__ else None,
+        "brand": _uuid(args.get("brand")),
+        "market": _uuid(args.get("market")),
+        "channel": _uuid(args.get("channel")),
+        "campaign": _uuid(args.get("campaign")),
+        "q": (args.get("q") or "").strip()[:200],
+    }
+
+
+def ticket_conditions(filters: dict) -> list:
+    """WHERE conditions for tickets joined to their campaign and channel."""
+    conditions = []
+    if filters["status"]:
+        conditions.append(Ticket.status == filters["status"])
+    if filters["brand"]:
+        conditions.append(Campaign.brand_id == filters["brand"])
+    if filters["market"]:
+        conditions.append(Campaign.market_id == filters["market"])
+    if filters["channel"]:
+        conditions.append(Ticket.channel_id == filters["channel"])
+    if filters["campaign"]:
+        conditions.append(Ticket.campaign_id == filters["campaign"])
+    if filters["q"]:
+        # Search the platform name: the campaign name with this channel's code for MULTI.
+        platform = func.replace(Campaign.name, "_MULTI_", "_" + Channel.api_identifier + "_")
+        conditions.append(platform.ilike(f"%{_escape(filters['q'])}%", escape="\\"))
+    return conditions
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def with_card_data(stmt):
+    """Join what a ticket card shows: campaign, brand, market, channel."""
+    return (
+        stmt.join(Ticket.campaign)
+        .join(Campaign.brand)
+        .join(Campaign.market)
+        .join(Ticket.channel)
+        .options(
+            contains_eager(Ticket.campaign).contains_eager(Campaign.brand),
+            contains_eager(Ticket.campaign).contains_eager(Campaign.market),
+            contains_eager(Ticket.channel),
+        )
+    )
+
+
+def filter_options(filters: dict) -> dict:
+    """The choices in the filter bar (brands, markets, channels, the chosen campaign)."""
+    return {
+        "brands": db.session.execute(select(Brand.id, Brand.name).order_by(Brand.name)).all(),
+        "markets": db.session.execute(select(Market.id, Market.code).order_by(Market.code)).all(),
+        "channels": db.session.execute(
+            select(Channel.id, Channel.platform_name).order_by(Channel.platform_name)
+        ).all(),
+        "campaign": db.session.get(Campaign, filters["campaign"]) if filters["campaign"] else None,
+    }
+
+
+def load_ticket(ticket_id) -> Ticket:
+    """A ticket with everything its page and card show, or 404."""
+    ticket = db.session.scalar(
+        with_card_data(select(Ticket))
+        .where(Ticket.id == ticket_id)
+        .options(selectinload(Ticket.events).joinedload(TicketEvent.actor))
+    )
+    if ticket is None:
+        abort(404)
+    return ticket
+
+
+@bp.get("/")
+def index():
+    """List tickets with filters in the URL."""
+    args = ListArgs.from_request(SORTABLE, "updated", default_desc=True)
+    filters = ticket_filters(request.args)
+    conditions = ticket_conditions(filters)
+    stmt = (
+        with_card_data(select(Ticket))
+        .where(*conditions)
+        .order_by(*args.ordering(SORTABLE, Ticket.id))
+    )
+    count = select(func.count(Ticket.id)).join(Ticket.campaign).join(Ticket.channel)
+    page = paginate(stmt, args.page, 50, count.where(*conditions))
+    context = {} if is_fragment_request() else filter_options(filters)
+    return render(
+        "tickets/index.html",
+        "tickets/_table.html",
+        page=page,
+        args=args,
+        filters=filters,
+        statuses=list(TicketStatus),
+        **context,
+    )
+
+
+@bp.get("/campaign-options")
+def campaign_options():
+    """Campaign names matching what the user typed, for the new-ticket form."""
+    q = request.args.get("campaign", "").strip()
+    names = []
+    if len(q) >= 2:
+        names = db.session.scalars(
+            select(Campaign.name)
+            .where(Campaign.name.ilike(f"%{_escape(q)}%", escape="\\"))
+            .order_by(Campaign.name)
+            .limit(20)
+        ).all()
+    return render("tickets/_campaign_options.html", "tickets/_campaign_options.html", names=names)
+
+
+def _channel_choices(form: TicketForm) -> None:
+    form.channel_id.choices = [SelectChoice("", "Choose a channel…")] + [
+        SelectChoice(str(id_), f"{name} ({code})")
+        for id_, name, code in db.session.execute(
+            select(Channel.id, Channel.platform_name, Channel.api_identifier).order_by(
+                Channel.platform_name
+            )
+        )
+    ]
+
+
+def _chosen_campaign(form: TicketForm) -> Campaign | None:
+    """The campaign picked by id (from a campaign page) or typed by name."""
+    if form.campaign_id.data:
+        return db.session.get(Campaign, _uuid(form.campaign_id.data))
+    if form.campaign.data:
+        return campaigns.find_by_name(form.campaign.data.strip())
+    return None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editor_required
+def new():
+    """Open a ticket for one channel of a campaign."""
+    form = TicketForm()
+    if request.method == "GET" and request.args.get("campaign_id"):
+        form.campaign_id.data = request.args["campaign_id"]
+    _channel_choices(form)
+    campaign = _chosen_campaign(form)
+    if form.validate_on_submit():
+        try:
+            if campaign is None:
+                raise ValidationError(
+                    "No campaign has that name; pick one from the suggestions.", "campaign"
+                )
+            ticket = tickets.create_ticket(
+                campaign_id=campaign.id,
+                channel_id=form.channel_id.data,
+                request_type=form.request_type.data,
+                settings=form.settings(),
+                created_by=current_user,
+            )
+        except DomainError as err:
+            form_error(form, err)
+        else:
+            db.session.commit()
+            flash(f"Ticket {ticket.platform_name} opened as Draft.", "success")
+            return redirect(url_for(".show", ticket_id=ticket.id))
+    return render("tickets/new.html", form=form, campaign=campaign, status=form_status(form))
+
+
+@bp.get("/<uuid:ticket_id>")
+def show(ticket_id):
+    """The ticket page: settings, platform name, history and the moves allowed now."""
+    ticket = load_ticket(ticket_id)
+    return render("tickets/show.html", ticket=ticket, **_ticket_context(ticket))
+
+
+def _ticket_context(ticket: Ticket) -> dict:
+    return {
+        "moves": tickets.allowed_moves(ticket),
+        "missing": ticket_settings.missing_settings(ticket.request_type, ticket.payload_config),
+        "labels": ticket_settings.LABELS,
+        "fields": ticket_settings.FIELDS[ticket.request_type],
+        "editable": ticket.status in tickets.EDITABLE,
+    }
+
+
+@bp.route("/<uuid:ticket_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit(ticket_id):
+    """Change a ticket's settings while it is DRAFT or QA_FAILED."""
+    ticket = load_ticket(ticket_id)
+    form = TicketForm(data=ticket.payload_config if request.method == "GET" else None)
+    version = request.form.get("version", ticket.version)
+    if form.validate_on_submit():
+        try:
+            tickets.update_settings(ticket, form.settings(), version=version)
+        except DomainError as err:
+            form_error(form, err)
+            ticket = load_ticket(ticket_id)
+        else:
+            db.session.commit()
+            flash("Settings saved.", "success")
+            return redirect(url_for(".show", ticket_id=ticket.id))
+    elif request.method == "GET" and ticket.status not in tickets.EDITABLE:
+        flash(f"Settings are locked while the ticket is {tickets.label(ticket.status)}.", "info")
+    status = form_status(form)
+    if any("changed by someone else" in e for e in form.form_errors):
+        status = 409
+    return render("tickets/edit.html", form=form, ticket=ticket, version=version, status=status)
+
+
+@bp.post("/<uuid:ticket_id>/move")
+@editor_required
+def move(ticket_id):
+    """Move a ticket; answers with the updated status panel, or board card and columns."""
+    ticket = load_ticket(ticket_id)
+    form = MoveForm()
+    on_board = "board" in request.form
+    from_status = ticket.status
+    error, asking, status = None, None, 200
+    if not form.validate_on_submit():
+        error, status = "The form has expired; reload the page.", 400
+    else:
+        try:
+            tickets.move_ticket(
+                ticket,
+                form.to_status.data,
+                actor=current_user,
+                version=form.version.data,
+                reason=form.qa_failure_reason.data,
+                external_platform_id=form.external_platform_id.data,
+            )
+        except ValidationError as err:
+            db.session.rollback()
+            error, status = err.message, 422
+            # A move that needs a reason or a platform id asks for it inline.
+            if err.field in ("qa_failure_reason", "external_platform_id"):
+                asking = tickets.parse_status(form.to_status.data)
+        except Conflict as err:
+            db.session.rollback()
+            error, status = err.message, 409
+        else:
+            db.session.commit()
+    if status != 200:
+        ticket = load_ticket(ticket_id)
+    if not is_fragment_request():
+        # Without JavaScript the move was a plain form post: go back where it came from.
+        flash(error or f"Moved to {tickets.label(ticket.status)}.", "error" if error else "success")
+        if on_board:
+            return redirect(url_for("board.index") + "?" + (form.board.data or "").lstrip("?"))
+        return redirect(url_for(".show", ticket_id=ticket.id))
+    if on_board:
+        from .board import render_move
+
+        return render_move(ticket, from_status, form.board.data, error, asking, status)
+    response = render(
+        "tickets/_status_panel.html",
+        "tickets/_status_panel.html",
+        ticket=ticket,
+        error=error,
+        asking=asking,
+        oob_history=status == 200,
+        status=status,
+        **_ticket_context(ticket),
+    )
+    return response
+
+
+@bp.get("/<uuid:ticket_id>/card")
+def card(ticket_id):
+    """One board card, as it is now (e.g. to close an inline form)."""
+    from .board import render_card
+
+    return render_card(load_ticket(ticket_id), request.args.get("board", ""))
+
+
+@bp.post("/<uuid:ticket_id>/delete")
+@editor_required
+def delete(ticket_id):
+    """Delete a ticket that never left DRAFT."""
+    ticket = load_ticket(ticket_id)
+    campaign_id = ticket.campaign_id
+    try:
+        tickets.delete_ticket(ticket)
+    except Conflict as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        ticket = load_ticket(ticket_id)
+        return render("tickets/show.html", ticket=ticket, status=409, **_ticket_context(ticket))
+    db.session.commit()
+    flash("Draft ticket deleted.", "success")
+    return redirect(url_for("campaigns.show", campaign_id=campaign_id))
+
+
+def board_query_args(query: str | None) -> MultiDict:
+    """The board's filters, carried in a move request as a query string."""
+    pairs = parse_qsl((query or "").lstrip("?"), keep_blank_values=False)
+    return MultiDict([(k, v) for k, v in pairs if re.fullmatch(r"[a-z_]{1,30}", k)])
