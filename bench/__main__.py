@@ -2,10 +2,14 @@
 
 import sys
 
-from . import bench_campaigns, bench_reference
+from . import bench_board, bench_campaigns, bench_reference
 from .common import bench_app, databases
 
-BENCHMARKS = {"reference": bench_reference, "campaigns": bench_campaigns}
+BENCHMARKS = {
+    "reference": bench_reference,
+    "campaigns": bench_campaigns,
+    "board": bench_board,
+}
 
 
 def main(names: list[str]) -> None:

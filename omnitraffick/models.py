@@ -206,6 +206,8 @@ Index(
 
 class Ticket(UUIDMixin, TimestampMixin, db.Model):
     __tablename__ = "tickets"
+    # The board reads each column newest-moved first.
+    __table_args__ = (Index("ix_tickets_status_changed", "status", "status_changed_at"),)
 
     campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id"), index=True)
     channel_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("channels.id"), index=True)

@@ -679,14 +679,22 @@ def test_preview_is_incomplete_without_a_brand_and_a_market(db, dis, us, missing
     assert "Choose a brand and a market" in preview.message
 
 
+@pytest.mark.parametrize("campaign_name", ["", None, "   "])
+def test_preview_waits_for_a_name_and_shows_the_prefix(db, dis, us, campaign_name):
+    preview = service.preview_name(str(dis.id), str(us.id), "2026", campaign_name)
+
+    assert preview.state == "incomplete"
+    assert preview.message == "Type a campaign name."
+    assert preview.prefix == "DIS_US_MULTI_2026_"
+    assert preview.name is None
+
+
 @pytest.mark.parametrize(
     ("year", "campaign_name", "says"),
     [
         ("20x6", "Moana", "four digits"),
         ("1999", "Moana", "between 2000 and 2100"),
-        ("2026", "", "at least one letter"),
         ("2026", "!!! ???", "at least one letter"),
-        ("2026", None, "at least one letter"),
         ("2026", "x" * 101, "too long"),
     ],
 )

@@ -50,10 +50,17 @@ def preview_name(brand_id, market_id, year, campaign_name) -> NamePreview:
         brand = load_referenced(Brand, brand_id, "brand_id", "brand")
         market = load_referenced(Market, market_id, "market_id", "market")
         year = taxonomy.validate_year(year, "year")
-        typed = taxonomy.sanitize_campaign_name(campaign_name, "campaign_name")
     except ValidationError as err:
         return NamePreview("invalid", err.message)
     prefix = f"{brand.internal_code}_{market.code}_{taxonomy.MULTI_CHANNEL}_{year}_"
+    if not (campaign_name or "").strip():
+        return NamePreview(
+            "incomplete", "Type a campaign name.", prefix=prefix, currency=market.currency
+        )
+    try:
+        typed = taxonomy.sanitize_campaign_name(campaign_name, "campaign_name")
+    except ValidationError as err:
+        return NamePreview("invalid", err.message, prefix=prefix, currency=market.currency)
     name = prefix + typed
     taken = find_by_name(name)
     if taken is not None:

@@ -1,26 +1,86 @@
 """The kanban board: one column per ticket status, moves by drag and drop or keyboard."""
 
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
 from flask import Blueprint, request
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Ticket, TicketStatus
-from ..services import tickets
+from ..models import Brand, Campaign, Channel, Market, RequestType, Ticket, TicketStatus
+from ..services import taxonomy, tickets
 from ..web import is_fragment_request, render
 from .tickets import (
     board_query_args,
     filter_options,
     ticket_conditions,
     ticket_filters,
-    with_card_data,
 )
 
 bp = Blueprint("board", __name__, url_prefix="/board")
 
 # Cards shown per column before "Show more"; finished work shows only the most recent.
-COLUMN_SIZE = 50
-DONE_COLUMN_SIZE = 20
+COLUMN_SIZE = 30
+DONE_COLUMN_SIZE = 15
+MORE = 30
 MAX_COLUMN_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a board card shows: plain values, so a column of them is cheap to load."""
+
+    id: uuid.UUID
+    status: TicketStatus
+    version: int
+    request_type: RequestType
+    status_changed_at: datetime
+    campaign_name: str
+    brand_code: str
+    brand_name: str
+    market_code: str
+    country: str
+    channel_code: str
+    channel_name: str
+
+    @property
+    def platform_name(self) -> str:
+        return taxonomy.platform_name(self.campaign_name, self.channel_code)
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> "Card":
+        campaign = ticket.campaign
+        return cls(
+            ticket.id,
+            ticket.status,
+            ticket.version,
+            ticket.request_type,
+            ticket.status_changed_at,
+            campaign.name,
+            campaign.brand.internal_code,
+            campaign.brand.name,
+            campaign.market.code,
+            campaign.market.country,
+            ticket.channel.api_identifier,
+            ticket.channel.platform_name,
+        )
+
+
+CARD_COLUMNS = (
+    Ticket.id,
+    Ticket.status,
+    Ticket.version,
+    Ticket.request_type,
+    Ticket.status_changed_at,
+    Campaign.name,
+    Brand.internal_code,
+    Brand.name,
+    Market.code,
+    Market.country,
+    Channel.api_identifier,
+    Channel.platform_name,
+)
 
 
 def column_limit(status: TicketStatus, args) -> int:
@@ -31,13 +91,9 @@ def column_limit(status: TicketStatus, args) -> int:
 
 def column_counts(conditions: list) -> dict:
     """Tickets per status under the board's filters, in one query."""
-    stmt = (
-        select(Ticket.status, func.count())
-        .join(Ticket.campaign)
-        .join(Ticket.channel)
-        .where(*conditions)
-        .group_by(Ticket.status)
-    )
+    stmt = select(Ticket.status, func.count()).where(*conditions).group_by(Ticket.status)
+    if conditions:
+        stmt = stmt.join(Ticket.campaign).join(Ticket.channel)
     counts = dict.fromkeys(TicketStatus, 0)
     counts.update(db.session.execute(stmt).all())
     return counts
@@ -52,12 +108,17 @@ def load_columns(args) -> dict:
         limit = column_limit(status, args)
         cards = []
         if counts[status]:
-            cards = db.session.scalars(
-                with_card_data(select(Ticket))
+            rows = db.session.execute(
+                select(*CARD_COLUMNS)
+                .join(Ticket.campaign)
+                .join(Campaign.brand)
+                .join(Campaign.market)
+                .join(Ticket.channel)
                 .where(Ticket.status == status, *conditions)
                 .order_by(Ticket.status_changed_at.desc(), Ticket.id)
                 .limit(limit)
-            ).all()
+            )
+            cards = [Card(*row) for row in rows]
         columns[status] = {"cards": cards, "count": counts[status], "limit": limit}
     return columns
 
@@ -68,6 +129,7 @@ def board_context(args) -> dict:
         "board_query": request.query_string.decode(),
         "transitions": tickets.TRANSITIONS,
         "label": tickets.label,
+        "more": MORE,
     }
 
 
@@ -93,7 +155,7 @@ def render_move(ticket, from_status, board_query, error, asking, status):
     response = render(
         "board/_move.html",
         "board/_move.html",
-        ticket=ticket,
+        card=Card.of(ticket),
         moved=not error,
         error=error,
         asking=asking,
@@ -112,7 +174,7 @@ def render_card(ticket, board_query: str):
     return render(
         "tickets/_card.html",
         "tickets/_card.html",
-        ticket=ticket,
+        card=Card.of(ticket),
         board_query=board_query,
         transitions=tickets.TRANSITIONS,
         label=tickets.label,

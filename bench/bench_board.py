@@ -1,0 +1,47 @@
+"""The kanban board and a move round-trip with 20,000 tickets."""
+
+import os
+import time
+
+from sqlalchemy import func, select, text
+
+from omnitraffick.demo import seed_demo
+from omnitraffick.extensions import db
+from omnitraffick.models import Brand, Ticket, TicketStatus
+
+from .common import measure, signed_in_client
+
+TICKETS = int(os.environ.get("BENCH_TICKETS", 20_000))
+PER_CAMPAIGN = 3
+
+
+def run(app) -> None:
+    start = time.perf_counter()
+    seed_demo(TICKETS // PER_CAMPAIGN, PER_CAMPAIGN)
+    db.session.commit()
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
+    total = db.session.scalar(select(func.count(Ticket.id)))
+    print(f"Board ({total:,} tickets, seeded in {time.perf_counter() - start:.1f} s)")
+    brand = db.session.scalar(select(Brand).where(Brand.internal_code == "DIS"))
+    drafts = db.session.execute(
+        select(Ticket.id, Ticket.version).where(Ticket.status == TicketStatus.DRAFT).limit(215)
+    ).all()
+    db.session.remove()
+    client = signed_in_client(app, "trafficker@omnitraffick.test")
+    filtered = f"/board/?brand={brand.id}&q=summer"
+    measure("board", lambda: client.get("/board/"))
+    measure("board, htmx refresh", lambda: client.get("/board/", headers={"HX-Request": "true"}))
+    measure("board, filtered (brand + text)", lambda: client.get(filtered))
+
+    moves = iter(drafts)
+
+    def move():
+        ticket_id, version = next(moves)
+        return client.post(
+            f"/tickets/{ticket_id}/move",
+            data={"to_status": "QA_TESTING", "version": version, "board": ""},
+            headers={"HX-Request": "true"},
+        )
+
+    measure("move round-trip (DRAFT -> QA_TESTING)", move, n=200, warmup=10)
