@@ -64,10 +64,10 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import auth, cli, errors, templating
+    from . import api, auth, cli, errors, templating
     from .views import board, brands, campaigns, channels, markets, tickets, users
 
-    for module in (auth, board, campaigns, tickets, markets, brands, channels, users):
+    for module in (auth, api, board, campaigns, tickets, markets, brands, channels, users):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     templating.init_app(app)

@@ -7,10 +7,12 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import Role, User
+from .services import tokens as token_service
 from .services import users as user_service
 from .services.errors import DomainError
 
 users_cli = AppGroup("users", help="Manage users.")
+tokens_cli = AppGroup("tokens", help="Personal API tokens.")
 demo_cli = AppGroup("demo", help="Demo data.")
 
 
@@ -44,6 +46,23 @@ def list_users():
         click.echo(f"{user.email:40} {user.role.value:11} {user.name}{state}")
 
 
+@tokens_cli.command("create")
+@click.argument("email")
+@click.option("--name", default="", help="What the token is for, e.g. 'nightly sync'.")
+def create_token(email: str, name: str):
+    """Create an API token for a user and print it once, on the last line."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"No user with email {email}.")
+    try:
+        row, token = token_service.create_token(user, name)
+    except DomainError as err:
+        raise click.ClickException(err.message) from None
+    db.session.commit()
+    click.echo(f"Token {row.name!r} for {user.email} ({user.role.value}). It is shown only once:")
+    click.echo(token)
+
+
 @demo_cli.command("seed")
 @click.option("--campaigns", "n_campaigns", default=60, show_default=True, type=click.IntRange(0))
 @click.option(
@@ -64,4 +83,5 @@ def seed(n_campaigns: int, per_campaign: int, if_empty: bool):
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(tokens_cli)
     app.cli.add_command(demo_cli)

@@ -25,10 +25,16 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, message: str):
+def error_response(status: int, message: str, errors: dict | None = None):
     """Render an error as JSON for the API, or as a friendly page for people."""
     if wants_json():
-        return jsonify(detail=message), status
+        body = {"detail": message}
+        if errors:
+            body["errors"] = errors
+        response = jsonify(body)
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="OmniTraffick API"'
+        return response, status
     title = TITLES.get(status, "Error")
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
@@ -37,7 +43,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(err: DomainError):
         db.session.rollback()
-        return error_response(err.status_code, err.message)
+        return error_response(err.status_code, err.message, getattr(err, "errors", None))
 
     @app.errorhandler(CSRFError)
     def csrf_error(err: CSRFError):

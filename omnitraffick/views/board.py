@@ -22,7 +22,7 @@ bp = Blueprint("board", __name__, url_prefix="/board")
 
 # Cards shown per column before "Show more"; finished work shows only the most recent.
 COLUMN_SIZE = 30
-DONE_COLUMN_SIZE = 15
+DONE_COLUMN_SIZE = 20
 MORE = 30
 MAX_COLUMN_SIZE = 1000
 

@@ -233,7 +233,8 @@ def _channel_choices(form: TicketForm) -> None:
 def _chosen_campaign(form: TicketForm) -> Campaign | None:
     """The campaign picked by id (from a campaign page) or typed by name."""
     if form.campaign_id.data:
-        return db.session.get(Campaign, _uuid(form.campaign_id.data))
+        campaign_id = _uuid(form.campaign_id.data)
+        return db.session.get(Campaign, campaign_id) if campaign_id else None
     if form.campaign.data:
         return campaigns.find_by_name(form.campaign.data.strip())
     return None
@@ -294,11 +295,13 @@ def edit(ticket_id):
     ticket = load_ticket(ticket_id)
     form = TicketForm(data=ticket.payload_config if request.method == "GET" else None)
     version = request.form.get("version", ticket.version)
+    status = 200
     if form.validate_on_submit():
         try:
             tickets.update_settings(ticket, form.settings(), version=version)
         except DomainError as err:
             form_error(form, err)
+            status = err.status_code
             ticket = load_ticket(ticket_id)
         else:
             db.session.commit()
@@ -306,9 +309,7 @@ def edit(ticket_id):
             return redirect(url_for(".show", ticket_id=ticket.id))
     elif request.method == "GET" and ticket.status not in tickets.EDITABLE:
         flash(f"Settings are locked while the ticket is {tickets.label(ticket.status)}.", "info")
-    status = form_status(form)
-    if any("changed by someone else" in e for e in form.form_errors):
-        status = 409
+    status = status if status != 200 else form_status(form)
     return render("tickets/edit.html", form=form, ticket=ticket, version=version, status=status)
 
 

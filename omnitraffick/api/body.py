@@ -1,0 +1,110 @@
+"""Reading and checking JSON request bodies and query arguments."""
+
+import uuid
+from decimal import Decimal
+
+from flask import request
+
+from ..services.errors import DomainError, ValidationError
+
+
+class BadRequest(DomainError):
+    status_code = 400
+
+
+# Field kinds a body may hold, and what each accepts.
+KINDS = {
+    "string": (str,),
+    "uuid": (str,),
+    "integer": (int,),
+    "decimal": (str, int, float),
+    "year": (int, str),
+    "object": (dict,),
+    "nullable_string": (str, type(None)),
+}
+KIND_NAMES = {
+    "string": "a string",
+    "uuid": "a UUID string",
+    "integer": "an integer",
+    "decimal": 'a decimal number or string, e.g. "1500.00"',
+    "year": "a four-digit year",
+    "object": "an object",
+    "nullable_string": "a string or null",
+}
+
+
+def json_body(fields: dict[str, str], required: tuple[str, ...] = ()) -> dict:
+    """The request's JSON object, with unknown fields, wrong types and gaps refused (422)."""
+    data = request.get_json(silent=True)
+    if data is None:
+        raise BadRequest("The body must be valid JSON (Content-Type: application/json).")
+    if not isinstance(data, dict):
+        raise ValidationError("The body must be a JSON object.")
+    errors: dict[str, list[str]] = {}
+    for name in sorted(set(data) - set(fields)):
+        errors[name] = [f"Unknown field {name!r}; allowed: {', '.join(sorted(fields))}."]
+    for name in required:
+        if data.get(name) in (None, ""):
+            errors.setdefault(name, []).append(f"{name} is required.")
+    for name, kind in fields.items():
+        if name not in data or name in errors:
+            continue
+        value = data[name]
+        if isinstance(value, bool) or not isinstance(value, KINDS[kind]):
+            errors[name] = [f"{name} must be {KIND_NAMES[kind]}."]
+            continue
+        if kind == "uuid":
+            try:
+                uuid.UUID(value)
+            except ValueError:
+                errors[name] = [f"{name} must be a UUID, e.g. 3f2b8c1e-..."]
+        elif kind == "decimal" and isinstance(value, float) and not Decimal(str(value)).is_finite():
+            errors[name] = [f"{name} must be a finite number."]
+        elif kind == "integer" and not -(2**31) <= value < 2**31:
+            errors[name] = [f"{name} is out of range."]
+    if errors:
+        message = " ".join(m for ms in errors.values() for m in ms)
+        raise ValidationError(message, errors=errors)
+    return data
+
+
+def page_args(max_limit: int = 500, default_limit: int = 50) -> tuple[int, int]:
+    """`limit` and `offset` from the query string, checked."""
+    errors = {}
+    values = {}
+    for name, default, low, high in (
+        ("limit", default_limit, 1, max_limit),
+        ("offset", 0, 0, 10**9),
+    ):
+        raw = request.args.get(name)
+        if raw is None:
+            values[name] = default
+            continue
+        if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+            errors[name] = [f"{name} must be a whole number from {low} to {high}."]
+        else:
+            values[name] = int(raw)
+    if errors:
+        raise ValidationError(" ".join(m for ms in errors.values() for m in ms), errors=errors)
+    return values["limit"], values["offset"]
+
+
+def uuid_arg(name: str) -> uuid.UUID | None:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise ValidationError(f"{name} must be a UUID.", name) from None
+
+
+def enum_arg(name: str, enum_cls):
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return enum_cls(raw.upper())
+    except ValueError:
+        choices = ", ".join(m.value for m in enum_cls)
+        raise ValidationError(f"{name} must be one of {choices}.", name) from None

@@ -1,0 +1,82 @@
+"""How each row looks in the API: every column, ids as strings, budgets as decimal strings."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from ..models import Brand, Campaign, Channel, Market, Ticket
+from ..services.currencies import quantum
+
+
+def iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        # SQLite hands back naive datetimes; every stored time is UTC.
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat()
+
+
+def money(amount: Decimal, currency: str) -> str:
+    return str(amount.quantize(quantum(currency)))
+
+
+def _common(row) -> dict:
+    return {"id": str(row.id), "created_at": iso(row.created_at), "updated_at": iso(row.updated_at)}
+
+
+def market_json(market: Market) -> dict:
+    return _common(market) | {
+        "code": market.code,
+        "country": market.country,
+        "region": market.region,
+        "currency": market.currency,
+    }
+
+
+def brand_json(brand: Brand) -> dict:
+    return _common(brand) | {"name": brand.name, "internal_code": brand.internal_code}
+
+
+def channel_json(channel: Channel) -> dict:
+    return _common(channel) | {
+        "platform_name": channel.platform_name,
+        "api_identifier": channel.api_identifier,
+    }
+
+
+def campaign_json(campaign: Campaign) -> dict:
+    parts = campaign.name_parts
+    return _common(campaign) | {
+        "name": campaign.name,
+        "campaign_name": campaign.campaign_name,
+        "brand_id": str(campaign.brand_id),
+        "market_id": str(campaign.market_id),
+        "year": campaign.year,
+        "budget": money(campaign.budget, campaign.market.currency),
+        "currency": campaign.market.currency,
+        "status": campaign.status.value,
+        "created_by_id": str(campaign.created_by_id) if campaign.created_by_id else None,
+        "name_parts": {
+            "brand": parts.brand,
+            "market": parts.market,
+            "channel": parts.channel,
+            "year": parts.year,
+            "campaign": parts.campaign,
+        },
+    }
+
+
+def ticket_json(ticket: Ticket) -> dict:
+    return _common(ticket) | {
+        "campaign_id": str(ticket.campaign_id),
+        "channel_id": str(ticket.channel_id),
+        "request_type": ticket.request_type.value,
+        "payload_config": ticket.payload_config,
+        "status": ticket.status.value,
+        "external_platform_id": ticket.external_platform_id,
+        "qa_failure_reason": ticket.qa_failure_reason,
+        "version": ticket.version,
+        "status_changed_at": iso(ticket.status_changed_at),
+        "created_by_id": str(ticket.created_by_id) if ticket.created_by_id else None,
+        "platform_name": ticket.platform_name,
+    }

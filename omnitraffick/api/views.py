@@ -1,0 +1,397 @@
+"""The endpoints: markets, brands, channels, campaigns and tickets, each with CRUD."""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import g, jsonify, request
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import csrf, db
+from ..models import (
+    Brand,
+    Campaign,
+    CampaignStatus,
+    Channel,
+    Market,
+    Role,
+    Ticket,
+    TicketStatus,
+)
+from ..services import campaigns, reference, tickets, tokens
+from ..services.errors import DomainError, ValidationError
+from ..web import escape_like
+from . import bp
+from .body import enum_arg, json_body, page_args, uuid_arg
+from .resources import brand_json, campaign_json, channel_json, market_json, ticket_json
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+csrf.exempt(bp)
+
+
+class Unauthorized(DomainError):
+    status_code = 401
+
+
+class Forbidden(DomainError):
+    status_code = 403
+
+
+@bp.before_request
+def authenticate():
+    """A bearer token, or the browser session (which must then send its CSRF token)."""
+    header = request.headers.get("Authorization")
+    if header is not None:
+        scheme, _, token = header.partition(" ")
+        user = tokens.authenticate(token.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            raise Unauthorized("Invalid or revoked API token.")
+        g._login_user = user  # Flask-Login's current user for this request
+        return None
+    if request.endpoint == "api.openapi":
+        return None
+    if not current_user.is_authenticated:
+        raise Unauthorized("Authentication required: send Authorization: Bearer <token>.")
+    if request.method not in SAFE_METHODS:
+        csrf.protect()
+    return None
+
+
+def requires(*roles: Role):
+    """Refuse with 403 unless the caller has one of `roles`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                allowed = " or ".join(r.value for r in roles)
+                raise Forbidden(
+                    f"Your role ({current_user.role.value}) cannot do this; it needs {allowed}."
+                )
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+admin_only = requires(Role.ADMIN)
+editors = requires(Role.ADMIN, Role.TRAFFICKER)
+
+
+def listing(stmt, count_stmt, serialize):
+    """A page of rows as a JSON array, with the total in X-Total-Count."""
+    limit, offset = page_args()
+    total = db.session.scalar(count_stmt)
+    rows = db.session.scalars(stmt.limit(limit).offset(offset)).unique().all()
+    response = jsonify([serialize(row) for row in rows])
+    response.headers["X-Total-Count"] = str(total)
+    return response
+
+
+def created(body: dict):
+    db.session.commit()
+    return jsonify(body), 201
+
+
+def no_content():
+    db.session.commit()
+    return "", 204
+
+
+# --- reference data ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferenceResource:
+    """One kind of reference data and the services that keep it."""
+
+    name: str
+    model: type
+    serialize: object
+    fields: tuple[str, ...]
+    order_by: object
+    search: tuple
+    create: object
+    update: object
+    delete: object
+
+
+REFERENCE = [
+    ReferenceResource(
+        "markets",
+        Market,
+        market_json,
+        ("code", "country", "region", "currency"),
+        Market.code,
+        (Market.code, Market.country, Market.region),
+        reference.create_market,
+        reference.update_market,
+        reference.delete_market,
+    ),
+    ReferenceResource(
+        "brands",
+        Brand,
+        brand_json,
+        ("name", "internal_code"),
+        Brand.name,
+        (Brand.name, Brand.internal_code),
+        reference.create_brand,
+        reference.update_brand,
+        reference.delete_brand,
+    ),
+    ReferenceResource(
+        "channels",
+        Channel,
+        channel_json,
+        ("platform_name", "api_identifier"),
+        Channel.platform_name,
+        (Channel.platform_name, Channel.api_identifier),
+        reference.create_channel,
+        reference.update_channel,
+        reference.delete_channel,
+    ),
+]
+
+
+def _register_reference(res: ReferenceResource) -> None:
+    fields = dict.fromkeys(res.fields, "string")
+
+    def list_rows():
+        q = (request.args.get("q") or "").strip()[:200]
+        conditions = (
+            [or_(*(c.ilike(f"%{escape_like(q)}%", escape="\\") for c in res.search))] if q else []
+        )
+        stmt = select(res.model).where(*conditions).order_by(res.order_by, res.model.id)
+        count = select(func.count(res.model.id)).where(*conditions)
+        return listing(stmt, count, res.serialize)
+
+    def create_row():
+        data = json_body(fields, required=res.fields)
+        row = res.create(**{name: data[name] for name in res.fields})
+        return created(res.serialize(row))
+
+    def get_row(row_id):
+        return jsonify(res.serialize(reference.get_or_404(res.model, row_id)))
+
+    def update_row(row_id):
+        row = reference.get_or_404(res.model, row_id)
+        data = json_body(fields)
+        values = {name: data.get(name, getattr(row, name)) for name in res.fields}
+        res.update(row, **values)
+        db.session.commit()
+        return jsonify(res.serialize(row))
+
+    def delete_row(row_id):
+        res.delete(reference.get_or_404(res.model, row_id))
+        return no_content()
+
+    prefix = f"/{res.name}"
+    bp.add_url_rule(prefix, f"list_{res.name}", list_rows, methods=["GET"])
+    bp.add_url_rule(prefix, f"create_{res.name}", admin_only(create_row), methods=["POST"])
+    bp.add_url_rule(f"{prefix}/<uuid:row_id>", f"get_{res.name}", get_row, methods=["GET"])
+    bp.add_url_rule(
+        f"{prefix}/<uuid:row_id>", f"update_{res.name}", admin_only(update_row), methods=["PUT"]
+    )
+    bp.add_url_rule(
+        f"{prefix}/<uuid:row_id>", f"delete_{res.name}", admin_only(delete_row), methods=["DELETE"]
+    )
+
+
+for _resource in REFERENCE:
+    _register_reference(_resource)
+
+
+# --- campaigns --------------------------------------------------------------------------------
+
+CAMPAIGN_FIELDS = {
+    "brand_id": "uuid",
+    "market_id": "uuid",
+    "campaign_name": "string",
+    "year": "year",
+    "budget": "decimal",
+    "status": "string",
+}
+CAMPAIGN_FIXED = ("id", "name", "campaign_name", "brand_id", "market_id", "year", "created_at")
+
+
+def _campaign_query():
+    return select(Campaign).options(joinedload(Campaign.brand), joinedload(Campaign.market))
+
+
+def _load_campaign(campaign_id) -> Campaign:
+    campaign = db.session.scalar(_campaign_query().where(Campaign.id == campaign_id))
+    if campaign is None:
+        reference.get_or_404(Campaign, campaign_id)
+    return campaign
+
+
+@bp.get("/campaigns")
+def list_campaigns():
+    """Campaigns, newest first, filtered by brand, market, status, year and name text."""
+    conditions = []
+    if brand_id := uuid_arg("brand_id"):
+        conditions.append(Campaign.brand_id == brand_id)
+    if market_id := uuid_arg("market_id"):
+        conditions.append(Campaign.market_id == market_id)
+    if status := enum_arg("status", CampaignStatus):
+        conditions.append(Campaign.status == status)
+    year = request.args.get("year")
+    if year:
+        if not (year.isascii() and year.isdigit() and len(year) == 4):
+            raise ValidationError("year must be four digits.", "year")
+        conditions.append(Campaign.year == int(year))
+    if q := (request.args.get("q") or "").strip()[:200]:
+        conditions.append(Campaign.name.ilike(f"%{escape_like(q)}%", escape="\\"))
+    stmt = _campaign_query().where(*conditions).order_by(Campaign.created_at.desc(), Campaign.id)
+    return listing(stmt, select(func.count(Campaign.id)).where(*conditions), campaign_json)
+
+
+@bp.post("/campaigns")
+@editors
+def create_campaign():
+    """Create a campaign; its name is generated from the taxonomy."""
+    data = json_body(CAMPAIGN_FIELDS, required=("brand_id", "market_id", "campaign_name", "budget"))
+    campaign = campaigns.create_campaign(
+        brand_id=data["brand_id"],
+        market_id=data["market_id"],
+        campaign_name=data["campaign_name"],
+        year=data.get("year"),
+        budget=data["budget"],
+        status=data.get("status", CampaignStatus.DRAFT.value),
+        created_by=current_user,
+    )
+    return created(campaign_json(campaign))
+
+
+@bp.get("/campaigns/<uuid:campaign_id>")
+def get_campaign(campaign_id):
+    return jsonify(campaign_json(_load_campaign(campaign_id)))
+
+
+@bp.put("/campaigns/<uuid:campaign_id>")
+@editors
+def update_campaign(campaign_id):
+    """Change budget and/or status; every other field is fixed with the name."""
+    campaign = _load_campaign(campaign_id)
+    data = request.get_json(silent=True)
+    if isinstance(data, dict):
+        fixed = sorted(set(data) & set(CAMPAIGN_FIXED))
+        if fixed:
+            raise ValidationError(
+                f"{', '.join(fixed)} cannot change: a campaign's name, brand, market and year "
+                "are fixed when it is created. Only budget and status can change.",
+                errors={name: ["This field cannot change."] for name in fixed},
+            )
+    data = json_body({"budget": "decimal", "status": "string"})
+    campaigns.update_campaign(campaign, budget=data.get("budget"), status=data.get("status"))
+    db.session.commit()
+    return jsonify(campaign_json(campaign))
+
+
+@bp.delete("/campaigns/<uuid:campaign_id>")
+@editors
+def delete_campaign(campaign_id):
+    campaigns.delete_campaign(_load_campaign(campaign_id))
+    return no_content()
+
+
+# --- tickets ----------------------------------------------------------------------------------
+
+TICKET_CREATE_FIELDS = {
+    "campaign_id": "uuid",
+    "channel_id": "uuid",
+    "request_type": "string",
+    "payload_config": "object",
+}
+TICKET_UPDATE_FIELDS = {
+    "status": "string",
+    "external_platform_id": "nullable_string",
+    "qa_failure_reason": "nullable_string",
+    "version": "integer",
+    "payload_config": "object",
+}
+
+
+def _ticket_query():
+    return select(Ticket).options(joinedload(Ticket.campaign), joinedload(Ticket.channel))
+
+
+def _load_ticket(ticket_id) -> Ticket:
+    ticket = db.session.scalar(_ticket_query().where(Ticket.id == ticket_id))
+    if ticket is None:
+        reference.get_or_404(Ticket, ticket_id)
+    return ticket
+
+
+@bp.get("/tickets")
+def list_tickets():
+    """Tickets, most recently moved first, filtered by status, campaign and channel."""
+    conditions = []
+    if status := enum_arg("status", TicketStatus):
+        conditions.append(Ticket.status == status)
+    if campaign_id := uuid_arg("campaign_id"):
+        conditions.append(Ticket.campaign_id == campaign_id)
+    if channel_id := uuid_arg("channel_id"):
+        conditions.append(Ticket.channel_id == channel_id)
+    stmt = _ticket_query().where(*conditions).order_by(Ticket.status_changed_at.desc(), Ticket.id)
+    return listing(stmt, select(func.count(Ticket.id)).where(*conditions), ticket_json)
+
+
+@bp.post("/tickets")
+@editors
+def create_ticket():
+    """Open a DRAFT ticket."""
+    data = json_body(TICKET_CREATE_FIELDS, required=("campaign_id", "channel_id", "request_type"))
+    ticket = tickets.create_ticket(
+        campaign_id=data["campaign_id"],
+        channel_id=data["channel_id"],
+        request_type=data["request_type"],
+        settings=data.get("payload_config") or {},
+        created_by=current_user,
+    )
+    return created(ticket_json(ticket))
+
+
+@bp.get("/tickets/<uuid:ticket_id>")
+def get_ticket(ticket_id):
+    return jsonify(ticket_json(_load_ticket(ticket_id)))
+
+
+@bp.put("/tickets/<uuid:ticket_id>")
+@editors
+def update_ticket(ticket_id):
+    """Move a ticket and/or change its settings, under the workflow's rules."""
+    ticket = _load_ticket(ticket_id)
+    data = json_body(TICKET_UPDATE_FIELDS)
+    version = data.get("version")
+    moving = "status" in data and str(data["status"]).upper() != ticket.status.value
+    for name in ("external_platform_id", "qa_failure_reason"):
+        if data.get(name) is not None and not moving:
+            raise ValidationError(
+                f"{name} is set together with a status move "
+                "(QA_FAILED takes qa_failure_reason, TRAFFICKED_SUCCESS external_platform_id).",
+                name,
+            )
+    if "payload_config" in data:
+        tickets.update_settings(ticket, data["payload_config"], version=version)
+        version = None  # checked once; the settings change bumped it
+    if moving:
+        tickets.move_ticket(
+            ticket,
+            data["status"],
+            actor=current_user,
+            version=version,
+            reason=data.get("qa_failure_reason"),
+            external_platform_id=data.get("external_platform_id"),
+        )
+    db.session.commit()
+    return jsonify(ticket_json(ticket))
+
+
+@bp.delete("/tickets/<uuid:ticket_id>")
+@editors
+def delete_ticket(ticket_id):
+    tickets.delete_ticket(_load_ticket(ticket_id))
+    return no_content()

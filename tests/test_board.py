@@ -1,0 +1,678 @@
+"""The kanban board: columns with counts, cards with badges and a keyboard "Move to…" control,
+filters in the URL, the capped TRAFFICKED_SUCCESS column, moves made on the board (the card
+moves and every count updates out of band), and fixed SQL query counts however many tickets
+there are.
+"""
+
+import itertools
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask import g
+from sqlalchemy import insert
+
+from omnitraffick.models import RequestType, Role, Ticket, TicketStatus
+from omnitraffick.services import tickets as service
+from tests.conftest import PASSWORD
+from tests.test_tickets import (
+    Node,
+    as_utc,
+    fragment_headers,
+    parse,
+    reload,
+    snapshot,
+    text_of,
+)
+
+S = TicketStatus
+COLUMNS = [s.value for s in S]  # the board's columns, in workflow order
+
+
+# --- reading the board ---------------------------------------------------------------------------
+
+
+def counts(doc: Node) -> dict[str, int]:
+    """The number shown at the head of each column."""
+    return {s: int(doc.by_id(f"count-{s}").text) for s in COLUMNS}
+
+
+def cards(doc: Node, status: str | None = None) -> list[Node]:
+    """The cards of one column (or of the whole board), top to bottom."""
+    scope = doc.by_id(f"cards-{status}") if status else doc
+    return scope.find_all("article", cls="card")
+
+
+def titles(doc: Node, status: str | None = None) -> list[str]:
+    return [card.find("a", cls="card-title").text for card in cards(doc, status)]
+
+
+def card_of(doc: Node, ticket) -> Node:
+    return doc.by_id(f"ticket-{ticket.id}")
+
+
+def badges(card: Node) -> list[str]:
+    return [badge.text for badge in card.find_all("span", cls="badge-code")]
+
+
+def move_choices(card: Node) -> list[str]:
+    """What the card's "Move to…" control offers."""
+    control = card.find("select", name="to_status")
+    if control is None:
+        return []
+    return [o.attrs["value"] for o in control.find_all("option") if o.attrs.get("value")]
+
+
+def board_move(client, ticket, to_status, board="", version=None, headers=None, **fields):
+    """Move a card the way the board does: an htmx POST carrying the board's query string."""
+    data = {
+        "to_status": to_status,
+        "version": str(ticket.version if version is None else version),
+        "board": board,
+    } | fields
+    return client.post(
+        f"/tickets/{ticket.id}/move",
+        data=data,
+        headers=fragment_headers() if headers is None else headers,
+    )
+
+
+def oob_counts(doc: Node) -> dict[str, int]:
+    """The column counts a move answer updates out of band."""
+    spans = doc.find_all("span", cls="count", hx_swap_oob="true")
+    return {span.attrs["id"].removeprefix("count-"): int(span.text) for span in spans}
+
+
+# --- fixtures ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def dis(make_brand):
+    return make_brand(name="Disney", internal_code="DIS")
+
+
+@pytest.fixture
+def pix(make_brand):
+    return make_brand(name="Pixar", internal_code="PIX")
+
+
+@pytest.fixture
+def us(make_market):
+    return make_market(code="US", currency="USD", country="United States", region="NA")
+
+
+@pytest.fixture
+def jp(make_market):
+    return make_market(code="JP", currency="JPY", country="Japan", region="APAC")
+
+
+@pytest.fixture
+def meta(make_channel):
+    return make_channel(api_identifier="META", platform_name="Meta")
+
+
+@pytest.fixture
+def tiktok(make_channel):
+    return make_channel(api_identifier="TIKTOK", platform_name="TikTok")
+
+
+@pytest.fixture
+def moana(make_campaign, dis, us):
+    return make_campaign(brand=dis, market=us, campaign_name="MoanaLaunch", year=2026)
+
+
+@pytest.fixture
+def frozen(make_campaign, pix, jp):
+    return make_campaign(brand=pix, market=jp, campaign_name="Frozen3", year=2026)
+
+
+@pytest.fixture
+def open_ticket(db, moana, meta):
+    """Open a ticket (Moana on Meta unless told), put it in `status` directly, and commit."""
+    minutes = itertools.count()
+
+    def make(campaign=None, channel=None, status=S.DRAFT, **fields):
+        ticket = service.create_ticket(
+            campaign_id=getattr(campaign or moana, "id", campaign),
+            channel_id=getattr(channel or meta, "id", channel),
+            request_type="CREATE_CAMPAIGN",
+            settings={"objective": "REACH", "budget_type": "DAILY", "budget_amount": "1500"},
+        )
+        ticket.status = S(status)
+        # Later tickets entered their column later: they sit higher in it.
+        ticket.status_changed_at = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(
+            minutes=next(minutes)
+        )
+        for name, value in fields.items():
+            setattr(ticket, name, value)
+        db.session.commit()
+        return ticket
+
+    return make
+
+
+@pytest.fixture
+def sign_in(client, make_user):
+    def log_in(role=Role.TRAFFICKER, name="Tess Trafficker"):
+        user = make_user(role, name=name)
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.text
+        return user
+
+    return log_in
+
+
+@pytest.fixture
+def trafficker(sign_in):
+    return sign_in(Role.TRAFFICKER)
+
+
+@pytest.fixture
+def viewer(sign_in):
+    return sign_in(Role.VIEWER, name="Vic Viewer")
+
+
+@pytest.fixture
+def board(open_ticket, moana, frozen, meta, tiktok):
+    """One ticket in every column, across two brands, two markets and two channels."""
+    return {
+        "draft": open_ticket(moana, meta, S.DRAFT),
+        "qa": open_ticket(moana, tiktok, S.QA_TESTING),
+        "qa_failed": open_ticket(frozen, tiktok, S.QA_FAILED, qa_failure_reason="No URL"),
+        "ready": open_ticket(frozen, meta, S.READY_FOR_API),
+        "done": open_ticket(frozen, meta, S.TRAFFICKED_SUCCESS, external_platform_id="120"),
+        "failed": open_ticket(moana, meta, S.FAILED),
+    }
+
+
+DIS_META = "DIS_US_META_2026_MoanaLaunch"
+DIS_TIKTOK = "DIS_US_TIKTOK_2026_MoanaLaunch"
+PIX_META = "PIX_JP_META_2026_Frozen3"
+PIX_TIKTOK = "PIX_JP_TIKTOK_2026_Frozen3"
+
+
+def seed(db, campaign_ids, channel_ids, per_status: int) -> None:
+    """Bulk-insert `per_status` tickets into every column, spread over campaigns and channels."""
+    start = datetime(2025, 6, 1, tzinfo=UTC)
+    rows = []
+    for status in S:
+        # Every column gets the same spread, so a filter matches cards in every column.
+        combos = itertools.cycle(itertools.product(campaign_ids, channel_ids))
+        for n in range(per_status):
+            campaign_id, channel_id = next(combos)
+            when = start + timedelta(minutes=n)
+            rows.append(
+                {
+                    "id": uuid.uuid4(),
+                    "campaign_id": campaign_id,
+                    "channel_id": channel_id,
+                    "request_type": RequestType.CREATE_CAMPAIGN,
+                    "payload_config": {"objective": "REACH", "initial_status": "PAUSED"},
+                    "status": status,
+                    "external_platform_id": (f"p{n}" if status is S.TRAFFICKED_SUCCESS else None),
+                    "qa_failure_reason": "Bad URL" if status is S.QA_FAILED else None,
+                    "version": 3,
+                    "status_changed_at": when,
+                    "created_at": when,
+                    "updated_at": when,
+                }
+            )
+    db.session.execute(insert(Ticket), rows)
+    db.session.commit()
+
+
+# =================================================================================================
+# The board
+# =================================================================================================
+
+
+def test_the_board_shows_a_column_per_status_with_counts_and_cards(client, trafficker, board):
+    response = client.get("/board/")
+
+    assert response.status_code == 200
+    doc = parse(response)
+    sections = doc.find_all("section", cls="column")
+    assert [section.attrs["data-status"] for section in sections] == COLUMNS
+    assert [section.find("h2").text for section in sections] == [
+        "Draft",
+        "QA testing",
+        "QA failed",
+        "Ready for API",
+        "Trafficked success",
+        "Failed",
+    ]
+    assert counts(doc) == dict.fromkeys(COLUMNS, 1)
+    assert titles(doc, "DRAFT") == [DIS_META]
+    assert titles(doc, "QA_TESTING") == [DIS_TIKTOK]
+    assert titles(doc, "QA_FAILED") == [PIX_TIKTOK]
+    assert titles(doc, "READY_FOR_API") == [PIX_META]
+    assert titles(doc, "TRAFFICKED_SUCCESS") == [PIX_META]
+    assert titles(doc, "FAILED") == [DIS_META]
+
+
+def test_a_card_shows_its_name_badges_and_only_the_moves_allowed_now(client, trafficker, board):
+    doc = parse(client.get("/board/"))
+
+    for ticket in board.values():
+        card = card_of(doc, ticket)
+        assert card.attrs["data-status"] == ticket.status.value
+        assert card.attrs["data-version"] == str(ticket.version)
+        title = card.find("a", cls="card-title")
+        assert title.attrs["href"] == f"/tickets/{ticket.id}"
+        assert title.text == ticket.platform_name
+        assert move_choices(card) == [s.value for s in service.TRANSITIONS[ticket.status]]
+    ready = card_of(doc, board["ready"])
+    assert badges(ready) == ["PIX", "JP", "META"]
+    assert badges(card_of(doc, board["qa"])) == ["DIS", "US", "TIKTOK"]
+    control = ready.find("select", name="to_status")
+    assert control.attrs["aria-label"] == f"Move {PIX_META} to…"
+    assert control.find("option").text == "Move to…"
+    assert [o.text for o in control.find_all("option")][1:] == [
+        "Trafficked success",
+        "Failed",
+        "Draft",
+    ]
+    form = ready.find("form", cls="move-form")
+    assert form.attrs["hx-post"] == f"/tickets/{board['ready'].id}/move"
+    assert form.find("input", name="board") is not None
+    # Finished work cannot move: no control at all.
+    assert move_choices(card_of(doc, board["done"])) == []
+
+
+def test_a_viewer_sees_the_board_without_move_controls(client, viewer, board):
+    doc = parse(client.get("/board/"))
+
+    assert counts(doc) == dict.fromkeys(COLUMNS, 1)
+    assert len(cards(doc)) == 6
+    assert doc.find("select", name="to_status") is None
+
+
+def test_the_board_needs_a_login(client, board):
+    response = client.get("/board/")
+
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("brand={dis}", {"DRAFT": [DIS_META], "QA_TESTING": [DIS_TIKTOK], "FAILED": [DIS_META]}),
+        (
+            "market={jp}",
+            {
+                "QA_FAILED": [PIX_TIKTOK],
+                "READY_FOR_API": [PIX_META],
+                "TRAFFICKED_SUCCESS": [PIX_META],
+            },
+        ),
+        ("channel={tiktok}", {"QA_TESTING": [DIS_TIKTOK], "QA_FAILED": [PIX_TIKTOK]}),
+        ("campaign={moana}&channel={meta}", {"DRAFT": [DIS_META], "FAILED": [DIS_META]}),
+        ("q=_TIKTOK_", {"QA_TESTING": [DIS_TIKTOK], "QA_FAILED": [PIX_TIKTOK]}),
+        (
+            "q=frozen3&channel={meta}",
+            {"READY_FOR_API": [PIX_META], "TRAFFICKED_SUCCESS": [PIX_META]},
+        ),
+        ("q=_MULTI_", {}),
+        ("brand={dis}&market={jp}", {}),
+    ],
+)
+def test_filters_in_the_url_narrow_cards_and_counts(
+    client, viewer, board, dis, jp, meta, tiktok, moana, query, expected
+):
+    url = "/board/?" + query.format(
+        dis=dis.id, jp=jp.id, meta=meta.id, tiktok=tiktok.id, moana=moana.id
+    )
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    doc = parse(response)
+    for status in COLUMNS:
+        assert titles(doc, status) == expected.get(status, [])
+    assert counts(doc) == {s: len(expected.get(s, [])) for s in COLUMNS}
+
+
+def test_the_filter_bar_shows_the_filters_in_the_url(client, viewer, board, dis, moana):
+    doc = parse(client.get(f"/board/?brand={dis.id}&campaign={moana.id}&q=Moana"))
+
+    bar = doc.find("form", cls="filters")
+    assert bar.selected("brand") == str(dis.id)
+    assert bar.values("q") == ["Moana"]
+    assert bar.values("campaign") == [str(moana.id)]
+    assert "Campaign DIS_US_MULTI_2026_MoanaLaunch" in bar.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "brand=nope&market=1&channel=%27&campaign=%00",
+        "q=%25&status=WHATEVER",
+        "show_trafficked_success=abc&show_draft=-3",
+        "show_trafficked_success=%D9%A3",
+        "show_draft=99999999999999999999",
+    ],
+)
+def test_junk_board_filters_do_not_error(client, viewer, board, query):
+    response = client.get("/board/?" + query)
+
+    assert response.status_code == 200
+    assert len(parse(response).find_all("section", cls="column")) == 6
+
+
+def test_htmx_gets_the_columns_only(client, viewer, board, dis):
+    response = client.get(f"/board/?brand={dis.id}", headers=fragment_headers())
+
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    doc = parse(response)
+    assert doc.find("form", cls="filters") is None
+    assert doc.by_id("board-columns-inner") is not None
+    assert counts(doc)["DRAFT"] == 1
+    assert counts(doc)["READY_FOR_API"] == 0
+
+
+def test_finished_work_shows_the_20_most_recent_with_show_more(
+    db, client, viewer, moana, frozen, meta, tiktok
+):
+    seed(db, [moana.id, frozen.id], [meta.id, tiktok.id], per_status=45)
+
+    doc = parse(client.get("/board/"))
+
+    column = doc.find("section", data_status="TRAFFICKED_SUCCESS")
+    assert counts(doc)["TRAFFICKED_SUCCESS"] == 45
+    shown = cards(doc, "TRAFFICKED_SUCCESS")
+    assert len(shown) == 20
+    # The most recent first: the seed moved ticket n in at minute n.
+    moved_in = [
+        as_utc(reload(db, uuid.UUID(card.attrs["id"].removeprefix("ticket-"))).status_changed_at)
+        for card in shown
+    ]
+    assert [when.minute for when in moved_in] == list(range(44, 24, -1))
+    more = column.find("a", cls="show-more")
+    assert more is not None
+    assert more.text == "Show more (25 older)"
+    assert more.attrs["hx-get"] == more.attrs["href"]
+    asked = int(re.search(r"show_trafficked_success=(\d+)", more.attrs["href"])[1])
+    assert asked > 20
+    assert len(cards(parse(client.get(more.attrs["href"])), "TRAFFICKED_SUCCESS")) == min(asked, 45)
+
+    doc = parse(client.get("/board/?show_trafficked_success=40"))
+    assert len(cards(doc, "TRAFFICKED_SUCCESS")) == 40
+    more = doc.find("section", data_status="TRAFFICKED_SUCCESS").find("a", cls="show-more")
+    assert more.text == "Show more (5 older)"
+
+    doc = parse(client.get("/board/?show_trafficked_success=45"))
+    assert len(cards(doc, "TRAFFICKED_SUCCESS")) == 45
+    assert doc.find("section", data_status="TRAFFICKED_SUCCESS").find("a", cls="show-more") is None
+
+
+def test_show_more_keeps_the_filters(db, client, viewer, moana, frozen, meta, dis):
+    seed(db, [moana.id, frozen.id], [meta.id], per_status=50)
+
+    doc = parse(client.get(f"/board/?brand={dis.id}"))
+
+    assert counts(doc)["TRAFFICKED_SUCCESS"] == 25
+    more = doc.find("section", data_status="TRAFFICKED_SUCCESS").find("a", cls="show-more")
+    assert f"brand={dis.id}" in more.attrs["href"]
+    assert "show_trafficked_success=" in more.attrs["href"]
+    doc = parse(client.get(more.attrs["href"]))
+    assert len(cards(doc, "TRAFFICKED_SUCCESS")) == 25
+    assert {badges(card)[0] for card in cards(doc)} == {"DIS"}
+
+
+# =================================================================================================
+# Moving on the board
+# =================================================================================================
+
+
+def test_a_board_move_deletes_the_old_card_adds_the_new_one_and_recounts(
+    db, client, trafficker, board
+):
+    ticket = board["draft"]
+    version = ticket.version
+
+    response = board_move(client, ticket, "QA_TESTING")
+
+    assert response.status_code == 200, text_of(response)
+    assert response.headers["HX-Reswap"] == "delete"
+    assert "<html" not in response.text
+    doc = parse(response)
+    [wrapper] = doc.find_all("div", hx_swap_oob="afterbegin:#cards-QA_TESTING")
+    card = wrapper.find("article", id=f"ticket-{ticket.id}")
+    assert card.attrs["data-status"] == "QA_TESTING"
+    assert card.attrs["data-version"] == str(version + 1)
+    assert move_choices(card) == ["READY_FOR_API", "QA_FAILED"]
+    assert oob_counts(doc) == {
+        "DRAFT": 0,
+        "QA_TESTING": 2,
+        "QA_FAILED": 1,
+        "READY_FOR_API": 1,
+        "TRAFFICKED_SUCCESS": 1,
+        "FAILED": 1,
+    }
+    saved = reload(db, ticket.id)
+    assert (saved.status, saved.version) == (S.QA_TESTING, version + 1)
+    # The board now shows it there.
+    assert card_of(parse(client.get("/board/")), ticket).attrs["data-status"] == "QA_TESTING"
+
+
+def test_a_board_move_counts_only_what_the_board_filter_shows(
+    db, client, trafficker, board, dis, pix
+):
+    ticket = board["ready"]  # PIX
+    query = f"brand={pix.id}"
+
+    response = board_move(client, ticket, "FAILED", board=query)
+
+    assert response.status_code == 200
+    doc = parse(response)
+    assert oob_counts(doc) == {
+        "DRAFT": 0,
+        "QA_TESTING": 0,
+        "QA_FAILED": 1,
+        "READY_FOR_API": 0,
+        "TRAFFICKED_SUCCESS": 1,
+        "FAILED": 1,
+    }
+    card = doc.find("div", hx_swap_oob="afterbegin:#cards-FAILED").find("article")
+    # The moved card keeps the board's filter for its next move.
+    assert card.find("input", name="board").attrs["value"] == query
+
+
+def test_an_illegal_board_move_returns_the_card_with_the_reason(db, client, trafficker, board):
+    ticket = board["draft"]
+    before = snapshot(db, ticket.id)
+
+    response = board_move(client, ticket, "TRAFFICKED_SUCCESS", external_platform_id="1")
+
+    assert response.status_code == 409
+    assert "HX-Reswap" not in response.headers
+    doc = parse(response)
+    card = card_of(doc, ticket)
+    assert "card-refused" in card.classes
+    assert card.attrs["data-status"] == "DRAFT"
+    error = card.find("p", cls="card-error")
+    assert "Allowed moves: QA testing." in error.text
+    assert doc.find(hx_swap_oob=True) is None
+    assert snapshot(db, ticket.id) == before
+
+
+def test_a_stale_board_move_is_refused_on_the_card(db, client, trafficker, board):
+    ticket = board["qa"]
+    before = snapshot(db, ticket.id)
+
+    response = board_move(client, ticket, "READY_FOR_API", version=ticket.version - 1)
+
+    assert response.status_code == 409
+    error = card_of(parse(response), ticket).find("p", cls="card-error")
+    assert "changed by someone else" in error.text
+    assert snapshot(db, ticket.id) == before
+
+
+def test_qa_failed_on_the_board_asks_for_the_reason_on_the_card(db, client, trafficker, board):
+    ticket = board["qa"]
+    query = "channel=" + str(ticket.channel_id)
+    before = snapshot(db, ticket.id)
+
+    response = board_move(client, ticket, "QA_FAILED", board=query)
+
+    assert response.status_code == 422
+    assert "HX-Reswap" not in response.headers
+    card = card_of(parse(response), ticket)
+    ask = card.find("form", cls="card-ask")
+    assert ask is not None
+    assert ask.find("textarea", name="qa_failure_reason") is not None
+    assert ask.values("to_status") == ["QA_FAILED"]
+    assert ask.values("board") == [query]
+    assert ask.values("version") == [str(ticket.version)]
+    assert card.find("select", name="to_status") is None  # the inline form replaces the menu
+    cancel = ask.find("button", type="button")
+    assert cancel.attrs["hx-get"].startswith(f"/tickets/{ticket.id}/card?board=")
+    assert snapshot(db, ticket.id) == before
+
+    response = board_move(
+        client, ticket, "QA_FAILED", board=query, qa_failure_reason="Objective is wrong."
+    )
+
+    assert response.status_code == 200
+    assert parse(response).find("div", hx_swap_oob="afterbegin:#cards-QA_FAILED") is not None
+    saved = reload(db, ticket.id)
+    assert (saved.status, saved.qa_failure_reason) == (S.QA_FAILED, "Objective is wrong.")
+
+
+def test_trafficked_success_on_the_board_asks_for_the_platform_id(db, client, trafficker, board):
+    ticket = board["ready"]
+
+    response = board_move(client, ticket, "TRAFFICKED_SUCCESS")
+
+    assert response.status_code == 422
+    ask = card_of(parse(response), ticket).find("form", cls="card-ask")
+    assert ask.find("input", name="external_platform_id") is not None
+    assert reload(db, ticket.id).status is S.READY_FOR_API
+
+
+def test_the_card_endpoint_returns_the_plain_card(client, trafficker, board, dis):
+    ticket = board["draft"]
+
+    response = client.get(f"/tickets/{ticket.id}/card", query_string={"board": f"brand={dis.id}"})
+
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    assert response.text.lstrip().startswith("<article")
+    assert "hx-swap-oob" not in response.text
+    card = card_of(parse(response), ticket)
+    assert card.find("form", cls="card-ask") is None
+    assert move_choices(card) == ["QA_TESTING"]
+    assert card.values("board") == [f"brand={dis.id}"]
+
+
+def test_a_board_move_without_htmx_goes_back_to_the_filtered_board(
+    db, client, trafficker, board, dis
+):
+    ticket = board["draft"]
+
+    response = board_move(client, ticket, "QA_TESTING", board=f"brand={dis.id}", headers={})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/board/?brand={dis.id}"
+    assert reload(db, ticket.id).status is S.QA_TESTING
+
+
+def test_a_viewer_cannot_move_on_the_board(db, client, viewer, board):
+    ticket = board["draft"]
+
+    response = board_move(client, ticket, "QA_TESTING")
+
+    assert response.status_code == 403
+    assert reload(db, ticket.id).status is S.DRAFT
+
+
+# =================================================================================================
+# A fixed number of SQL queries
+# =================================================================================================
+
+
+@pytest.fixture
+def many(db, make_brand, make_market, make_campaign, meta, tiktok, moana, dis):
+    """Ids for the seed: the Disney US campaign plus three of other brands and markets."""
+    others = [
+        make_campaign(brand=make_brand(), market=make_market(), campaign_name=f"Camp{n}")
+        for n in range(3)
+    ]
+    return {
+        "campaigns": [moana.id, *(campaign.id for campaign in others)],
+        "channels": [meta.id, tiktok.id],
+        "dis": dis.id,
+        "moana": moana.id,
+        "meta": meta.id,
+    }
+
+
+def fresh_request(db) -> None:
+    """Start the next request as production does: a new session, the user not yet loaded."""
+    db.session.remove()
+    g.pop("_login_user", None)
+
+
+def queries_for(db, client, count_queries, url, **kwargs) -> int:
+    """The SQL statements one request runs."""
+    fresh_request(db)
+    with count_queries() as statements:
+        response = client.get(url, **kwargs)
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_the_board_runs_the_same_queries_for_12_and_600_tickets(
+    db, client, trafficker, count_queries, many
+):
+    seed(db, many["campaigns"], many["channels"], per_status=2)  # 12 tickets, 2 per column
+    filtered = f"/board/?brand={many['dis']}&q=Moana"
+    client.get("/board/")  # warm up: the first request of a session may do extra work
+
+    def measure() -> dict:
+        return {
+            "board": queries_for(db, client, count_queries, "/board/"),
+            "filtered": queries_for(db, client, count_queries, filtered),
+            "fragment": queries_for(
+                db, client, count_queries, "/board/", headers=fragment_headers()
+            ),
+        }
+
+    small = measure()
+    # The filtered board has cards in every column too, so no column is skipped.
+    assert counts(parse(client.get(filtered))) == dict.fromkeys(COLUMNS, 2)
+
+    seed(db, many["campaigns"], many["channels"], per_status=98)  # 600 tickets in all
+
+    large = measure()
+    assert large == small
+    assert small["board"] <= 12, small
+    assert sum(counts(parse(client.get("/board/"))).values()) == 600
+    assert sum(counts(parse(client.get(filtered))).values()) > 100
+
+
+def test_a_board_move_runs_a_fixed_number_of_queries(
+    db, client, trafficker, count_queries, many, open_ticket
+):
+    seed(db, many["campaigns"], many["channels"], per_status=2)
+    client.get("/board/")
+
+    def move_one() -> int:
+        ticket = open_ticket(many["moana"], many["meta"], S.DRAFT)
+        version = ticket.version
+        fresh_request(db)
+        with count_queries() as statements:
+            response = board_move(client, ticket, "QA_TESTING", board="q=Moana", version=version)
+        assert response.status_code == 200, text_of(response)
+        assert response.headers["HX-Reswap"] == "delete"
+        return len(statements)
+
+    small = move_one()
+    seed(db, many["campaigns"], many["channels"], per_status=98)
+    large = move_one()
+
+    assert large == small
+    assert small <= 15, small
