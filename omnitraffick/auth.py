@@ -16,13 +16,13 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from .extensions import db, login_manager
 from .models import Role, User
-from .services import users
-from .services.errors import Throttled, ValidationError
+from .services import tokens, users
+from .services.errors import DomainError, Throttled, ValidationError
 
 bp = Blueprint("auth", __name__)
 
@@ -69,6 +69,10 @@ def role_required(*roles: Role):
 
 admin_required = role_required(Role.ADMIN)
 editor_required = role_required(Role.ADMIN, Role.TRAFFICKER)
+
+
+class TokenForm(FlaskForm):
+    name = StringField("Token name", validators=[Length(max=100)], description="What it is for")
 
 
 class LoginForm(FlaskForm):
@@ -126,6 +130,41 @@ def logout():
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """The user's own page: who they are and their API tokens."""
+    form = TokenForm()
+    new_token, status = None, 200
+    if form.validate_on_submit():
+        try:
+            _, new_token = tokens.create_token(current_user, form.name.data)
+        except DomainError as err:
+            form.name.errors.append(err.message)
+            status = 422
+        else:
+            db.session.commit()
+            form.name.data = ""
+    elif form.is_submitted():
+        status = 422
+    return render_template(
+        "auth/profile.html",
+        form=form,
+        new_token=new_token,
+        tokens=tokens.user_tokens(current_user),
+    ), status
+
+
+@bp.post("/profile/tokens/<uuid:token_id>/revoke")
+@login_required
+def revoke_token(token_id):
+    """Revoke one of your own API tokens."""
+    row = tokens.revoke_token(current_user, token_id)
+    db.session.commit()
+    flash(f"Token {row.name!r} revoked; scripts using it now get 401.", "success")
+    return redirect(url_for("auth.profile"))
 
 
 login_manager.login_view = "auth.login"
