@@ -11,12 +11,7 @@ from ..extensions import db
 from ..models import Brand, Campaign, Channel, Market, RequestType, Ticket, TicketStatus
 from ..services import taxonomy, tickets
 from ..web import is_fragment_request, render
-from .tickets import (
-    board_query_args,
-    filter_options,
-    ticket_conditions,
-    ticket_filters,
-)
+from .ticket_queries import board_query_args, filter_options, ticket_conditions, ticket_filters
 
 bp = Blueprint("board", __name__, url_prefix="/board")
 

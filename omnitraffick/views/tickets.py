@@ -1,33 +1,41 @@
 """Tickets: the list, the structured new/edit form, the ticket page and workflow moves."""
 
-import re
-import uuid
-from urllib.parse import parse_qsl
-
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, selectinload
-from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 
 from ..auth import editor_required
 from ..extensions import db
 from ..models import (
-    Brand,
     Campaign,
     Channel,
-    Market,
     RequestType,
     Ticket,
-    TicketEvent,
     TicketStatus,
 )
 from ..services import campaigns, tickets
 from ..services import settings as ticket_settings
 from ..services.errors import Conflict, DomainError, ValidationError
-from ..web import ListArgs, form_error, form_status, is_fragment_request, paginate, render
+from ..web import (
+    ListArgs,
+    escape_like,
+    form_error,
+    form_status,
+    is_fragment_request,
+    paginate,
+    render,
+)
+from . import board
+from .ticket_queries import (
+    filter_options,
+    load_ticket,
+    ticket_conditions,
+    ticket_filters,
+    uuid_or_none,
+    with_card_data,
+)
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets")
 
@@ -96,89 +104,6 @@ class MoveForm(FlaskForm):
     board = HiddenField()  # the board's query string, to recount its columns
 
 
-def _uuid(value) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value or "")
-    except ValueError:
-        return None
-
-
-def ticket_filters(args: MultiDict) -> dict:
-    """Filters for the ticket list and the board, read from a query string."""
-    status = (args.get("status") or "").upper()
-    return {
-        "status": TicketStatus(status) if status in TicketStatus.__members__ else None,
-        "brand": _uuid(args.get("brand")),
-        "market": _uuid(args.get("market")),
-        "channel": _uuid(args.get("channel")),
-        "campaign": _uuid(args.get("campaign")),
-        "q": (args.get("q") or "").strip()[:200],
-    }
-
-
-def ticket_conditions(filters: dict) -> list:
-    """WHERE conditions for tickets joined to their campaign and channel."""
-    conditions = []
-    if filters["status"]:
-        conditions.append(Ticket.status == filters["status"])
-    if filters["brand"]:
-        conditions.append(Campaign.brand_id == filters["brand"])
-    if filters["market"]:
-        conditions.append(Campaign.market_id == filters["market"])
-    if filters["channel"]:
-        conditions.append(Ticket.channel_id == filters["channel"])
-    if filters["campaign"]:
-        conditions.append(Ticket.campaign_id == filters["campaign"])
-    if filters["q"]:
-        # Search the platform name: the campaign name with this channel's code for MULTI.
-        platform = func.replace(Campaign.name, "_MULTI_", "_" + Channel.api_identifier + "_")
-        conditions.append(platform.ilike(f"%{_escape(filters['q'])}%", escape="\\"))
-    return conditions
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def with_card_data(stmt):
-    """Join what a ticket card shows: campaign, brand, market, channel."""
-    return (
-        stmt.join(Ticket.campaign)
-        .join(Campaign.brand)
-        .join(Campaign.market)
-        .join(Ticket.channel)
-        .options(
-            contains_eager(Ticket.campaign).contains_eager(Campaign.brand),
-            contains_eager(Ticket.campaign).contains_eager(Campaign.market),
-            contains_eager(Ticket.channel),
-        )
-    )
-
-
-def filter_options(filters: dict) -> dict:
-    """The choices in the filter bar (brands, markets, channels, the chosen campaign)."""
-    return {
-        "brands": db.session.execute(select(Brand.id, Brand.name).order_by(Brand.name)).all(),
-        "markets": db.session.execute(select(Market.id, Market.code).order_by(Market.code)).all(),
-        "channels": db.session.execute(
-            select(Channel.id, Channel.platform_name).order_by(Channel.platform_name)
-        ).all(),
-        "campaign": db.session.get(Campaign, filters["campaign"]) if filters["campaign"] else None,
-    }
-
-
-def load_ticket(ticket_id) -> Ticket:
-    """A ticket with everything its page and card show, or 404."""
-    ticket = db.session.scalar(
-        with_card_data(select(Ticket))
-        .where(Ticket.id == ticket_id)
-        .options(selectinload(Ticket.events).joinedload(TicketEvent.actor))
-    )
-    if ticket is None:
-        abort(404)
-    return ticket
-
-
 @bp.get("/")
 def index():
     """List tickets with filters in the URL."""
@@ -212,7 +137,7 @@ def campaign_options():
     if len(q) >= 2:
         names = db.session.scalars(
             select(Campaign.name)
-            .where(Campaign.name.ilike(f"%{_escape(q)}%", escape="\\"))
+            .where(Campaign.name.ilike(f"%{escape_like(q)}%", escape="\\"))
             .order_by(Campaign.name)
             .limit(20)
         ).all()
@@ -233,7 +158,7 @@ def _channel_choices(form: TicketForm) -> None:
 def _chosen_campaign(form: TicketForm) -> Campaign | None:
     """The campaign picked by id (from a campaign page) or typed by name."""
     if form.campaign_id.data:
-        campaign_id = _uuid(form.campaign_id.data)
+        campaign_id = uuid_or_none(form.campaign_id.data)
         return db.session.get(Campaign, campaign_id) if campaign_id else None
     if form.campaign.data:
         return campaigns.find_by_name(form.campaign.data.strip())
@@ -354,9 +279,7 @@ def move(ticket_id):
             return redirect(url_for("board.index") + "?" + (form.board.data or "").lstrip("?"))
         return redirect(url_for(".show", ticket_id=ticket.id))
     if on_board:
-        from .board import render_move
-
-        return render_move(ticket, from_status, form.board.data, error, asking, status)
+        return board.render_move(ticket, from_status, form.board.data, error, asking, status)
     response = render(
         "tickets/_status_panel.html",
         "tickets/_status_panel.html",
@@ -373,9 +296,7 @@ def move(ticket_id):
 @bp.get("/<uuid:ticket_id>/card")
 def card(ticket_id):
     """One board card, as it is now (e.g. to close an inline form)."""
-    from .board import render_card
-
-    return render_card(load_ticket(ticket_id), request.args.get("board", ""))
+    return board.render_card(load_ticket(ticket_id), request.args.get("board", ""))
 
 
 @bp.post("/<uuid:ticket_id>/delete")
@@ -394,9 +315,3 @@ def delete(ticket_id):
     db.session.commit()
     flash("Draft ticket deleted.", "success")
     return redirect(url_for("campaigns.show", campaign_id=campaign_id))
-
-
-def board_query_args(query: str | None) -> MultiDict:
-    """The board's filters, carried in a move request as a query string."""
-    pairs = parse_qsl((query or "").lstrip("?"), keep_blank_values=False)
-    return MultiDict([(k, v) for k, v in pairs if re.fullmatch(r"[a-z_]{1,30}", k)])
