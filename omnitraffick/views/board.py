@@ -138,7 +138,7 @@ def index():
     return render("board/index.html", "board/_columns.html", filters=filters, **context)
 
 
-def render_move(ticket, from_status, board_query, error, asking, status):
+def render_move(ticket, board_query, error, asking, status):
     """Answer a move made on the board.
 
     Refused or needing input: the card comes back in place, saying why or asking.
@@ -146,12 +146,13 @@ def render_move(ticket, from_status, board_query, error, asking, status):
     column and every column count updates, out of band.
     """
     args = board_query_args(board_query)
-    counts = column_counts(ticket_conditions(ticket_filters(args))) if not error else None
+    moved = status == 200
+    counts = column_counts(ticket_conditions(ticket_filters(args))) if moved else None
     response = render(
         "board/_move.html",
         "board/_move.html",
         card=Card.of(ticket),
-        moved=not error,
+        moved=moved,
         error=error,
         asking=asking,
         counts=counts,
@@ -160,7 +161,7 @@ def render_move(ticket, from_status, board_query, error, asking, status):
         label=tickets.label,
         status=status,
     )
-    if not error:
+    if moved:
         response.headers["HX-Reswap"] = "delete"
     return response
 

@@ -245,7 +245,6 @@ def move(ticket_id):
     ticket = load_ticket(ticket_id)
     form = MoveForm()
     on_board = "board" in request.form
-    from_status = ticket.status
     error, asking, status = None, None, 200
     if not form.validate_on_submit():
         error, status = "The form has expired; reload the page.", 400
@@ -265,6 +264,8 @@ def move(ticket_id):
             # A move that needs a reason or a platform id asks for it inline.
             if err.field in ("qa_failure_reason", "external_platform_id"):
                 asking = tickets.parse_status(form.to_status.data)
+                if err.field not in request.form:
+                    error = None  # first time asking: nothing to complain about yet
         except Conflict as err:
             db.session.rollback()
             error, status = err.message, 409
@@ -274,12 +275,15 @@ def move(ticket_id):
         ticket = load_ticket(ticket_id)
     if not is_fragment_request():
         # Without JavaScript the move was a plain form post: go back where it came from.
-        flash(error or f"Moved to {tickets.label(ticket.status)}.", "error" if error else "success")
+        if status == 200:
+            flash(f"Moved to {tickets.label(ticket.status)}.", "success")
+        else:
+            flash(error or "That move needs a reason or a platform id.", "error")
         if on_board:
             return redirect(url_for("board.index") + "?" + (form.board.data or "").lstrip("?"))
         return redirect(url_for(".show", ticket_id=ticket.id))
     if on_board:
-        return board.render_move(ticket, from_status, form.board.data, error, asking, status)
+        return board.render_move(ticket, form.board.data, error, asking, status)
     response = render(
         "tickets/_status_panel.html",
         "tickets/_status_panel.html",

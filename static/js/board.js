@@ -2,7 +2,11 @@
 (() => {
   const board = document.getElementById("board");
   if (!board) return;
-  let pending = 0;
+  const POLL_HEADER = "X-Board-Refresh";
+  let pending = 0; // moves and other requests in flight (not refreshes)
+  let epoch = 0; // bumped by anything the user does on the board
+
+  const isRefresh = (ctx) => Boolean(ctx?.request?.headers?.[POLL_HEADER]);
 
   function busy() {
     const active = document.activeElement;
@@ -18,8 +22,9 @@
   // Dropping a card asks the server; the card goes back until the server has decided.
   function enableDragging() {
     if (!window.Sortable) return;
-    board.querySelectorAll(".cards:not([data-sortable])").forEach((list) => {
-      list.dataset.sortable = "1";
+    board.querySelectorAll(".cards").forEach((list) => {
+      list.dataset.sortable = "1"; // a refresh may drop the mark; the instance stays
+      if (Sortable.get(list)) return;
       Sortable.create(list, {
         group: "board",
         sort: false,
@@ -31,7 +36,10 @@
         // Pointer events rather than native drag and drop: works the same in every browser.
         forceFallback: true,
         fallbackOnBody: true,
-        onStart: () => { board.dataset.dragging = "1"; },
+        onStart: () => {
+          board.dataset.dragging = "1";
+          epoch += 1;
+        },
         onEnd: (event) => {
           delete board.dataset.dragging;
           const card = event.item;
@@ -52,13 +60,26 @@
     });
   }
 
-  document.addEventListener("htmx:before:request", () => { pending += 1; });
-  document.addEventListener("htmx:finally:request", () => { pending = Math.max(0, pending - 1); });
+  document.addEventListener("htmx:before:request", (event) => {
+    if (isRefresh(event.detail?.ctx)) return;
+    pending += 1;
+    epoch += 1;
+  });
+  document.addEventListener("htmx:finally:request", (event) => {
+    if (!isRefresh(event.detail?.ctx)) pending = Math.max(0, pending - 1);
+  });
+  board.addEventListener("focusin", () => { epoch += 1; });
+  // A refresh that was already on its way when the user started something is dropped.
+  document.addEventListener("htmx:before:swap", (event) => {
+    const ctx = event.detail?.ctx;
+    if (isRefresh(ctx) && (busy() || String(epoch) !== ctx.request.headers[POLL_HEADER])) {
+      event.preventDefault();
+    }
+  });
   document.addEventListener("htmx:after:swap", enableDragging);
-  document.addEventListener("DOMContentLoaded", enableDragging);
   enableDragging();
 
-  // Refuse-messages fade after a while so the refresh can carry on.
+  // Refusal messages fade after a while so the refresh can carry on.
   document.addEventListener("htmx:after:swap", () => {
     board.querySelectorAll(".card-error:not([data-timer])").forEach((el) => {
       el.dataset.timer = "1";
@@ -71,6 +92,7 @@
     htmx.ajax("GET", location.pathname + location.search, {
       target: "#board-columns",
       swap: "innerMorph",
+      headers: { [POLL_HEADER]: String(epoch) },
     });
   }, 4000);
 })();

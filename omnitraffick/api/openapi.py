@@ -1,0 +1,803 @@
+"""The OpenAPI 3.1 document for /api/v1, served at /api/v1/openapi.json.
+
+The document is built by small helpers from the same enums and limits the services use, so
+it cannot drift from them. Paths are relative to the one server, `/api/v1`.
+"""
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from flask import jsonify
+
+from ..models import CampaignStatus, RequestType, TicketStatus
+from ..services import campaigns, taxonomy
+from ..services.currencies import active_currencies
+from ..services.settings import BudgetType, DeliveryStatus, Objective
+from . import bp
+
+MAX_BODY = "1 MB"
+MAX_LIMIT, DEFAULT_LIMIT, MAX_OFFSET = 500, 50, 10**9
+
+DESCRIPTION = f"""\
+The JSON API of OmniTraffick: reference data (markets, brands, channels), campaigns and
+tickets. Scripts can do with it everything the UI does with them, under the same rules.
+
+## Authentication
+Send a personal API token in every request: `Authorization: Bearer <token>`.
+Create one with `flask tokens create EMAIL [--name NAME]` (the token is printed once, on its
+own last line) or on your profile page, where tokens can also be listed and revoked.
+A token acts as its user: viewers can read, traffickers and admins can change campaigns and
+tickets, and only admins can change reference data. A signed-in browser session works too,
+but must send its CSRF token (`X-CSRFToken`) with every request that changes something.
+This document itself needs no authentication.
+
+## Requests and responses
+Bodies are JSON objects (`Content-Type: application/json`, at most {MAX_BODY}); field names
+are the column names and ids are UUID strings. Unknown fields are refused. Timestamps are
+ISO 8601 with a time zone (UTC); budgets are decimal strings with the market currency's
+number of decimals (`"1500.00"`, `"1500"` for JPY). Lists take `limit` (1 to {MAX_LIMIT},
+default {DEFAULT_LIMIT}) and `offset`, return a JSON array and send the total number of
+matching rows in the `X-Total-Count` header.
+
+## Errors
+Every error is a JSON object: `{{"detail": "what went wrong"}}`, plus, when particular
+fields are at fault, `"errors": {{"field": ["message", ...]}}`.
+
+- 200 OK, 201 Created (with the new row), 204 No Content (deleted).
+- 400: malformed JSON; a duplicate (campaign name, market code, brand name or code,
+  channel code); a browser session without a valid CSRF token.
+- 401: no token, or an invalid or revoked one (with `WWW-Authenticate: Bearer`).
+- 403: your role may not do this.
+- 404: no row with that id (also for an id that is not a UUID).
+- 405: that method is not allowed on that path.
+- 409: clashes with the current state: an illegal ticket or campaign status move, a stale
+  ticket `version`, deleting or recoding a row that others use.
+- 413: the body is larger than {MAX_BODY}.
+- 422: the body or a query argument fails validation, or an id in it points at no row.
+"""
+
+# What Python's str.strip() removes is what ECMA-262's \s matches, for all practical input.
+TRIMMED = r"\s*"
+CODE_RULES = (
+    f"ASCII letters, digits and single underscores between them, at most "
+    f"{taxonomy.MAX_CODE_LENGTH} characters; upper-cased and trimmed when saved."
+)
+
+
+# --- schema helpers ---------------------------------------------------------------------------
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def string(description: str | None = None, **keywords) -> dict:
+    schema = {"type": "string", **keywords}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def nullable(schema: dict) -> dict:
+    """The same schema, also allowing null."""
+    return {**schema, "type": [schema["type"], "null"]}
+
+
+def enum_of(enum_cls, description: str | None = None) -> dict:
+    return string(description, enum=[member.value for member in enum_cls])
+
+
+def obj(properties: dict, required: tuple | list | None = None, description: str | None = None):
+    """A closed object; every property is required unless `required` says otherwise."""
+    schema = {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else list(required),
+        "additionalProperties": False,
+    }
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def trimmed_text(label: str, max_length: int) -> dict:
+    """Free text that is trimmed, may not be blank and is at most `max_length` once trimmed."""
+    return string(
+        f"{label}; trimmed, 1 to {max_length} characters.",
+        pattern=rf"^\s*\S(?:.{{0,{max_length - 2}}}\S)?\s*$",
+    )
+
+
+def code(label: str, example: str, reserved: str | None = None) -> dict:
+    """A taxonomy code; the lookaheads cap its length and refuse a reserved word."""
+    n = taxonomy.MAX_CODE_LENGTH
+    refuse = ""
+    if reserved:
+        any_case = "".join(f"[{c.upper()}{c.lower()}]" for c in reserved)
+        refuse = rf"(?!\s*{any_case}\s*$)"
+    return string(
+        f"{label}: {CODE_RULES}",
+        pattern=rf"^{refuse}\s*(?=[A-Za-z0-9_]{{1,{n}}}\s*$)[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*\s*$",
+        examples=[example],
+    )
+
+
+# Up to 15 digits (MAX_BUDGET), optionally with thousands separators, and up to 3 decimals.
+AMOUNT_PATTERN = r"^\s*(?:[0-9]{1,15}|[0-9]{1,3}(?:,[0-9]{3}){1,4})(?:\.[0-9]{0,3})?\s*$"
+UUID = string(format="uuid", examples=["3f2b8c1e-5d4a-4c7b-9e1f-0a2b3c4d5e6f"])
+TIMESTAMP = string("ISO 8601 with time zone (UTC).", format="date-time")
+DECIMAL_STRING = string(
+    "A non-negative decimal string with the currency's number of decimals.",
+    pattern=r"^[0-9]+(?:\.[0-9]+)?$",
+    examples=["1500.00"],
+)
+
+
+def amount_input(description: str) -> dict:
+    """A money amount in a request: a JSON number or a decimal string."""
+    maximum = int(campaigns.MAX_BUDGET)
+    return {
+        "description": (
+            f"{description} A number or a decimal string (commas are ignored), 0 to "
+            f"{maximum:,}, with no more decimals than the market's currency has "
+            "(2 for USD, 0 for JPY, 3 for KWD); otherwise 422."
+        ),
+        "anyOf": [
+            {"type": "number", "minimum": 0, "maximum": maximum},
+            string(pattern=AMOUNT_PATTERN),
+        ],
+        "examples": ["1500.00", 1500],
+    }
+
+
+def setting(schema: dict) -> dict:
+    """A ticket setting in a request: its value, or null or a blank string for "not set"."""
+    value = {k: v for k, v in schema.items() if k != "description"}
+    return {
+        "description": schema.get("description", ""),
+        "anyOf": [value, {"type": "null"}, string(pattern=r"^\s*$")],
+    }
+
+
+def case_insensitive(enum_cls, description: str) -> dict:
+    return enum_of(enum_cls, f"{description} Case-insensitive; stored upper-case.")
+
+
+# --- components -------------------------------------------------------------------------------
+
+
+def common_properties() -> dict:
+    return {"id": UUID, "created_at": TIMESTAMP, "updated_at": TIMESTAMP}
+
+
+def payload_config(*, request: bool) -> dict:
+    """A ticket's platform settings; in a request each may also be null or blank (not set)."""
+    values = {
+        "objective": case_insensitive(Objective, "The campaign objective."),
+        "budget_type": case_insensitive(BudgetType, "Daily or lifetime budget."),
+        "budget_amount": (
+            amount_input("The budget on the platform.")
+            if request
+            else string("A decimal string.", pattern=r"^[0-9]+(?:\.[0-9]+)?$")
+        ),
+        "flight_start": string("First day, YYYY-MM-DD.", format="date"),
+        "flight_end": string("Last day, YYYY-MM-DD.", format="date"),
+        "landing_url": string(
+            "An http(s) address, at most 2,000 characters.",
+            format="uri",
+            pattern=r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+[^\s]*\s*$",
+            maxLength=2000,
+        ),
+        "initial_status": case_insensitive(
+            DeliveryStatus, "The status the platform object is created with; default PAUSED."
+        ),
+        "target_status": case_insensitive(DeliveryStatus, "The status to set (UPDATE_STATUS)."),
+    }
+    if request:
+        values = {name: setting(schema) for name, schema in values.items()}
+    return obj(
+        values,
+        required=(),
+        description=(
+            "Platform settings. CREATE_CAMPAIGN uses objective, budget_type, budget_amount, "
+            "flight_start, flight_end, landing_url and initial_status; UPDATE_BUDGET uses "
+            "budget_type and budget_amount; UPDATE_STATUS uses target_status. A DRAFT ticket "
+            "may be incomplete; QA reports what is missing. Blank values are left out."
+        ),
+    )
+
+
+def schemas() -> dict:
+    return {
+        "Error": obj(
+            {
+                "detail": string("What went wrong, in plain words."),
+                "errors": {
+                    "type": "object",
+                    "description": "Messages per field at fault.",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+            required=("detail",),
+        ),
+        "Market": obj(
+            common_properties()
+            | {
+                "code": string("Upper-case market code.", examples=["US"]),
+                "country": string(),
+                "region": string(),
+                "currency": string("ISO 4217 code.", examples=["USD"]),
+            }
+        ),
+        "MarketCreate": obj(market_inputs()),
+        "MarketUpdate": obj(
+            market_inputs(),
+            required=(),
+            description=(
+                "Fields left out keep their values. The code cannot change once campaigns use "
+                "the market, nor the currency (409)."
+            ),
+        ),
+        "Brand": obj(
+            common_properties()
+            | {"name": string(), "internal_code": string("Upper-case brand code.")}
+        ),
+        "BrandCreate": obj(brand_inputs()),
+        "BrandUpdate": obj(
+            brand_inputs(),
+            required=(),
+            description="Fields left out keep their values; a used code cannot change (409).",
+        ),
+        "Channel": obj(
+            common_properties()
+            | {
+                "platform_name": string(examples=["Meta"]),
+                "api_identifier": string("Upper-case channel code.", examples=["META"]),
+            }
+        ),
+        "ChannelCreate": obj(channel_inputs()),
+        "ChannelUpdate": obj(
+            channel_inputs(),
+            required=(),
+            description="Fields left out keep their values; a used code cannot change (409).",
+        ),
+        "NameParts": obj(
+            {
+                "brand": string(),
+                "market": string(),
+                "channel": string(examples=[taxonomy.MULTI_CHANNEL]),
+                "year": {"type": "integer"},
+                "campaign": string(),
+            },
+            description="The generated name decoded into its parts.",
+        ),
+        "Campaign": obj(
+            common_properties()
+            | {
+                "name": string(
+                    "Generated: BRAND_MARKET_MULTI_YEAR_CampaignName; unique, never changes.",
+                    examples=["DIS_US_MULTI_2026_MoanaLaunch"],
+                ),
+                "campaign_name": string("The name as typed."),
+                "brand_id": UUID,
+                "market_id": UUID,
+                "year": {"type": "integer", "minimum": taxonomy.MIN_YEAR},
+                "budget": DECIMAL_STRING,
+                "currency": string("The market's ISO 4217 currency."),
+                "status": enum_of(CampaignStatus),
+                "created_by_id": nullable(UUID),
+                "name_parts": ref("NameParts"),
+            }
+        ),
+        "CampaignCreate": obj(
+            {
+                "brand_id": string("The brand (422 if there is none).", format="uuid"),
+                "market_id": string("The market (422 if there is none).", format="uuid"),
+                "campaign_name": string(
+                    "Keeps only ASCII letters and digits for the name (1 to "
+                    f"{taxonomy.MAX_CAMPAIGN_PART_LENGTH} of them); a name that differs from "
+                    "an existing one only in letter case is a duplicate (400).",
+                    pattern=(
+                        r"^[^A-Za-z0-9]*(?:[A-Za-z0-9][^A-Za-z0-9]*)"
+                        f"{{1,{taxonomy.MAX_CAMPAIGN_PART_LENGTH}}}$"
+                    ),
+                    examples=["Moana Launch"],
+                ),
+                "year": {
+                    "description": (
+                        f"Four digits, {taxonomy.MIN_YEAR} to {taxonomy.MAX_YEAR}; "
+                        "blank or left out: the current year."
+                    ),
+                    "anyOf": [
+                        {
+                            "type": "integer",
+                            "minimum": taxonomy.MIN_YEAR,
+                            "maximum": taxonomy.MAX_YEAR,
+                        },
+                        string(pattern=r"^\s*(?:20[0-9][0-9]|2100)?\s*$"),
+                    ],
+                },
+                "budget": amount_input("The campaign budget."),
+                "status": string(
+                    "A new campaign starts as DRAFT (default) or ACTIVE.",
+                    enum=[s.value for s in campaigns.INITIAL_STATUSES],
+                ),
+            },
+            required=("brand_id", "market_id", "campaign_name", "budget"),
+        ),
+        "CampaignUpdate": obj(
+            {
+                "budget": amount_input("The new budget."),
+                "status": enum_of(
+                    CampaignStatus,
+                    "DRAFT -> ACTIVE -> PAUSED <-> ACTIVE, ACTIVE or PAUSED -> COMPLETED; "
+                    "any other move is a 409.",
+                ),
+            },
+            required=(),
+            description=(
+                "Only budget and status change; sending any other field (for example "
+                "campaign_name or year) is a 422 that names it."
+            ),
+        ),
+        "Ticket": obj(
+            common_properties()
+            | {
+                "campaign_id": UUID,
+                "channel_id": UUID,
+                "request_type": enum_of(RequestType),
+                "payload_config": payload_config(request=False),
+                "status": enum_of(TicketStatus),
+                "external_platform_id": nullable(string("Set on TRAFFICKED_SUCCESS.")),
+                "qa_failure_reason": nullable(string("Set on QA_FAILED.")),
+                "version": {
+                    "type": "integer",
+                    "description": "Bumped on every change; send it back to detect conflicts.",
+                },
+                "status_changed_at": TIMESTAMP,
+                "created_by_id": nullable(UUID),
+                "platform_name": string(
+                    "The name sent to the platform: the campaign's name with this channel's "
+                    "code instead of MULTI.",
+                    examples=["DIS_US_META_2026_MoanaLaunch"],
+                ),
+            }
+        ),
+        "TicketCreate": obj(
+            {
+                "campaign_id": string("The campaign (422 if there is none).", format="uuid"),
+                "channel_id": string("The channel (422 if there is none).", format="uuid"),
+                "request_type": case_insensitive(RequestType, "What the ticket asks for."),
+                "payload_config": payload_config(request=True),
+            },
+            required=("campaign_id", "channel_id", "request_type"),
+        ),
+        "TicketUpdate": obj(
+            {
+                "status": case_insensitive(
+                    TicketStatus,
+                    "Move the ticket. DRAFT -> QA_TESTING -> READY_FOR_API or QA_FAILED; "
+                    "QA_FAILED -> DRAFT or QA_TESTING; READY_FOR_API -> TRAFFICKED_SUCCESS, "
+                    "FAILED or DRAFT; FAILED -> READY_FOR_API or DRAFT; TRAFFICKED_SUCCESS is "
+                    "final. Any other move is a 409.",
+                ),
+                "qa_failure_reason": nullable(
+                    string(
+                        "Required when moving to QA_FAILED (at most 2,000 characters); only "
+                        "together with a status move."
+                    )
+                ),
+                "external_platform_id": nullable(
+                    string(
+                        "Required when moving to TRAFFICKED_SUCCESS (at most 255 characters); "
+                        "only together with a status move."
+                    )
+                ),
+                "version": {
+                    "type": "integer",
+                    "minimum": -(2**31),
+                    "maximum": 2**31 - 1,
+                    "description": "The version you last saw; if the ticket changed since: 409.",
+                },
+                "payload_config": payload_config(request=True)
+                | {"description": "Replace the settings; only while DRAFT or QA_FAILED (409)."},
+            },
+            required=(),
+        ),
+    }
+
+
+def market_inputs() -> dict:
+    return {
+        "code": code("Market code", "US"),
+        "country": trimmed_text("Country", 100),
+        "region": trimmed_text("Region", 100),
+        "currency": string(
+            "An ISO 4217 currency in use today; case-insensitive.",
+            enum=sorted(active_currencies()),
+        ),
+    }
+
+
+def brand_inputs() -> dict:
+    return {
+        "name": trimmed_text("Brand name, unique ignoring case", 120),
+        "internal_code": code("Brand code, used in names", "DIS"),
+    }
+
+
+def channel_inputs() -> dict:
+    return {
+        "platform_name": trimmed_text("Platform name", 100),
+        "api_identifier": code(
+            f"Channel code, used in names and to pick the platform translator; "
+            f"{taxonomy.MULTI_CHANNEL} is reserved",
+            "META",
+            reserved=taxonomy.MULTI_CHANNEL,
+        ),
+    }
+
+
+# --- parameters and responses -----------------------------------------------------------------
+
+
+def query(name: str, schema: dict, description: str) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+def filter_param(name: str, schema: dict, description: str) -> dict:
+    """A filter; sent empty (`?status=`), it filters nothing, as from an HTML form."""
+    return query(name, schema, f"{description} Empty: no filter.") | {"allowEmptyValue": True}
+
+
+PAGE_PARAMETERS = [
+    query(
+        "limit",
+        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+        "How many rows to return.",
+    ),
+    query(
+        "offset",
+        {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
+        "How many rows to skip.",
+    ),
+]
+
+
+def id_parameter(noun: str) -> dict:
+    return {
+        "name": "id",
+        "in": "path",
+        "required": True,
+        "schema": string(format="uuid"),
+        "description": f"The {noun}'s id; anything that is not a UUID is a 404.",
+    }
+
+
+def json_content(schema: dict) -> dict:
+    return {"application/json": {"schema": schema}}
+
+
+def error(description: str) -> dict:
+    return {"description": description, "content": json_content(ref("Error"))}
+
+
+ERRORS = {
+    400: "Malformed JSON, or a browser session without a valid CSRF token.",
+    401: "No token, or an invalid or revoked one.",
+    403: "Your role may not do this.",
+    404: "No row with that id.",
+    409: "Clashes with the current state.",
+    413: f"The body is larger than {MAX_BODY}.",
+    422: "Validation failed; `errors` names the fields.",
+}
+
+
+def responses(success: dict, errors: dict[int, str | None]) -> dict:
+    """The success response plus error responses; a None description takes the default."""
+    result = dict(success)
+    for status, description in sorted(errors.items()):
+        if status == 401:
+            result["401"] = {"$ref": "#/components/responses/Unauthorized"}
+        else:
+            result[str(status)] = error(description or ERRORS[status])
+    return result
+
+
+def body(schema_name: str) -> dict:
+    return {"required": True, "content": json_content(ref(schema_name))}
+
+
+# --- operations -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One collection and its item, with what differs between them."""
+
+    plural: str  # "markets"
+    noun: str  # "market"
+    schema: str  # "Market"
+    tag: str
+    writers: str  # who may change it
+    filters: list = field(default_factory=list)
+    order: str = ""
+    duplicate: str | None = None  # what makes a create or update a 400 duplicate
+    create_409: str | None = None
+    update_409: str | None = None
+    delete_409: str = ""
+    create_extra: str = ""
+    update_extra: str = ""
+
+
+def operations(res: Resource) -> dict:
+    """The five operations of a resource, as two path items."""
+    title = res.noun.capitalize()
+    writers = f" Needs role {res.writers}."
+    bad_request = ERRORS[400] + (f" Or a duplicate: {res.duplicate}." if res.duplicate else "")
+    collection = {
+        "get": {
+            "tags": [res.tag],
+            "operationId": f"list{title}s",
+            "summary": f"List {res.plural}",
+            "description": f"{res.order} The total is in `X-Total-Count`.",
+            "parameters": PAGE_PARAMETERS + res.filters,
+            "responses": responses(
+                {
+                    "200": {
+                        "description": f"A page of {res.plural}.",
+                        "headers": {"X-Total-Count": {"$ref": "#/components/headers/TotalCount"}},
+                        "content": json_content({"type": "array", "items": ref(res.schema)}),
+                    }
+                },
+                {401: None, 422: "A query argument is invalid."},
+            ),
+        },
+        "post": {
+            "tags": [res.tag],
+            "operationId": f"create{title}",
+            "summary": f"Create a {res.noun}",
+            "description": (res.create_extra + writers).strip(),
+            "requestBody": body(f"{res.schema}Create"),
+            "responses": responses(
+                {
+                    "201": {
+                        "description": f"The new {res.noun}.",
+                        "content": json_content(ref(res.schema)),
+                    }
+                },
+                {400: bad_request, 401: None, 403: None, 413: None, 422: None}
+                | ({409: res.create_409} if res.create_409 else {}),
+            ),
+        },
+    }
+    item = {
+        "parameters": [id_parameter(res.noun)],
+        "get": {
+            "tags": [res.tag],
+            "operationId": f"get{title}",
+            "summary": f"Get a {res.noun}",
+            "responses": responses(
+                {
+                    "200": {
+                        "description": f"The {res.noun}.",
+                        "content": json_content(ref(res.schema)),
+                    }
+                },
+                {401: None, 404: None},
+            ),
+        },
+        "put": {
+            "tags": [res.tag],
+            "operationId": f"update{title}",
+            "summary": f"Change a {res.noun}",
+            "description": (res.update_extra + writers).strip(),
+            "requestBody": body(f"{res.schema}Update"),
+            "responses": responses(
+                {
+                    "200": {
+                        "description": f"The {res.noun} as saved.",
+                        "content": json_content(ref(res.schema)),
+                    }
+                },
+                {400: bad_request, 401: None, 403: None, 404: None, 413: None, 422: None}
+                | ({409: res.update_409} if res.update_409 else {}),
+            ),
+        },
+        "delete": {
+            "tags": [res.tag],
+            "operationId": f"delete{title}",
+            "summary": f"Delete a {res.noun}",
+            "description": (res.delete_409 + writers).strip(),
+            "responses": responses(
+                {"204": {"description": "Deleted."}},
+                {400: ERRORS[400], 401: None, 403: None, 404: None, 409: res.delete_409},
+            ),
+        },
+    }
+    return {f"/{res.plural}": collection, f"/{res.plural}/{{id}}": item}
+
+
+def text_filter(searched: str) -> dict:
+    return query("q", string(), f"Only rows whose {searched} contains this text (ignoring case).")
+
+
+def uuid_filter(name: str, noun: str) -> dict:
+    return filter_param(name, string(format="uuid"), f"Only those of this {noun}.")
+
+
+RESOURCES = [
+    Resource(
+        "markets",
+        "market",
+        "Market",
+        "Reference data",
+        "admin",
+        filters=[text_filter("code, country or region")],
+        order="Markets by code.",
+        duplicate="the code is taken",
+        update_409="The code or currency cannot change: campaigns use the market.",
+        delete_409="A market that campaigns use cannot be deleted (409).",
+    ),
+    Resource(
+        "brands",
+        "brand",
+        "Brand",
+        "Reference data",
+        "admin",
+        filters=[text_filter("name or internal code")],
+        order="Brands by name.",
+        duplicate="the name or code is taken",
+        update_409="The code cannot change: campaigns use the brand.",
+        delete_409="A brand that campaigns use cannot be deleted (409).",
+    ),
+    Resource(
+        "channels",
+        "channel",
+        "Channel",
+        "Reference data",
+        "admin",
+        filters=[text_filter("platform name or API identifier")],
+        order="Channels by platform name.",
+        duplicate="the code is taken",
+        update_409="The code cannot change: tickets use the channel.",
+        delete_409="A channel that tickets use cannot be deleted (409).",
+    ),
+    Resource(
+        "campaigns",
+        "campaign",
+        "Campaign",
+        "Campaigns",
+        "admin or trafficker",
+        filters=[
+            uuid_filter("brand_id", "brand"),
+            uuid_filter("market_id", "market"),
+            filter_param(
+                "status", enum_of(CampaignStatus), "Only campaigns with this status (any case)."
+            ),
+            filter_param("year", string(pattern=r"^[0-9]{4}$"), "Only campaigns of this year."),
+            text_filter("generated name"),
+        ],
+        order="Campaigns, newest first.",
+        duplicate="a campaign with the same name (ignoring case) exists",
+        create_extra=(
+            "The name is generated from the taxonomy: "
+            "BRAND_MARKET_MULTI_YEAR_CampaignName. Ids that point at no row are a 422."
+        ),
+        update_extra="Only budget and status change.",
+        update_409="That status move is not allowed.",
+        delete_409=(
+            "A campaign whose tickets have all stayed DRAFT can be deleted, with them; "
+            "otherwise 409."
+        ),
+    ),
+    Resource(
+        "tickets",
+        "ticket",
+        "Ticket",
+        "Tickets",
+        "admin or trafficker",
+        filters=[
+            filter_param(
+                "status", enum_of(TicketStatus), "Only tickets with this status (any case)."
+            ),
+            uuid_filter("campaign_id", "campaign"),
+            uuid_filter("channel_id", "channel"),
+        ],
+        order="Tickets, most recently moved first.",
+        create_extra="Opens a DRAFT ticket for one channel of a campaign.",
+        update_extra=(
+            "Moves the ticket under the workflow's rules and/or replaces its settings. "
+            "Send `version` to be refused (409) if someone changed the ticket since."
+        ),
+        update_409=(
+            "An illegal move, a stale version, or settings changed outside DRAFT and QA_FAILED."
+        ),
+        delete_409="Only DRAFT tickets can be deleted (409); the others keep their audit trail.",
+    ),
+]
+
+
+def openapi_operation() -> dict:
+    return {
+        "get": {
+            "tags": ["Meta"],
+            "operationId": "getOpenApi",
+            "summary": "This document",
+            "description": "Needs no authentication.",
+            "security": [],
+            "responses": responses(
+                {
+                    "200": {
+                        "description": "The OpenAPI 3.1 document.",
+                        "content": json_content({"type": "object"}),
+                    }
+                },
+                {401: "An Authorization header was sent, but the token is invalid."},
+            ),
+        }
+    }
+
+
+@cache
+def document() -> dict:
+    paths = {"/openapi.json": openapi_operation()}
+    for res in RESOURCES:
+        paths |= operations(res)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "OmniTraffick API", "version": "1.0.0", "description": DESCRIPTION},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearerAuth": []}],
+        "tags": [
+            {"name": "Reference data", "description": "Markets, brands and channels."},
+            {"name": "Campaigns", "description": "Campaigns with generated names."},
+            {"name": "Tickets", "description": "Per-channel tickets and their workflow."},
+            {"name": "Meta", "description": "About the API itself."},
+        ],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": (
+                        "A personal API token from `flask tokens create EMAIL` or the profile page."
+                    ),
+                }
+            },
+            "headers": {
+                "TotalCount": {
+                    "description": "How many rows match, over all pages.",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 0},
+                }
+            },
+            "responses": {
+                "Unauthorized": {
+                    "description": ERRORS[401],
+                    "headers": {
+                        "WWW-Authenticate": {
+                            "description": 'Always `Bearer realm="OmniTraffick API"`.',
+                            "required": True,
+                            "schema": string(),
+                        }
+                    },
+                    "content": json_content(ref("Error")),
+                }
+            },
+            "schemas": schemas(),
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 document; needs no authentication."""
+    return jsonify(document())

@@ -1,0 +1,467 @@
+"""The shared machinery of the platform translators.
+
+A translator turns one ticket — handed over as a plain `TranslationInput`, never read from the
+database here — into the exact requests a platform's API expects, or into a `TranslationError`
+that lists every problem found, not only the first one.
+
+Placeholders. Some values are not known when a ticket is translated: the ad account a channel
+is configured with, or the id of an object that an earlier request of the same translation
+creates. Such values appear in paths and bodies as `{name}` placeholders, for example
+`{ad_account_id}` or `{campaign_id}`. The sender fills them in with `PlatformRequest.filled`:
+account placeholders from the channel's configuration, the others from the responses of the
+earlier requests (`PlatformRequest.returns` names the placeholder a response fills and
+`PlatformRequest.response_path` says where in the response JSON the value is).
+"""
+
+from __future__ import annotations
+
+import abc
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar
+
+from ...models import RequestType
+from ..currencies import minor_units
+from ..errors import ValidationError
+from ..settings import LABELS, BudgetType, DeliveryStatus, Objective, missing_settings
+
+# The one place the platforms' API versions are pinned (checked against the official
+# changelogs on 2026-11-26):
+# - Meta Marketing API v27.0, released 2026-11-04; v24.0 expired on 2026-11-10.
+#   https://developers.facebook.com/documentation/ads-commerce/marketing-api/marketing-api-changelog/versions
+# - TikTok API for Business v1.3, the only current major version.
+#   https://business-api.tiktok.com/portal/docs?id=1739318962329602
+# - Google Ads API v26, released 2026-10-14; v22 was sunset on 2026-10-07.
+#   https://developers.google.com/google-ads/api/docs/release-notes
+API_VERSIONS: dict[str, str] = {"META": "v27.0", "TIKTOK": "v1.3", "GOOGLE": "v26"}
+API_HOSTS: dict[str, str] = {
+    "META": "https://graph.facebook.com",
+    "TIKTOK": "https://business-api.tiktok.com",
+    "GOOGLE": "https://googleads.googleapis.com",
+}
+
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_ABSENT_STATUS = LABELS["initial_status"]
+_FIELD_BY_LABEL = {label: name for name, label in LABELS.items()}
+
+
+# --- the output -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlatformRequest:
+    """One HTTP request to a platform's API; `path` includes the API version."""
+
+    method: str
+    path: str
+    body: dict[str, Any]
+    description: str
+    # The placeholder this request's response fills for the requests after it, if any.
+    returns: str | None = None
+    # Where that value is in the response JSON: keys and list indexes, outermost first.
+    response_path: tuple[str | int, ...] = ()
+
+    @property
+    def placeholders(self) -> tuple[str, ...]:
+        """The placeholder names used in the path and body, in order of first use."""
+        found: dict[str, None] = {}
+        for text in _strings((self.path, self.body)):
+            found.update(dict.fromkeys(PLACEHOLDER.findall(text)))
+        return tuple(found)
+
+    def filled(self, values: Mapping[str, str]) -> PlatformRequest:
+        """A copy with the placeholders named in `values` replaced; others stay as they are."""
+        return PlatformRequest(
+            self.method,
+            _fill(self.path, values),
+            _fill(self.body, values),
+            self.description,
+            self.returns,
+            self.response_path,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "path": self.path,
+            "body": self.body,
+            "description": self.description,
+            "returns": self.returns,
+            "response_path": list(self.response_path),
+        }
+
+
+@dataclass(frozen=True)
+class Translation:
+    """The requests one ticket becomes, to be sent in order."""
+
+    channel_code: str
+    request_type: RequestType
+    api_version: str
+    host: str
+    requests: tuple[PlatformRequest, ...]
+    # For CREATE_CAMPAIGN: the placeholder whose value is the platform id of the created
+    # campaign, to keep as the ticket's external_platform_id. None for updates.
+    platform_id_from: str | None
+    # The official reference pages the requests follow.
+    docs: tuple[str, ...] = ()
+
+    @property
+    def placeholders(self) -> tuple[str, ...]:
+        found: dict[str, None] = {}
+        for request in self.requests:
+            found.update(dict.fromkeys(request.placeholders))
+        return tuple(found)
+
+    @property
+    def account_placeholders(self) -> tuple[str, ...]:
+        """Placeholders no request returns: they come from the channel's configuration."""
+        returned = {r.returns for r in self.requests}
+        return tuple(p for p in self.placeholders if p not in returned)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "channel": self.channel_code,
+            "request_type": self.request_type.value,
+            "api_version": self.api_version,
+            "host": self.host,
+            "requests": [r.to_dict() for r in self.requests],
+            "platform_id_from": self.platform_id_from,
+            "account_placeholders": list(self.account_placeholders),
+            "docs": list(self.docs),
+        }
+
+
+class TranslationError(ValidationError):
+    """A ticket that cannot become a platform request; `problems` lists every reason."""
+
+    def __init__(self, platform: str, problems: Sequence[str], errors: dict | None = None):
+        self.platform = platform
+        self.problems = tuple(problems)
+        message = f"This ticket cannot become a {platform} request: " + " ".join(self.problems)
+        super().__init__(message, errors=errors or {"payload_config": list(self.problems)})
+
+
+# --- the input ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TranslationInput:
+    """Everything a translator needs to know about a ticket, as plain data."""
+
+    # The name the platform object gets (the campaign's name with the channel code); None
+    # when the ticket's campaign has no valid taxonomy name.
+    platform_name: str | None
+    request_type: RequestType
+    # The ticket's standard settings (payload_config): see services/settings.py.
+    settings: Mapping[str, Any]
+    # ISO 4217 code of the market's currency; budget amounts are in this currency.
+    currency: str
+    # ISO 3166-1 alpha-2 code of the market's country; None when it cannot be worked out.
+    country: str | None
+    # For UPDATE_*: the platform id of the campaign an earlier, trafficked CREATE_CAMPAIGN
+    # ticket of the same campaign and channel created; None when there is none.
+    created_object_id: str | None = None
+
+
+# --- the parsed ticket ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Budget:
+    type: BudgetType
+    amount: Decimal  # in the market currency's units, e.g. Decimal("1500.50") USD
+    currency: str
+
+
+@dataclass(frozen=True)
+class Flight:
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True)
+class NewCampaign:
+    name: str
+    objective: Objective
+    budget: Budget
+    flight: Flight
+    landing_url: str
+    status: DeliveryStatus
+    country: str
+
+
+@dataclass(frozen=True)
+class BudgetChange:
+    platform_id: str
+    budget: Budget
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    platform_id: str
+    status: DeliveryStatus
+
+
+@dataclass
+class Parsed:
+    """What could be read from a ticket; a value is None when it is missing or invalid.
+
+    Platform checks look at it even when some values are missing, so that every problem is
+    found in one go. `change()` is only called once no problem was found.
+    """
+
+    request_type: RequestType
+    name: str | None = None
+    objective: Objective | None = None
+    budget_type: BudgetType | None = None
+    amount: Decimal | None = None
+    currency: str = ""
+    start: date | None = None
+    end: date | None = None
+    landing_url: str | None = None
+    status: DeliveryStatus | None = None
+    country: str | None = None
+    platform_id: str | None = None
+
+    @property
+    def budget(self) -> Budget | None:
+        if self.budget_type is None or self.amount is None:
+            return None
+        return Budget(self.budget_type, self.amount, self.currency)
+
+    def change(self) -> NewCampaign | BudgetChange | StatusChange:
+        if self.request_type is RequestType.CREATE_CAMPAIGN:
+            assert self.name and self.objective and self.budget and self.start
+            assert self.landing_url and self.status and self.country
+            return NewCampaign(
+                self.name,
+                self.objective,
+                self.budget,
+                Flight(self.start, self.end),
+                self.landing_url,
+                self.status,
+                self.country,
+            )
+        assert self.platform_id
+        if self.request_type is RequestType.UPDATE_BUDGET:
+            assert self.budget
+            return BudgetChange(self.platform_id, self.budget)
+        assert self.status
+        return StatusChange(self.platform_id, self.status)
+
+
+@dataclass
+class Problems:
+    """Problems found so far, each with the setting at fault when there is one."""
+
+    items: list[tuple[str | None, str]] = field(default_factory=list)
+
+    def add(self, message: str, setting: str | None = None) -> None:
+        self.items.append((setting, message))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def error(self, platform: str) -> TranslationError:
+        errors: dict[str, list[str]] = {}
+        for setting, message in self.items:
+            errors.setdefault(setting or "payload_config", []).append(message)
+        return TranslationError(platform, [message for _, message in self.items], errors)
+
+
+def parse(data: TranslationInput, platform: str, problems: Problems) -> Parsed:
+    """Read the standard settings of a ticket, noting every problem on the way."""
+    settings = data.settings
+    parsed = Parsed(data.request_type, currency=data.currency, country=data.country)
+    if not data.platform_name:
+        problems.add("The ticket has no platform name: its campaign name is not a taxonomy name.")
+    parsed.name = data.platform_name
+
+    for label in missing_settings(data.request_type, settings):
+        setting = _FIELD_BY_LABEL[label]
+        if label == _ABSENT_STATUS:
+            continue  # new objects are created paused unless the ticket says otherwise
+        if setting == "flight_end":
+            problems.add("A lifetime budget needs a flight end date.", setting)
+        else:
+            problems.add(f"{label} is required.", setting)
+
+    parsed.objective = _choice(settings, "objective", Objective, problems)
+    parsed.budget_type = _choice(settings, "budget_type", BudgetType, problems)
+    parsed.amount = _amount(settings, data.currency, problems)
+    parsed.start = _date(settings, "flight_start", problems)
+    parsed.end = _date(settings, "flight_end", problems)
+    if parsed.start and parsed.end and parsed.end < parsed.start:
+        problems.add("Flight end is before flight start.", "flight_end")
+    if settings.get("landing_url"):
+        parsed.landing_url = str(settings["landing_url"]).strip()
+
+    if data.request_type is RequestType.CREATE_CAMPAIGN:
+        parsed.status = _choice(settings, "initial_status", DeliveryStatus, problems)
+        if not settings.get("initial_status"):
+            parsed.status = DeliveryStatus.PAUSED
+        if not data.country:
+            problems.add(
+                "The market's country could not be matched to an ISO 3166 country code, "
+                "so the campaign cannot be targeted."
+            )
+    else:
+        if data.request_type is RequestType.UPDATE_STATUS:
+            parsed.status = _choice(settings, "target_status", DeliveryStatus, problems)
+        parsed.platform_id = (data.created_object_id or "").strip() or None
+        if parsed.platform_id is None:
+            problems.add(
+                f"There is no {platform} campaign to update yet: no CREATE_CAMPAIGN ticket of "
+                "this campaign and channel has been trafficked."
+            )
+    return parsed
+
+
+def _choice(settings: Mapping[str, Any], name: str, enum_cls: Any, problems: Problems) -> Any:
+    value = settings.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        return enum_cls(str(value).strip().upper())
+    except ValueError:
+        choices = ", ".join(member.value for member in enum_cls)
+        problems.add(f"{LABELS[name]} {value!r} is not one of {choices}.", name)
+        return None
+
+
+def _amount(settings: Mapping[str, Any], currency: str, problems: Problems) -> Decimal | None:
+    value = settings.get("budget_amount")
+    if value is None or value == "":
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        problems.add(f"Budget amount {value!r} is not a number.", "budget_amount")
+        return None
+    if not amount.is_finite() or amount <= 0:
+        problems.add("Budget amount must be greater than zero.", "budget_amount")
+        return None
+    digits = minor_units(currency)
+    if amount != amount.quantize(Decimal(1).scaleb(-digits)):
+        problems.add(
+            f"Budget amount {amount} has more decimals than {currency} has ({digits}).",
+            "budget_amount",
+        )
+        return None
+    return amount
+
+
+def _date(settings: Mapping[str, Any], name: str, problems: Problems) -> date | None:
+    value = settings.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        problems.add(f"{LABELS[name]} {value!r} is not a date like 2026-03-31.", name)
+        return None
+
+
+def number(amount: Decimal) -> int | float:
+    """A JSON number for an amount in currency units: 150000 stays whole, 1500.50 is 1500.5."""
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+def _strings(value: Any):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def _fill(value: Any, values: Mapping[str, str]) -> Any:
+    if isinstance(value, str):
+        return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), value)
+    if isinstance(value, Mapping):
+        return {key: _fill(item, values) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_fill(item, values) for item in value]
+    return value
+
+
+# --- the translators ------------------------------------------------------------------------
+
+
+class PlatformTranslator(abc.ABC):
+    """Turns a ticket into one platform's requests, through explicit mapping tables.
+
+    `translate` reads the standard settings, runs the platform's own checks on whatever could
+    be read (so every problem is reported together) and only then builds the requests.
+    """
+
+    channel_code: ClassVar[str]  # the Channel.api_identifier this translator serves
+    platform: ClassVar[str]  # the platform's name, for messages
+    docs: ClassVar[tuple[str, ...]]  # the official reference pages the requests follow
+    # Every standard objective the platform takes, mapped to what it becomes there.
+    objectives: ClassVar[Mapping[Objective, Any]]
+    # Why each objective it does not take is refused.
+    unsupported: ClassVar[Mapping[Objective, str]] = {}
+    # The placeholder a CREATE_CAMPAIGN translation fills with the created campaign's id.
+    campaign_placeholder: ClassVar[str] = "campaign_id"
+
+    @property
+    def api_version(self) -> str:
+        return API_VERSIONS[self.channel_code]
+
+    def translate(self, data: TranslationInput) -> Translation:
+        """The requests for this ticket, or a TranslationError listing every problem."""
+        problems = Problems()
+        parsed = parse(data, self.platform, problems)
+        if parsed.objective is not None and parsed.objective not in self.objectives:
+            self._refuse_objective(parsed.objective, problems)
+        self.check(parsed, problems)
+        if problems:
+            raise problems.error(self.platform)
+        change = parsed.change()
+        if isinstance(change, NewCampaign):
+            requests, platform_id_from = self.create_campaign(change), self.campaign_placeholder
+        elif isinstance(change, BudgetChange):
+            requests, platform_id_from = self.update_budget(change), None
+        else:
+            requests, platform_id_from = self.update_status(change), None
+        return Translation(
+            self.channel_code,
+            data.request_type,
+            self.api_version,
+            API_HOSTS[self.channel_code],
+            tuple(requests),
+            platform_id_from,
+            self.docs,
+        )
+
+    def supported_objectives(self) -> tuple[str, ...]:
+        return tuple(o.value for o in Objective if o in self.objectives)
+
+    def _refuse_objective(self, objective: Objective, problems: Problems) -> None:
+        reason = self.unsupported.get(objective, "it has no matching objective")
+        problems.add(
+            f"{self.platform} does not support the objective {objective.value}: {reason}. "
+            f"Supported objectives: {', '.join(self.supported_objectives())}.",
+            "objective",
+        )
+
+    def check(self, parsed: Parsed, problems: Problems) -> None:  # noqa: B027
+        """Add the platform's own problems; values that could not be read are None."""
+
+    @abc.abstractmethod
+    def create_campaign(self, change: NewCampaign) -> list[PlatformRequest]:
+        """The requests that create the campaign; one returns `campaign_placeholder`."""
+
+    @abc.abstractmethod
+    def update_budget(self, change: BudgetChange) -> list[PlatformRequest]: ...
+
+    @abc.abstractmethod
+    def update_status(self, change: StatusChange) -> list[PlatformRequest]: ...

@@ -1,0 +1,273 @@
+"""Google Ads API (REST).
+
+A new campaign is three mutate requests: its budget, the campaign, and the campaign's
+location criterion. References:
+- CampaignBudgetService, POST /{version}/customers/{customer_id}/campaignBudgets:mutate:
+  https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.campaignBudgets/mutate
+- CampaignService, POST /{version}/customers/{customer_id}/campaigns:mutate:
+  https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.campaigns/mutate
+- CampaignCriterionService, POST .../campaignCriteria:mutate:
+  https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.campaignCriteria/mutate
+- GoogleAdsService.Search, POST .../googleAds:search:
+  https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.googleAds/search
+- Average daily and campaign total budgets (total_amount_micros, CUSTOM_PERIOD, which
+  campaign types take a total budget):
+  https://developers.google.com/google-ads/api/docs/campaigns/budgets/overview
+- start_date_time/end_date_time replaced start_date/end_date in v23:
+  https://developers.google.com/google-ads/api/diff-tool/v23/versus-v22/diffs/resources/campaign
+- contains_eu_political_advertising is required on new campaigns:
+  https://developers.google.com/google-ads/api/docs/api-policy/eu-par
+- Video campaigns cannot be created through the API:
+  https://developers.google.com/google-ads/api/docs/video/overview
+- Bidding strategy types and the campaigns they work with:
+  https://developers.google.com/google-ads/api/docs/campaigns/bidding/strategy-types
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ...models import RequestType
+from ..settings import BudgetType, DeliveryStatus, Objective
+from .base import (
+    API_VERSIONS,
+    Budget,
+    BudgetChange,
+    NewCampaign,
+    Parsed,
+    PlatformRequest,
+    PlatformTranslator,
+    Problems,
+    StatusChange,
+)
+
+VERSION = API_VERSIONS["GOOGLE"]
+CUSTOMER = f"/{VERSION}/customers/{{customer_id}}"
+# A campaign's platform id is its resource name, as the mutate response returns it; a bare
+# campaign id is accepted too.
+CAMPAIGN_ID = re.compile(r"^(?:customers/\d+/campaigns/)?(\d+)$")
+
+
+@dataclass(frozen=True)
+class GoogleCampaignType:
+    channel: str  # advertisingChannelType
+    bidding: str  # the campaign_bidding_strategy field, set to an empty scheme
+    total_budget: bool  # whether campaign total (lifetime) budgets are available
+
+
+SEARCH_CLICKS = GoogleCampaignType("SEARCH", "targetSpend", total_budget=True)  # Maximize clicks
+SEARCH_CONVERSIONS = GoogleCampaignType("SEARCH", "maximizeConversions", total_budget=True)
+# Manual CPM works only with Display Network campaigns; Display campaigns take no total budget.
+DISPLAY_IMPRESSIONS = GoogleCampaignType("DISPLAY", "manualCpm", total_budget=False)
+
+OBJECTIVES: dict[Objective, GoogleCampaignType] = {
+    Objective.AWARENESS: DISPLAY_IMPRESSIONS,
+    Objective.REACH: DISPLAY_IMPRESSIONS,
+    Objective.TRAFFIC: SEARCH_CLICKS,
+    Objective.LEADS: SEARCH_CONVERSIONS,
+    Objective.CONVERSIONS: SEARCH_CONVERSIONS,
+}
+UNSUPPORTED = {
+    Objective.VIDEO_VIEWS: "Video campaigns cannot be created through the Google Ads API",
+    Objective.ENGAGEMENT: "Google Ads has no engagement campaign type",
+    Objective.APP_INSTALLS: (
+        "App campaigns need the app's id and store, which tickets do not carry"
+    ),
+}
+STATUSES = {DeliveryStatus.ACTIVE: "ENABLED", DeliveryStatus.PAUSED: "PAUSED"}
+
+# Location criteria are geo target constants; a country's is 2000 + its ISO 3166 numeric
+# code. A country missing here has to be added before Google tickets can target it.
+GEO_TARGET_CONSTANTS = {
+    "AT": 2040,
+    "AU": 2036,
+    "BE": 2056,
+    "BR": 2076,
+    "CA": 2124,
+    "CH": 2756,
+    "DE": 2276,
+    "ES": 2724,
+    "FR": 2250,
+    "GB": 2826,
+    "IE": 2372,
+    "IN": 2356,
+    "IT": 2380,
+    "JP": 2392,
+    "KR": 2410,
+    "MX": 2484,
+    "NL": 2528,
+    "PL": 2616,
+    "SE": 2752,
+    "SG": 2702,
+    "US": 2840,
+}
+
+
+def micros(amount: Decimal) -> str:
+    """An amount in micros, as the int64 string the REST API takes: 1500.50 is "1500500000"."""
+    return str(int(amount * 1_000_000))
+
+
+def _budget_fields(budget: Budget) -> dict[str, Any]:
+    if budget.type is BudgetType.LIFETIME:
+        # A campaign total budget: the whole flight's amount, over a custom period.
+        return {"totalAmountMicros": micros(budget.amount), "period": "CUSTOM_PERIOD"}
+    return {"amountMicros": micros(budget.amount), "period": "DAILY"}
+
+
+class GoogleAdsTranslator(PlatformTranslator):
+    channel_code = "GOOGLE"
+    platform = "Google Ads"
+    objectives = OBJECTIVES
+    unsupported = UNSUPPORTED
+    campaign_placeholder = "campaign"
+    docs = (
+        "https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.campaignBudgets/mutate",
+        "https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.campaigns/mutate",
+        "https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.campaignCriteria/mutate",
+        "https://developers.google.com/google-ads/api/docs/campaigns/budgets/overview",
+    )
+
+    def check(self, parsed: Parsed, problems: Problems) -> None:
+        kind = OBJECTIVES.get(parsed.objective) if parsed.objective else None
+        creating = parsed.request_type is RequestType.CREATE_CAMPAIGN
+        if creating and kind and parsed.budget_type is BudgetType.LIFETIME:
+            if not kind.total_budget:
+                problems.add(
+                    f"Google Ads offers lifetime (campaign total) budgets for Search, Shopping, "
+                    f"Performance Max and Demand Gen campaigns, not for the {kind.channel} "
+                    f"campaign that {parsed.objective} becomes; use a daily budget.",
+                    "budget_type",
+                )
+        if parsed.country and parsed.country not in GEO_TARGET_CONSTANTS:
+            problems.add(
+                f"No Google Ads geo target constant is known for the country {parsed.country}; "
+                "add it to GEO_TARGET_CONSTANTS in services/translators/google_ads.py."
+            )
+        if parsed.platform_id and not CAMPAIGN_ID.match(parsed.platform_id):
+            problems.add(
+                f"{parsed.platform_id!r} is not a Google Ads campaign "
+                "(customers/<customer id>/campaigns/<campaign id>, or the campaign id)."
+            )
+
+    def create_campaign(self, change: NewCampaign) -> list[PlatformRequest]:
+        kind = OBJECTIVES[change.objective]
+        budget = {
+            "name": f"{change.name} budget",
+            **_budget_fields(change.budget),
+            "deliveryMethod": "STANDARD",
+            "explicitlyShared": False,  # total budgets cannot be shared
+        }
+        campaign: dict[str, Any] = {
+            "name": change.name,
+            "status": STATUSES[change.status],
+            "advertisingChannelType": kind.channel,
+            "campaignBudget": "{campaign_budget}",
+            kind.bidding: {},
+        }
+        if kind.channel == "SEARCH":
+            campaign["networkSettings"] = {
+                "targetGoogleSearch": True,
+                "targetSearchNetwork": True,
+                "targetContentNetwork": False,
+                "targetPartnerSearchNetwork": False,
+            }
+        # In the customer's time zone, "yyyy-MM-dd HH:mm:ss", whole days. A total budget
+        # needs an end; the parser refused a lifetime budget without one.
+        campaign["startDateTime"] = f"{change.flight.start.isoformat()} 00:00:00"
+        if change.flight.end:
+            campaign["endDateTime"] = f"{change.flight.end.isoformat()} 23:59:59"
+        campaign["containsEuPoliticalAdvertising"] = "DOES_NOT_CONTAIN_EU_POLITICAL_ADVERTISING"
+        location = {
+            "campaign": "{campaign}",
+            "location": {"geoTargetConstant": f"geoTargetConstants/{self._geo(change.country)}"},
+        }
+        return [
+            PlatformRequest(
+                "POST",
+                f"{CUSTOMER}/campaignBudgets:mutate",
+                {"operations": [{"create": budget}]},
+                "Create the campaign's budget.",
+                returns="campaign_budget",
+                response_path=("results", 0, "resourceName"),
+            ),
+            PlatformRequest(
+                "POST",
+                f"{CUSTOMER}/campaigns:mutate",
+                {"operations": [{"create": campaign}]},
+                "Create the campaign on that budget.",
+                returns="campaign",
+                response_path=("results", 0, "resourceName"),
+            ),
+            PlatformRequest(
+                "POST",
+                f"{CUSTOMER}/campaignCriteria:mutate",
+                {"operations": [{"create": location}]},
+                "Target the market's country.",
+            ),
+        ]
+
+    def update_budget(self, change: BudgetChange) -> list[PlatformRequest]:
+        # The budget is its own resource: look up the campaign's budget, then change the
+        # amount the budget type names (amountMicros or totalAmountMicros).
+        fields = _budget_fields(change.budget)
+        amount_field = next(iter(fields))
+        query = (
+            "SELECT campaign.campaign_budget FROM campaign "
+            f"WHERE campaign.id = {self._campaign_id(change.platform_id)}"
+        )
+        return [
+            PlatformRequest(
+                "POST",
+                f"{CUSTOMER}/googleAds:search",
+                {"query": query},
+                "Find the campaign's budget.",
+                returns="campaign_budget",
+                response_path=("results", 0, "campaign", "campaignBudget"),
+            ),
+            PlatformRequest(
+                "POST",
+                f"{CUSTOMER}/campaignBudgets:mutate",
+                {
+                    "operations": [
+                        {
+                            "updateMask": amount_field,
+                            "update": {
+                                "resourceName": "{campaign_budget}",
+                                amount_field: fields[amount_field],
+                            },
+                        }
+                    ]
+                },
+                "Set the budget's amount.",
+            ),
+        ]
+
+    def update_status(self, change: StatusChange) -> list[PlatformRequest]:
+        status = STATUSES[change.status]
+        resource = change.platform_id
+        if resource.isdigit():
+            resource = f"customers/{{customer_id}}/campaigns/{resource}"
+        return [
+            PlatformRequest(
+                "POST",
+                f"{CUSTOMER}/campaigns:mutate",
+                {
+                    "operations": [
+                        {"updateMask": "status", "update": {"resourceName": resource, "status": status}}
+                    ]
+                },
+                f"Set the campaign's status to {status}.",
+            )
+        ]
+
+    @staticmethod
+    def _campaign_id(platform_id: str) -> str:
+        match = CAMPAIGN_ID.match(platform_id)
+        assert match
+        return match.group(1)
+
+    @staticmethod
+    def _geo(country: str) -> int:
+        return GEO_TARGET_CONSTANTS[country]
