@@ -156,19 +156,14 @@ def seed_reference() -> tuple[list[Brand], list[Market], list[Channel], User]:
 
 
 def _campaign_part(index: int) -> tuple[int, int, int, int, str]:
-    """Spread campaign `index` over themes, brands, markets and years, uniquely.
+    """Spread campaign `index` over brands, markets, years and themes, uniquely.
 
-    Stepping through the combinations by a prime coprime to their number mixes brands,
-    markets and years from the first few campaigns on.
+    Each part cycles at its own length; their least common multiple (120) is how many
+    distinct combinations a round holds, and later rounds add a "Wave" suffix.
     """
-    combos = len(THEMES) * len(BRANDS) * len(MARKETS) * len(YEARS)
-    round_, position = divmod(index, combos)
-    index = round_ * combos + (position * 7919) % combos
-    index, theme = divmod(index, len(THEMES))
-    index, brand = divmod(index, len(BRANDS))
-    index, market = divmod(index, len(MARKETS))
-    wave, year = divmod(index, len(YEARS))
-    return brand, market, year, wave, THEMES[theme] + (f"Wave{wave + 1}" if wave else "")
+    wave = index // 120
+    parts = (index % len(BRANDS), index % len(MARKETS), index % len(YEARS), wave)
+    return *parts, THEMES[index % len(THEMES)] + (f"Wave{wave + 1}" if wave else "")
 
 
 def _settings(rng: random.Random, currency: str, budget: Decimal, name: str, year: int) -> dict:

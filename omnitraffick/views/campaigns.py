@@ -84,7 +84,7 @@ def _uuid_arg(name: str) -> uuid.UUID | None:
         return None
 
 
-def _filters() -> dict:
+def campaign_filters() -> dict:
     year = request.args.get("year", "")
     status = request.args.get("status", "")
     year = int(year) if re.fullmatch(r"[0-9]{4}", year) else None
@@ -143,7 +143,7 @@ def ticket_counts(campaign_ids) -> dict:
 def index():
     """List campaigns with search, filters, sorting and pages, all in the URL."""
     args = ListArgs.from_request(SORTABLE, "created", default_desc=True)
-    filters = _filters()
+    filters = campaign_filters()
     page = campaign_page(args, filters)
     counts = ticket_counts([c.id for c in page.items])
     context = {"page": page, "args": args, "filters": filters, "counts": counts}

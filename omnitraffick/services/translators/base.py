@@ -26,13 +26,13 @@ from typing import Any, ClassVar
 from ...models import RequestType
 from ..currencies import minor_units
 from ..errors import ValidationError
-from ..settings import LABELS, BudgetType, DeliveryStatus, Objective, missing_settings
+from ..settings import FIELDS, LABELS, BudgetType, DeliveryStatus, Objective, missing_settings
 
 # The one place the platforms' API versions are pinned (checked against the official
 # changelogs on 2026-11-26):
 # - Meta Marketing API v27.0, released 2026-11-04; v24.0 expired on 2026-11-10.
 #   https://developers.facebook.com/documentation/ads-commerce/marketing-api/marketing-api-changelog/versions
-# - TikTok API for Business v1.3, the only current major version.
+# - TikTok API for Business v1.3, the version in every current reference path.
 #   https://business-api.tiktok.com/portal/docs?id=1739318962329602
 # - Google Ads API v26, released 2026-10-14; v22 was sunset on 2026-10-07.
 #   https://developers.google.com/google-ads/api/docs/release-notes
@@ -44,7 +44,6 @@ API_HOSTS: dict[str, str] = {
 }
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
-_ABSENT_STATUS = LABELS["initial_status"]
 _FIELD_BY_LABEL = {label: name for name, label in LABELS.items()}
 
 
@@ -274,16 +273,21 @@ class Problems:
 
 
 def parse(data: TranslationInput, platform: str, problems: Problems) -> Parsed:
-    """Read the standard settings of a ticket, noting every problem on the way."""
-    settings = data.settings
-    parsed = Parsed(data.request_type, currency=data.currency, country=data.country)
-    if not data.platform_name:
+    """Read the settings the ticket's request type uses, noting every problem on the way."""
+    request_type = data.request_type
+    # Only the settings this request type uses; a blank value counts as a missing one.
+    settings = {
+        name: data.settings[name]
+        for name in FIELDS[request_type]
+        if not _blank(data.settings.get(name))
+    }
+    parsed = Parsed(request_type, currency=data.currency)
+    if request_type is RequestType.CREATE_CAMPAIGN and not data.platform_name:
         problems.add("The ticket has no platform name: its campaign name is not a taxonomy name.")
-    parsed.name = data.platform_name
 
-    for label in missing_settings(data.request_type, settings):
+    for label in missing_settings(request_type, settings):
         setting = _FIELD_BY_LABEL[label]
-        if label == _ABSENT_STATUS:
+        if setting == "initial_status":
             continue  # new objects are created paused unless the ticket says otherwise
         if setting == "flight_end":
             problems.add("A lifetime budget needs a flight end date.", setting)
@@ -297,21 +301,22 @@ def parse(data: TranslationInput, platform: str, problems: Problems) -> Parsed:
     parsed.end = _date(settings, "flight_end", problems)
     if parsed.start and parsed.end and parsed.end < parsed.start:
         problems.add("Flight end is before flight start.", "flight_end")
-    if settings.get("landing_url"):
+    if "landing_url" in settings:
         parsed.landing_url = str(settings["landing_url"]).strip()
 
-    if data.request_type is RequestType.CREATE_CAMPAIGN:
+    if request_type is RequestType.CREATE_CAMPAIGN:
+        parsed.name = data.platform_name
         parsed.status = _choice(settings, "initial_status", DeliveryStatus, problems)
-        if not settings.get("initial_status"):
+        if "initial_status" not in settings:
             parsed.status = DeliveryStatus.PAUSED
+        parsed.country = data.country
         if not data.country:
             problems.add(
                 "The market's country could not be matched to an ISO 3166 country code, "
                 "so the campaign cannot be targeted."
             )
     else:
-        if data.request_type is RequestType.UPDATE_STATUS:
-            parsed.status = _choice(settings, "target_status", DeliveryStatus, problems)
+        parsed.status = _choice(settings, "target_status", DeliveryStatus, problems)
         parsed.platform_id = (data.created_object_id or "").strip() or None
         if parsed.platform_id is None:
             problems.add(
@@ -321,9 +326,13 @@ def parse(data: TranslationInput, platform: str, problems: Problems) -> Parsed:
     return parsed
 
 
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _choice(settings: Mapping[str, Any], name: str, enum_cls: Any, problems: Problems) -> Any:
     value = settings.get(name)
-    if value is None or value == "":
+    if value is None:
         return None
     try:
         return enum_cls(str(value).strip().upper())
@@ -335,7 +344,7 @@ def _choice(settings: Mapping[str, Any], name: str, enum_cls: Any, problems: Pro
 
 def _amount(settings: Mapping[str, Any], currency: str, problems: Problems) -> Decimal | None:
     value = settings.get("budget_amount")
-    if value is None or value == "":
+    if value is None:
         return None
     try:
         amount = Decimal(str(value).strip())
@@ -357,7 +366,7 @@ def _amount(settings: Mapping[str, Any], currency: str, problems: Problems) -> D
 
 def _date(settings: Mapping[str, Any], name: str, problems: Problems) -> date | None:
     value = settings.get(name)
-    if value is None or value == "":
+    if value is None:
         return None
     try:
         return date.fromisoformat(str(value).strip())

@@ -32,8 +32,9 @@ ALIASES = {
 # The European Union member states, plus its outermost regions that have their own ISO code.
 # Ads that reach them fall under the Digital Services Act.
 EU_COUNTRIES = frozenset(
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK "
-    "GF GP MQ RE YT MF".split()
+    ("AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU")
+    + ("IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK")
+    + ("GF", "GP", "MQ", "RE", "YT", "MF")
 )
 
 

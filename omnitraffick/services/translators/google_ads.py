@@ -121,7 +121,7 @@ class GoogleAdsTranslator(PlatformTranslator):
     platform = "Google Ads"
     objectives = OBJECTIVES
     unsupported = UNSUPPORTED
-    campaign_placeholder = "campaign"
+    campaign_placeholder = "campaign_resource_name"
     docs = (
         "https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.campaignBudgets/mutate",
         "https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.campaigns/mutate",
@@ -132,14 +132,14 @@ class GoogleAdsTranslator(PlatformTranslator):
     def check(self, parsed: Parsed, problems: Problems) -> None:
         kind = OBJECTIVES.get(parsed.objective) if parsed.objective else None
         creating = parsed.request_type is RequestType.CREATE_CAMPAIGN
-        if creating and kind and parsed.budget_type is BudgetType.LIFETIME:
-            if not kind.total_budget:
-                problems.add(
-                    f"Google Ads offers lifetime (campaign total) budgets for Search, Shopping, "
-                    f"Performance Max and Demand Gen campaigns, not for the {kind.channel} "
-                    f"campaign that {parsed.objective} becomes; use a daily budget.",
-                    "budget_type",
-                )
+        lifetime = parsed.budget_type is BudgetType.LIFETIME
+        if creating and kind and lifetime and not kind.total_budget:
+            problems.add(
+                "Google Ads offers lifetime (campaign total) budgets for Search, Shopping, "
+                f"Performance Max and Demand Gen campaigns, not for the {kind.channel} "
+                f"campaign that {parsed.objective} becomes; use a daily budget.",
+                "budget_type",
+            )
         if parsed.country and parsed.country not in GEO_TARGET_CONSTANTS:
             problems.add(
                 f"No Google Ads geo target constant is known for the country {parsed.country}; "
@@ -163,7 +163,7 @@ class GoogleAdsTranslator(PlatformTranslator):
             "name": change.name,
             "status": STATUSES[change.status],
             "advertisingChannelType": kind.channel,
-            "campaignBudget": "{campaign_budget}",
+            "campaignBudget": "{budget_resource_name}",
             kind.bidding: {},
         }
         if kind.channel == "SEARCH":
@@ -180,7 +180,7 @@ class GoogleAdsTranslator(PlatformTranslator):
             campaign["endDateTime"] = f"{change.flight.end.isoformat()} 23:59:59"
         campaign["containsEuPoliticalAdvertising"] = "DOES_NOT_CONTAIN_EU_POLITICAL_ADVERTISING"
         location = {
-            "campaign": "{campaign}",
+            "campaign": "{campaign_resource_name}",
             "location": {"geoTargetConstant": f"geoTargetConstants/{self._geo(change.country)}"},
         }
         return [
@@ -189,7 +189,7 @@ class GoogleAdsTranslator(PlatformTranslator):
                 f"{CUSTOMER}/campaignBudgets:mutate",
                 {"operations": [{"create": budget}]},
                 "Create the campaign's budget.",
-                returns="campaign_budget",
+                returns="budget_resource_name",
                 response_path=("results", 0, "resourceName"),
             ),
             PlatformRequest(
@@ -197,7 +197,7 @@ class GoogleAdsTranslator(PlatformTranslator):
                 f"{CUSTOMER}/campaigns:mutate",
                 {"operations": [{"create": campaign}]},
                 "Create the campaign on that budget.",
-                returns="campaign",
+                returns="campaign_resource_name",
                 response_path=("results", 0, "resourceName"),
             ),
             PlatformRequest(
@@ -223,7 +223,7 @@ class GoogleAdsTranslator(PlatformTranslator):
                 f"{CUSTOMER}/googleAds:search",
                 {"query": query},
                 "Find the campaign's budget.",
-                returns="campaign_budget",
+                returns="budget_resource_name",
                 response_path=("results", 0, "campaign", "campaignBudget"),
             ),
             PlatformRequest(
@@ -234,7 +234,7 @@ class GoogleAdsTranslator(PlatformTranslator):
                         {
                             "updateMask": amount_field,
                             "update": {
-                                "resourceName": "{campaign_budget}",
+                                "resourceName": "{budget_resource_name}",
                                 amount_field: fields[amount_field],
                             },
                         }
@@ -249,15 +249,12 @@ class GoogleAdsTranslator(PlatformTranslator):
         resource = change.platform_id
         if resource.isdigit():
             resource = f"customers/{{customer_id}}/campaigns/{resource}"
+        update = {"resourceName": resource, "status": status}
         return [
             PlatformRequest(
                 "POST",
                 f"{CUSTOMER}/campaigns:mutate",
-                {
-                    "operations": [
-                        {"updateMask": "status", "update": {"resourceName": resource, "status": status}}
-                    ]
-                },
+                {"operations": [{"updateMask": "status", "update": update}]},
                 f"Set the campaign's status to {status}.",
             )
         ]

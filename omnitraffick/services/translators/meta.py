@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from ...models import RequestType
 from ..settings import BudgetType, DeliveryStatus, Objective
 from .base import (
     API_VERSIONS,
@@ -40,15 +41,15 @@ VERSION = API_VERSIONS["META"]
 # Budgets are integers in the currency's smallest unit times this offset (the Marketing API
 # currency table; note HUF, TWD, IDR, COP are whole units here although ISO 4217 gives them
 # two decimals). A currency missing here is one Meta ad accounts cannot use.
-CURRENCY_OFFSETS: dict[str, int] = {
-    **dict.fromkeys("CLP COP CRC HUF IDR ISK JPY KRW PYG TWD VND".split(), 1),
-    **dict.fromkeys(
-        "AED ARS AUD BDT BGN BHD BOB BRL CAD CHF CNY CZK DKK DZD EGP EUR GBP GTQ HKD HNL HRK "
-        "ILS INR JOD KES LTL LVL MOP MXN MYR NGN NIO NOK NZD PEN PHP PKR PLN QAR RON RSD RUB "
-        "SAR SEK SGD SKK THB TRY UAH USD UYU VEF VES ZAR".split(),
-        100,
-    ),
-}
+WHOLE_UNITS = ("CLP", "COP", "CRC", "HUF", "IDR", "ISK", "JPY", "KRW", "PYG", "TWD", "VND")
+HUNDREDTHS = (
+    ("AED", "ARS", "AUD", "BDT", "BGN", "BHD", "BOB", "BRL", "CAD", "CHF", "CNY", "CZK", "DKK")
+    + ("DZD", "EGP", "EUR", "GBP", "GTQ", "HKD", "HNL", "HRK", "ILS", "INR", "JOD", "KES", "LTL")
+    + ("LVL", "MOP", "MXN", "MYR", "NGN", "NIO", "NOK", "NZD", "PEN", "PHP", "PKR", "PLN", "QAR")
+    + ("RON", "RSD", "RUB", "SAR", "SEK", "SGD", "SKK", "THB", "TRY", "UAH", "USD", "UYU", "VEF")
+    + ("VES", "ZAR")
+)
+CURRENCY_OFFSETS: dict[str, int] = dict.fromkeys(WHOLE_UNITS, 1) | dict.fromkeys(HUNDREDTHS, 100)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,18 @@ def minor_amount(budget: Budget) -> int:
     return int(budget.amount * CURRENCY_OFFSETS[budget.currency])
 
 
+def _check_currency(parsed: Parsed, problems: Problems) -> None:
+    offset = CURRENCY_OFFSETS.get(parsed.currency)
+    if offset is None:
+        problems.add(f"Meta ad accounts do not support the currency {parsed.currency}.")
+    elif parsed.amount is not None and (parsed.amount * offset) % 1:
+        unit = "whole units" if offset == 1 else "hundredths"
+        problems.add(
+            f"Meta takes {parsed.currency} budgets in {unit}; {parsed.amount} does not fit.",
+            "budget_amount",
+        )
+
+
 class MetaTranslator(PlatformTranslator):
     channel_code = "META"
     platform = "Meta"
@@ -101,25 +114,18 @@ class MetaTranslator(PlatformTranslator):
     )
 
     def check(self, parsed: Parsed, problems: Problems) -> None:
-        offset = CURRENCY_OFFSETS.get(parsed.currency)
-        if offset is None:
-            problems.add(f"Meta ad accounts do not support the currency {parsed.currency}.")
-        elif parsed.amount is not None and (parsed.amount * offset) % 1:
-            unit = "whole units" if offset == 1 else "hundredths"
-            problems.add(
-                f"Meta takes {parsed.currency} budgets in {unit}; {parsed.amount} does not fit.",
-                "budget_amount",
-            )
+        if parsed.request_type is not RequestType.UPDATE_STATUS:
+            _check_currency(parsed, problems)
         if parsed.platform_id and not parsed.platform_id.isdigit():
             problems.add(f"{parsed.platform_id!r} is not a Meta campaign id (a number).")
         meta = OBJECTIVES.get(parsed.objective) if parsed.objective else None
-        if meta and meta.app and parsed.landing_url:
-            if urlsplit(parsed.landing_url).hostname not in APP_STORE_HOSTS:
-                problems.add(
-                    "For app installs the landing URL must be the app's App Store or Google "
-                    "Play page: Meta promotes the app found there.",
-                    "landing_url",
-                )
+        store = urlsplit(parsed.landing_url or "").hostname
+        if meta and meta.app and parsed.landing_url and store not in APP_STORE_HOSTS:
+            problems.add(
+                "For app installs the landing URL must be the app's App Store or Google Play "
+                "page: Meta promotes the app found there.",
+                "landing_url",
+            )
 
     def create_campaign(self, change: NewCampaign) -> list[PlatformRequest]:
         meta = OBJECTIVES[change.objective]

@@ -73,8 +73,7 @@ UNSUPPORTED = {
         "not carry"
     ),
     Objective.APP_INSTALLS: (
-        "APP_PROMOTION ad groups need the app's id and operating system, which tickets do "
-        "not carry"
+        "APP_PROMOTION ad groups need the app's id and operating system, which tickets do not carry"
     ),
 }
 BUDGET_MODES = {BudgetType.DAILY: "BUDGET_MODE_DAY", BudgetType.LIFETIME: "BUDGET_MODE_TOTAL"}

@@ -1,0 +1,174 @@
+"""Reports for clients and finance: the campaign report, the portfolio, CSV exports."""
+
+from flask import Blueprint, abort, request
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..csv_export import csv_response
+from ..extensions import db
+from ..models import (
+    Brand,
+    Campaign,
+    CampaignStatus,
+    Channel,
+    Market,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+    utcnow,
+)
+from ..services import reports
+from ..services.taxonomy import platform_name
+from ..web import ListArgs, render
+from .campaigns import SORTABLE, campaign_conditions, campaign_filters
+from .ticket_queries import ticket_conditions, ticket_filters
+
+# Reports and exports sit next to what they report on: /reports, /campaigns/<id>/report, ...
+bp = Blueprint("reports", __name__)
+
+PORTFOLIO_ROWS = 200
+CAMPAIGN_CSV_HEADER = [
+    "name",
+    "campaign_name",
+    "brand",
+    "market",
+    "currency",
+    "year",
+    "budget",
+    "status",
+    "tickets",
+    "tickets_trafficked",
+    "created_at",
+]
+
+
+def _portfolio_scope():
+    args = ListArgs.from_request(SORTABLE, "budget", default_desc=True)
+    filters = campaign_filters()
+    return args, filters, campaign_conditions(args, filters)
+
+
+@bp.get("/reports/")
+def portfolio():
+    """Campaigns under the filters with totals per brand and market, kept per currency."""
+    args, filters, conditions = _portfolio_scope()
+    figures = reports.portfolio(conditions)
+    rows = reports.campaign_rows(conditions, args.ordering(SORTABLE, Campaign.id), PORTFOLIO_ROWS)
+    return render(
+        "reports/portfolio.html",
+        figures=figures,
+        rows=list(rows),
+        row_limit=PORTFOLIO_ROWS,
+        args=args,
+        filters=filters,
+        statuses=list(CampaignStatus),
+        ticket_statuses=list(TicketStatus),
+        brands=db.session.execute(select(Brand.id, Brand.name).order_by(Brand.name)).all(),
+        markets=db.session.execute(select(Market.id, Market.code).order_by(Market.code)).all(),
+        generated_at=utcnow(),
+    )
+
+
+@bp.get("/reports/export.csv")
+def portfolio_csv():
+    """The portfolio's campaign rows as CSV, streamed."""
+    args, _, conditions = _portfolio_scope()
+    rows = reports.campaign_rows(conditions, args.ordering(SORTABLE, Campaign.id))
+    return csv_response("portfolio.csv", CAMPAIGN_CSV_HEADER, (row[1:] for row in rows))
+
+
+@bp.get("/campaigns/export.csv")
+def campaigns_csv():
+    """The campaign list, under its current filters and sort, as CSV."""
+    args = ListArgs.from_request(SORTABLE, "created", default_desc=True)
+    conditions = campaign_conditions(args, campaign_filters())
+    rows = reports.campaign_rows(conditions, args.ordering(SORTABLE, Campaign.id))
+    return csv_response("campaigns.csv", CAMPAIGN_CSV_HEADER, (row[1:] for row in rows))
+
+
+@bp.get("/campaigns/<uuid:campaign_id>/report")
+def campaign_report(campaign_id):
+    """The printable report of one campaign."""
+    campaign = db.session.scalar(
+        select(Campaign)
+        .where(Campaign.id == campaign_id)
+        .options(
+            joinedload(Campaign.brand),
+            joinedload(Campaign.market),
+            joinedload(Campaign.created_by),
+            selectinload(Campaign.tickets).joinedload(Ticket.channel),
+            selectinload(Campaign.tickets)
+            .selectinload(Ticket.events)
+            .joinedload(TicketEvent.actor),
+        )
+    )
+    if campaign is None:
+        abort(404)
+    tickets = sorted(campaign.tickets, key=lambda t: (t.channel.platform_name, t.created_at))
+    history = sorted(
+        ((event, ticket) for ticket in tickets for event in ticket.events),
+        key=lambda pair: pair[0].created_at,
+    )
+    return render(
+        "reports/campaign.html",
+        campaign=campaign,
+        tickets=tickets,
+        history=history,
+        split=reports.budget_by_channel(campaign),
+        generated_at=utcnow(),
+        generated_by=current_user,
+    )
+
+
+TICKET_CSV_HEADER = [
+    "platform_name",
+    "campaign",
+    "channel",
+    "request_type",
+    "status",
+    "external_platform_id",
+    "budget_type",
+    "budget_amount",
+    "currency",
+    "flight_start",
+    "flight_end",
+    "qa_failure_reason",
+    "updated_at",
+]
+
+
+@bp.get("/tickets/export.csv")
+def tickets_csv():
+    """The ticket list, under its current filters, as CSV."""
+    conditions = ticket_conditions(ticket_filters(request.args))
+    stmt = (
+        select(Ticket, Campaign.name, Market.currency, Channel.api_identifier)
+        .join(Ticket.campaign)
+        .join(Campaign.market)
+        .join(Ticket.channel)
+        .where(*conditions)
+        .order_by(Ticket.updated_at.desc(), Ticket.id)
+        .execution_options(yield_per=1000)
+    )
+
+    def rows():
+        for ticket, campaign_name, currency, channel_code in db.session.execute(stmt):
+            settings = ticket.payload_config or {}
+            yield [
+                platform_name(campaign_name, channel_code),
+                campaign_name,
+                channel_code,
+                ticket.request_type,
+                ticket.status,
+                ticket.external_platform_id,
+                settings.get("budget_type"),
+                settings.get("budget_amount"),
+                currency,
+                settings.get("flight_start"),
+                settings.get("flight_end"),
+                ticket.qa_failure_reason,
+                ticket.updated_at,
+            ]
+
+    return csv_response("tickets.csv", TICKET_CSV_HEADER, rows())
