@@ -3,7 +3,7 @@
 import sqlite3
 from pathlib import Path
 
-from flask import Flask, has_request_context, redirect, request, url_for
+from flask import Flask, abort, has_request_context, redirect, request, url_for
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -73,6 +73,13 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+
+    @app.before_request
+    def refuse_nul_characters():
+        """No database stores NUL in text (PostgreSQL refuses it): say so instead of failing."""
+        values = [*request.args.values(), *request.form.values()]
+        if any("\x00" in value for value in values):
+            abort(422, description="Text cannot contain NUL (\\u0000) characters.")
 
     @app.get("/")
     def index():

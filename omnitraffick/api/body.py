@@ -36,7 +36,7 @@ KIND_NAMES = {
 def json_body(fields: dict[str, str], required: tuple[str, ...] = ()) -> dict:
     """The request's JSON object, with unknown fields, wrong types and gaps refused (422)."""
     data = request.get_json(silent=True)
-    if data is None:
+    if data is None and request.get_data().strip() != b"null":
         raise BadRequest("The body must be valid JSON (Content-Type: application/json).")
     if not isinstance(data, dict):
         raise ValidationError("The body must be a JSON object.")
@@ -50,6 +50,9 @@ def json_body(fields: dict[str, str], required: tuple[str, ...] = ()) -> dict:
         if name not in data or name in errors:
             continue
         value = data[name]
+        if _holds_nul(value):
+            errors[name] = [f"{name} cannot contain NUL (\\u0000) characters."]
+            continue
         if isinstance(value, bool) or not isinstance(value, KINDS[kind]):
             errors[name] = [f"{name} must be {KIND_NAMES[kind]}."]
             continue
@@ -66,6 +69,16 @@ def json_body(fields: dict[str, str], required: tuple[str, ...] = ()) -> dict:
         message = " ".join(m for ms in errors.values() for m in ms)
         raise ValidationError(message, errors=errors)
     return data
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 def page_args(max_limit: int = 500, default_limit: int = 50) -> tuple[int, int]:

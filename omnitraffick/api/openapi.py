@@ -56,8 +56,11 @@ fields are at fault, `"errors": {{"field": ["message", ...]}}`.
 - 422: the body or a query argument fails validation, or an id in it points at no row.
 """
 
-# What Python's str.strip() removes is what ECMA-262's \s matches, for all practical input.
-TRIMMED = r"\s*"
+# No text may hold NUL (\u0000): no database stores it, so the app refuses it (422).
+NO_NUL = r"^[^\x00]*$"
+# A character that is neither blank nor NUL. (What Python's str.strip() removes is what
+# ECMA-262's \s matches, for all practical input.)
+TEXT = r"[^\s\x00]"
 CODE_RULES = (
     f"ASCII letters, digits and single underscores between them, at most "
     f"{taxonomy.MAX_CODE_LENGTH} characters; upper-cased and trimmed when saved."
@@ -104,7 +107,7 @@ def trimmed_text(label: str, max_length: int) -> dict:
     """Free text that is trimmed, may not be blank and is at most `max_length` once trimmed."""
     return string(
         f"{label}; trimmed, 1 to {max_length} characters.",
-        pattern=rf"^\s*\S(?:.{{0,{max_length - 2}}}\S)?\s*$",
+        pattern=rf"^\s*{TEXT}(?:[^\x00]{{0,{max_length - 2}}}{TEXT})?\s*$",
     )
 
 
@@ -185,7 +188,7 @@ def payload_config(*, request: bool) -> dict:
         "landing_url": string(
             "An http(s) address, at most 2,000 characters.",
             format="uri",
-            pattern=r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+[^\s]*\s*$",
+            pattern=r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#\x00]+[^\s\x00]*\s*$",
             maxLength=2000,
         ),
         "initial_status": case_insensitive(

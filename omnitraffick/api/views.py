@@ -48,6 +48,8 @@ def authenticate():
         if user is None:
             raise Unauthorized("Invalid or revoked API token.")
         g._login_user = user  # Flask-Login's current user for this request
+        if db.session.dirty:
+            db.session.commit()  # the token's "last used" time, now and then
         return None
     if request.endpoint == "api.openapi":
         return None
@@ -276,7 +278,7 @@ def update_campaign(campaign_id):
     """Change budget and/or status; every other field is fixed with the name."""
     campaign = _load_campaign(campaign_id)
     data = request.get_json(silent=True)
-    if isinstance(data, dict):
+    if isinstance(data, dict):  # a body that is not an object is refused by json_body below
         fixed = sorted(set(data) & set(CAMPAIGN_FIXED))
         if fixed:
             raise ValidationError(

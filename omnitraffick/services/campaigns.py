@@ -100,7 +100,7 @@ def parse_budget(value, currency: str, field: str = "budget") -> Decimal:
 
 def parse_status(value, field: str = "status") -> CampaignStatus:
     try:
-        return CampaignStatus(value)
+        return CampaignStatus(str(value).strip().upper())
     except ValueError:
         choices = ", ".join(s.value for s in CampaignStatus)
         raise ValidationError(f"Status must be one of {choices}.", field) from None

@@ -136,7 +136,7 @@ class GoogleAdsTranslator(PlatformTranslator):
         if creating and kind and lifetime and not kind.total_budget:
             problems.add(
                 "Google Ads offers lifetime (campaign total) budgets for Search, Shopping, "
-                f"Performance Max and Demand Gen campaigns, not for the {kind.channel} "
+                f"Performance Max, Demand Gen and YouTube campaigns, not for the {kind.channel} "
                 f"campaign that {parsed.objective} becomes; use a daily budget.",
                 "budget_type",
             )
