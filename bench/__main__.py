@@ -2,13 +2,14 @@
 
 import sys
 
-from . import bench_board, bench_campaigns, bench_reference
+from . import bench_board, bench_campaigns, bench_reference, bench_reports
 from .common import bench_app, databases
 
 BENCHMARKS = {
     "reference": bench_reference,
     "campaigns": bench_campaigns,
     "board": bench_board,
+    "reports": bench_reports,
 }
 
 

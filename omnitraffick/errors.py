@@ -1,6 +1,6 @@
 """Map domain errors and HTTP errors to responses: the one place that does so."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -60,7 +60,12 @@ def init_app(app: Flask) -> None:
             404: "There is nothing at this address. It may have been deleted.",
             413: "The request body is larger than 1 MB.",
         }
-        return error_response(err.code or 500, messages.get(err.code, err.description))
+        response, status = error_response(err.code or 500, messages.get(err.code, err.description))
+        if err.code == 405 and getattr(err, "valid_methods", None):
+            response = make_response(response, status)
+            response.headers["Allow"] = ", ".join(err.valid_methods)
+            return response
+        return response, status
 
     @app.errorhandler(InternalServerError)
     def server_error(err):

@@ -347,7 +347,7 @@ def test_the_filter_bar_shows_the_filters_in_the_url(client, viewer, board, dis,
 @pytest.mark.parametrize(
     "query",
     [
-        "brand=nope&market=1&channel=%27&campaign=%00",
+        "brand=nope&market=1&channel=%27&campaign=%01",
         "q=%25&status=WHATEVER",
         "show_trafficked_success=abc&show_draft=-3",
         "show_trafficked_success=%D9%A3",

@@ -35,3 +35,11 @@ def test_sqlite_enforces_foreign_keys(db, make_brand):
         db.session.execute(Brand.__table__.delete().where(Brand.id == brand.id))
         db.session.commit()
     db.session.rollback()
+
+
+def test_nul_characters_in_forms_and_urls_are_refused_with_422(client, login):
+    login()
+    response = client.get("/campaigns/?q=a%00b")
+    assert response.status_code == 422
+    assert "NUL" in response.text
+    assert client.post("/markets/new", data={"code": "X\x00"}).status_code == 422

@@ -50,6 +50,8 @@ def json_body(fields: dict[str, str], required: tuple[str, ...] = ()) -> dict:
         if name not in data or name in errors:
             continue
         value = data[name]
+        if kind in ("integer", "year") and isinstance(value, float) and value.is_integer():
+            value = data[name] = int(value)  # 1.0 is the integer 1 in JSON
         if _holds_nul(value):
             errors[name] = [f"{name} cannot contain NUL (\\u0000) characters."]
             continue

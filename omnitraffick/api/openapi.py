@@ -33,7 +33,8 @@ This document itself needs no authentication.
 
 ## Requests and responses
 Bodies are JSON objects (`Content-Type: application/json`, at most {MAX_BODY}); field names
-are the column names and ids are UUID strings. Unknown fields are refused. Timestamps are
+are the column names and ids are UUID strings. Unknown fields are refused, and so is text
+holding NUL (`\\u0000`) anywhere, in a body or a query argument. Timestamps are
 ISO 8601 with a time zone (UTC); budgets are decimal strings with the market currency's
 number of decimals (`"1500.00"`, `"1500"` for JPY). Lists take `limit` (1 to {MAX_LIMIT},
 default {DEFAULT_LIMIT}) and `offset`, return a JSON array and send the total number of
@@ -205,7 +206,8 @@ def payload_config(*, request: bool) -> dict:
             "Platform settings. CREATE_CAMPAIGN uses objective, budget_type, budget_amount, "
             "flight_start, flight_end, landing_url and initial_status; UPDATE_BUDGET uses "
             "budget_type and budget_amount; UPDATE_STATUS uses target_status. A DRAFT ticket "
-            "may be incomplete; QA reports what is missing. Blank values are left out."
+            "may be incomplete; QA reports what is missing. Blank values are left out, and so are "
+            "settings that the request type does not use."
         ),
     )
 
@@ -301,7 +303,7 @@ def schemas() -> dict:
                     f"{taxonomy.MAX_CAMPAIGN_PART_LENGTH} of them); a name that differs from "
                     "an existing one only in letter case is a duplicate (400).",
                     pattern=(
-                        r"^[^A-Za-z0-9]*(?:[A-Za-z0-9][^A-Za-z0-9]*)"
+                        r"^[^A-Za-z0-9\x00]*(?:[A-Za-z0-9][^A-Za-z0-9\x00]*)"
                         f"{{1,{taxonomy.MAX_CAMPAIGN_PART_LENGTH}}}$"
                     ),
                     examples=["Moana Launch"],
@@ -322,7 +324,7 @@ def schemas() -> dict:
                 },
                 "budget": amount_input("The campaign budget."),
                 "status": string(
-                    "A new campaign starts as DRAFT (default) or ACTIVE.",
+                    "A new campaign starts as DRAFT (default) or ACTIVE; case-insensitive.",
                     enum=[s.value for s in campaigns.INITIAL_STATUSES],
                 ),
             },
@@ -331,7 +333,7 @@ def schemas() -> dict:
         "CampaignUpdate": obj(
             {
                 "budget": amount_input("The new budget."),
-                "status": enum_of(
+                "status": case_insensitive(
                     CampaignStatus,
                     "DRAFT -> ACTIVE -> PAUSED <-> ACTIVE, ACTIVE or PAUSED -> COMPLETED; "
                     "any other move is a 409.",
@@ -382,18 +384,20 @@ def schemas() -> dict:
                     "Move the ticket. DRAFT -> QA_TESTING -> READY_FOR_API or QA_FAILED; "
                     "QA_FAILED -> DRAFT or QA_TESTING; READY_FOR_API -> TRAFFICKED_SUCCESS, "
                     "FAILED or DRAFT; FAILED -> READY_FOR_API or DRAFT; TRAFFICKED_SUCCESS is "
-                    "final. Any other move is a 409.",
+                    "final. Any other move is a 409; the current status changes nothing.",
                 ),
                 "qa_failure_reason": nullable(
                     string(
                         "Required when moving to QA_FAILED (at most 2,000 characters); only "
-                        "together with a status move."
+                        "together with a status move.",
+                        pattern=NO_NUL,
                     )
                 ),
                 "external_platform_id": nullable(
                     string(
                         "Required when moving to TRAFFICKED_SUCCESS (at most 255 characters); "
-                        "only together with a status move."
+                        "only together with a status move.",
+                        pattern=NO_NUL,
                     )
                 ),
                 "version": {
@@ -531,8 +535,8 @@ class Resource:
     writers: str  # who may change it
     filters: list = field(default_factory=list)
     order: str = ""
-    duplicate: str | None = None  # what makes a create or update a 400 duplicate
-    create_409: str | None = None
+    duplicate: str | None = None  # what makes a create (or an update) a 400 duplicate
+    update_can_duplicate: bool = True
     update_409: str | None = None
     delete_409: str = ""
     create_extra: str = ""
@@ -543,7 +547,9 @@ def operations(res: Resource) -> dict:
     """The five operations of a resource, as two path items."""
     title = res.noun.capitalize()
     writers = f" Needs role {res.writers}."
-    bad_request = ERRORS[400] + (f" Or a duplicate: {res.duplicate}." if res.duplicate else "")
+    duplicate = f" Or a duplicate: {res.duplicate}." if res.duplicate else ""
+    create_400 = ERRORS[400] + duplicate
+    update_400 = ERRORS[400] + (duplicate if res.update_can_duplicate else "")
     collection = {
         "get": {
             "tags": [res.tag],
@@ -575,8 +581,7 @@ def operations(res: Resource) -> dict:
                         "content": json_content(ref(res.schema)),
                     }
                 },
-                {400: bad_request, 401: None, 403: None, 413: None, 422: None}
-                | ({409: res.create_409} if res.create_409 else {}),
+                {400: create_400, 401: None, 403: None, 413: None, 422: None},
             ),
         },
     }
@@ -609,7 +614,7 @@ def operations(res: Resource) -> dict:
                         "content": json_content(ref(res.schema)),
                     }
                 },
-                {400: bad_request, 401: None, 403: None, 404: None, 413: None, 422: None}
+                {400: update_400, 401: None, 403: None, 404: None, 413: None, 422: None}
                 | ({409: res.update_409} if res.update_409 else {}),
             ),
         },
@@ -628,7 +633,11 @@ def operations(res: Resource) -> dict:
 
 
 def text_filter(searched: str) -> dict:
-    return query("q", string(), f"Only rows whose {searched} contains this text (ignoring case).")
+    return query(
+        "q",
+        string(pattern=NO_NUL),
+        f"Only rows whose {searched} contains this text (ignoring case).",
+    )
 
 
 def uuid_filter(name: str, noun: str) -> dict:
@@ -689,6 +698,7 @@ RESOURCES = [
         ],
         order="Campaigns, newest first.",
         duplicate="a campaign with the same name (ignoring case) exists",
+        update_can_duplicate=False,
         create_extra=(
             "The name is generated from the taxonomy: "
             "BRAND_MARKET_MULTI_YEAR_CampaignName. Ids that point at no row are a 422."

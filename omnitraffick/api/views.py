@@ -51,6 +51,7 @@ def authenticate():
         if db.session.dirty:
             db.session.commit()  # the token's "last used" time, now and then
         return None
+    g.pop("_login_user", None)  # never inherit a user from an earlier request's token
     if request.endpoint == "api.openapi":
         return None
     if not current_user.is_authenticated:
@@ -368,7 +369,7 @@ def update_ticket(ticket_id):
     ticket = _load_ticket(ticket_id)
     data = json_body(TICKET_UPDATE_FIELDS)
     version = data.get("version")
-    moving = "status" in data and str(data["status"]).upper() != ticket.status.value
+    moving = "status" in data and str(data["status"]).strip().upper() != ticket.status.value
     for name in ("external_platform_id", "qa_failure_reason"):
         if data.get(name) is not None and not moving:
             raise ValidationError(

@@ -95,7 +95,8 @@ def parse_budget(value, currency: str, field: str = "budget") -> Decimal:
     if amount != amount.quantize(Decimal(1).scaleb(-digits)):
         allowed = "no decimals" if digits == 0 else f"at most {digits} decimals"
         raise ValidationError(f"Budgets in {currency} take {allowed}.", field)
-    return amount.quantize(Decimal(1).scaleb(-digits))
+    # "-0" is zero; never hand back a negative zero.
+    return abs(amount.quantize(Decimal(1).scaleb(-digits)))
 
 
 def parse_status(value, field: str = "status") -> CampaignStatus:

@@ -10,54 +10,97 @@ from ..models import Brand, Campaign, Market, Ticket, TicketStatus
 
 
 def portfolio(conditions: list) -> dict:
-    """Budget totals by brand and by market, kept per currency, and ticket progress."""
+    """Budget totals by brand and by market, kept per currency, and ticket progress.
 
-    def totals(*group):
-        stmt = (
-            select(*group, Market.currency, func.count(Campaign.id), func.sum(Campaign.budget))
-            .join(Campaign.brand)
-            .join(Campaign.market)
-            .where(*conditions)
-            .group_by(*group, Market.currency)
-            .order_by(*group, Market.currency)
+    One grouped query gives every (brand, market, currency) cell; the roll-ups by brand,
+    by market and by currency are summed from those few rows, exactly, in Decimal.
+    """
+    cells = db.session.execute(
+        select(
+            Brand.name,
+            Market.code,
+            Market.country,
+            Market.currency,
+            func.count(Campaign.id),
+            func.sum(Campaign.budget),
         )
-        return [
-            {
-                "key": row[:-3],
-                "currency": row[-3],
-                "campaigns": row[-2],
-                "budget": row[-1] or Decimal(0),
-            }
-            for row in db.session.execute(stmt)
-        ]
+        .join(Campaign.brand)
+        .join(Campaign.market)
+        .where(*conditions)
+        .group_by(Brand.name, Market.code, Market.country, Market.currency)
+    ).all()
 
+    def roll_up(key) -> list[dict]:
+        groups: dict = {}
+        for brand, code, country, currency, n, budget in cells:
+            group_key = key(brand, code, country)
+            row = groups.setdefault(
+                (group_key, currency),
+                {"key": group_key, "currency": currency, "campaigns": 0, "budget": Decimal(0)},
+            )
+            row["campaigns"] += n
+            row["budget"] += budget or Decimal(0)
+        return [groups[k] for k in sorted(groups)]
+
+    ticket_stmt = select(Ticket.status, func.count(Ticket.id)).group_by(Ticket.status)
+    if conditions:
+        ticket_stmt = ticket_stmt.join(Ticket.campaign).where(*conditions)
     by_status = dict.fromkeys(TicketStatus, 0)
-    by_status.update(
-        db.session.execute(
-            select(Ticket.status, func.count(Ticket.id))
-            .join(Ticket.campaign)
-            .where(*conditions)
-            .group_by(Ticket.status)
-        ).all()
-    )
+    by_status.update(db.session.execute(ticket_stmt).all())
     tickets = sum(by_status.values())
-    trafficked = by_status[TicketStatus.TRAFFICKED_SUCCESS]
-    by_currency = totals()
+    by_currency = roll_up(lambda brand, code, country: ())
     return {
-        "by_brand": totals(Brand.name),
-        "by_market": totals(Market.code, Market.country),
+        "by_brand": roll_up(lambda brand, code, country: (brand,)),
+        "by_market": roll_up(lambda brand, code, country: (code, country)),
         "by_currency": by_currency,
         "campaigns": sum(row["campaigns"] for row in by_currency),
         "tickets_by_status": by_status,
         "tickets": tickets,
-        "trafficked_share": trafficked / tickets if tickets else None,
+        "trafficked_share": by_status[TicketStatus.TRAFFICKED_SUCCESS] / tickets
+        if tickets
+        else None,
     }
 
 
-def campaign_rows(conditions: list, order_by, limit: int | None = None):
-    """Campaigns with brand, market and ticket progress, one row each, in one query.
+def top_campaigns(conditions: list, order_by, limit: int) -> list:
+    """The first `limit` campaigns with their ticket progress, in two queries."""
+    rows = db.session.execute(
+        select(
+            Campaign.id,
+            Campaign.name,
+            Campaign.campaign_name,
+            Brand.name,
+            Market.code,
+            Market.currency,
+            Campaign.year,
+            Campaign.budget,
+            Campaign.status,
+        )
+        .join(Campaign.brand)
+        .join(Campaign.market)
+        .where(*conditions)
+        .order_by(*order_by)
+        .limit(limit)
+    ).all()
+    progress = {
+        campaign_id: (n, trafficked)
+        for campaign_id, n, trafficked in db.session.execute(
+            select(
+                Ticket.campaign_id,
+                func.count(Ticket.id),
+                func.sum(case((Ticket.status == TicketStatus.TRAFFICKED_SUCCESS, 1), else_=0)),
+            )
+            .where(Ticket.campaign_id.in_([row[0] for row in rows]))
+            .group_by(Ticket.campaign_id)
+        )
+    }
+    return [(*row, *progress.get(row[0], (0, 0))) for row in rows]
 
-    Streams: callers may iterate 50,000 rows without holding them all in memory.
+
+def campaign_rows(conditions: list, order_by):
+    """Every campaign under the conditions with its ticket progress, for CSV exports.
+
+    One query, streamed: callers may iterate 50,000 rows without holding them in memory.
     """
     ticket_totals = (
         select(
@@ -91,8 +134,6 @@ def campaign_rows(conditions: list, order_by, limit: int | None = None):
         .where(*conditions)
         .order_by(*order_by)
     )
-    if limit is not None:
-        stmt = stmt.limit(limit)
     return db.session.execute(stmt.execution_options(yield_per=1000))
 
 

@@ -80,7 +80,10 @@ def _date(value, field) -> str:
 
 def _url(value, field) -> str:
     text = str(value).strip()
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. "http://[" — a malformed IPv6 host
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
         raise ValidationError(
             "Landing URL must be a full web address, e.g. https://example.com/page.", field
@@ -114,7 +117,9 @@ def clean_settings(request_type: RequestType, raw: dict, currency: str) -> dict:
         "target_status": lambda v, f: _choice(v, DeliveryStatus, f),
     }
     cleaned, errors = {}, {}
-    for field in FIELDS[request_type]:
+    used = FIELDS[request_type]
+    # Every known setting present is type-checked; only the request type's own are kept.
+    for field in [f for f in ALL_FIELDS if f in raw]:
         value = raw.get(field)
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
@@ -122,9 +127,12 @@ def clean_settings(request_type: RequestType, raw: dict, currency: str) -> dict:
             errors[field] = [f"{LABELS[field]} has the wrong type."]
             continue
         try:
-            cleaned[field] = parsers[field](value, field)
+            parsed = parsers[field](value, field)
         except ValidationError as err:
             errors[field] = [err.message]
+            continue
+        if field in used:
+            cleaned[field] = parsed
     if errors:
         message = " ".join(m for ms in errors.values() for m in ms)
         raise ValidationError(message, errors=errors)

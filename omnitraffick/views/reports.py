@@ -54,11 +54,11 @@ def portfolio():
     """Campaigns under the filters with totals per brand and market, kept per currency."""
     args, filters, conditions = _portfolio_scope()
     figures = reports.portfolio(conditions)
-    rows = reports.campaign_rows(conditions, args.ordering(SORTABLE, Campaign.id), PORTFOLIO_ROWS)
+    rows = reports.top_campaigns(conditions, args.ordering(SORTABLE, Campaign.id), PORTFOLIO_ROWS)
     return render(
         "reports/portfolio.html",
         figures=figures,
-        rows=list(rows),
+        rows=rows,
         row_limit=PORTFOLIO_ROWS,
         args=args,
         filters=filters,
