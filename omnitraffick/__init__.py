@@ -65,9 +65,31 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     from . import api, auth, cli, errors, templating
-    from .views import board, brands, campaigns, channels, markets, reports, tickets, users
+    from .views import (
+        api_docs,
+        board,
+        brands,
+        campaigns,
+        channels,
+        markets,
+        reports,
+        tickets,
+        users,
+    )
 
-    modules = (auth, api, board, campaigns, tickets, reports, markets, brands, channels, users)
+    modules = (
+        auth,
+        api,
+        api_docs,
+        board,
+        campaigns,
+        tickets,
+        reports,
+        markets,
+        brands,
+        channels,
+        users,
+    )
     for module in modules:
         app.register_blueprint(module.bp)
     errors.init_app(app)

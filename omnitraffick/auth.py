@@ -43,7 +43,7 @@ def require_login():
     """Every page but the login page needs a logged-in user."""
     if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
         return None
-    if request.path.startswith("/api/"):
+    if request.path.startswith("/api/v1/"):
         # The API answers for itself: 401 in JSON, never a redirect to the login page.
         return None
     if request.endpoint is None:

@@ -22,7 +22,7 @@ TITLES = {
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith("/api/v1/")
 
 
 def error_response(status: int, message: str, errors: dict | None = None):
