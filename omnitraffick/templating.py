@@ -1,19 +1,28 @@
 """Jinja filters and globals: money, dates, URLs that keep the list's arguments."""
 
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import cache
 
-from babel.numbers import format_currency
+from babel.numbers import get_currency_symbol
 from flask import Flask, request, url_for
 
+from .services.currencies import minor_units
 from .services.tickets import label
 
 
-def money(amount: Decimal | None, currency: str) -> str:
+@cache
+def _currency_format(currency: str) -> tuple[str, int]:
+    return get_currency_symbol(currency, locale="en_US"), minor_units(currency)
+
+
+def money(amount: Decimal | str | None, currency: str) -> str:
     """Format an amount with its currency's symbol and minor units (no cents for JPY)."""
-    if amount is None:
+    if amount is None or amount == "":
         return ""
-    return format_currency(amount, currency, locale="en_US", currency_digits=True)
+    symbol, digits = _currency_format(currency)
+    value = Decimal(amount).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
+    return f"{symbol}{value:,.{digits}f}"
 
 
 def when(value: datetime | None) -> str:

@@ -42,7 +42,7 @@ def portfolio(conditions: list) -> dict:
             row["budget"] += budget or Decimal(0)
         return [groups[k] for k in sorted(groups)]
 
-    ticket_stmt = select(Ticket.status, func.count(Ticket.id)).group_by(Ticket.status)
+    ticket_stmt = select(Ticket.status, func.count()).group_by(Ticket.status)
     if conditions:
         ticket_stmt = ticket_stmt.join(Ticket.campaign).where(*conditions)
     by_status = dict.fromkeys(TicketStatus, 0)
