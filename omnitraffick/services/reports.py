@@ -140,12 +140,25 @@ def campaign_rows(conditions: list, order_by):
 def budget_by_channel(campaign: Campaign) -> list[dict]:
     """How a campaign's ticket budgets split across its channels (for the report chart)."""
     split: dict = defaultdict(lambda: Decimal(0))
+    channels = {}
     for ticket in campaign.tickets:
         amount = ticket.payload_config.get("budget_amount")
         if amount is not None:
-            split[ticket.channel.platform_name] += Decimal(amount)
+            split[ticket.channel_id] += Decimal(amount)
+            channels[ticket.channel_id] = ticket.channel
+    # Codes are unique, platform names need not be: name the code when two names collide.
+    names = [channel.platform_name for channel in channels.values()]
     total = sum(split.values())
     return [
-        {"channel": name, "amount": amount, "share": (amount / total) if total else 0}
-        for name, amount in sorted(split.items(), key=lambda kv: -kv[1])
+        {
+            "channel": channels[key].platform_name
+            + (
+                f" ({channels[key].api_identifier})"
+                if names.count(channels[key].platform_name) > 1
+                else ""
+            ),
+            "amount": amount,
+            "share": (amount / total) if total else 0,
+        }
+        for key, amount in sorted(split.items(), key=lambda kv: -kv[1])
     ]

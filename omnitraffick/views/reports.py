@@ -19,10 +19,12 @@ from ..models import (
     utcnow,
 )
 from ..services import reports
+from ..services.currencies import quantum
 from ..services.taxonomy import platform_name
 from ..web import ListArgs, render
 from .campaigns import SORTABLE, campaign_conditions, campaign_filters
 from .ticket_queries import ticket_conditions, ticket_filters
+from .tickets import SORTABLE as TICKET_SORTABLE
 
 # Reports and exports sit next to what they report on: /reports, /campaigns/<id>/report, ...
 bp = Blueprint("reports", __name__)
@@ -41,6 +43,14 @@ CAMPAIGN_CSV_HEADER = [
     "tickets_trafficked",
     "created_at",
 ]
+
+
+def _campaign_csv_rows(rows):
+    """CSV rows from campaign_rows: the id dropped, budgets in the currency's precision."""
+    for row in rows:
+        values = list(row[1:])
+        values[6] = values[6].quantize(quantum(values[4]))  # budget, by currency
+        yield values
 
 
 def _portfolio_scope():
@@ -75,7 +85,7 @@ def portfolio_csv():
     """The portfolio's campaign rows as CSV, streamed."""
     args, _, conditions = _portfolio_scope()
     rows = reports.campaign_rows(conditions, args.ordering(SORTABLE, Campaign.id))
-    return csv_response("portfolio.csv", CAMPAIGN_CSV_HEADER, (row[1:] for row in rows))
+    return csv_response("portfolio.csv", CAMPAIGN_CSV_HEADER, _campaign_csv_rows(rows))
 
 
 @bp.get("/campaigns/export.csv")
@@ -84,7 +94,7 @@ def campaigns_csv():
     args = ListArgs.from_request(SORTABLE, "created", default_desc=True)
     conditions = campaign_conditions(args, campaign_filters())
     rows = reports.campaign_rows(conditions, args.ordering(SORTABLE, Campaign.id))
-    return csv_response("campaigns.csv", CAMPAIGN_CSV_HEADER, (row[1:] for row in rows))
+    return csv_response("campaigns.csv", CAMPAIGN_CSV_HEADER, _campaign_csv_rows(rows))
 
 
 @bp.get("/campaigns/<uuid:campaign_id>/report")
@@ -142,13 +152,14 @@ TICKET_CSV_HEADER = [
 def tickets_csv():
     """The ticket list, under its current filters, as CSV."""
     conditions = ticket_conditions(ticket_filters(request.args))
+    args = ListArgs.from_request(TICKET_SORTABLE, "updated", default_desc=True)
     stmt = (
         select(Ticket, Campaign.name, Market.currency, Channel.api_identifier)
         .join(Ticket.campaign)
         .join(Campaign.market)
         .join(Ticket.channel)
         .where(*conditions)
-        .order_by(Ticket.updated_at.desc(), Ticket.id)
+        .order_by(*args.ordering(TICKET_SORTABLE, Ticket.id))
         .execution_options(yield_per=1000)
     )
 
