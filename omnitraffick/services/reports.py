@@ -62,20 +62,24 @@ def portfolio(conditions: list) -> dict:
     }
 
 
+# The columns of a campaign row in the portfolio and the CSV exports, in this order.
+CAMPAIGN_ROW = (
+    Campaign.id,
+    Campaign.name,
+    Campaign.campaign_name,
+    Brand.name,
+    Market.code,
+    Market.currency,
+    Campaign.year,
+    Campaign.budget,
+    Campaign.status,
+)
+
+
 def top_campaigns(conditions: list, order_by, limit: int) -> list:
     """The first `limit` campaigns with their ticket progress, in two queries."""
     rows = db.session.execute(
-        select(
-            Campaign.id,
-            Campaign.name,
-            Campaign.campaign_name,
-            Brand.name,
-            Market.code,
-            Market.currency,
-            Campaign.year,
-            Campaign.budget,
-            Campaign.status,
-        )
+        select(*CAMPAIGN_ROW)
         .join(Campaign.brand)
         .join(Campaign.market)
         .where(*conditions)
@@ -115,15 +119,7 @@ def campaign_rows(conditions: list, order_by):
     )
     stmt = (
         select(
-            Campaign.id,
-            Campaign.name,
-            Campaign.campaign_name,
-            Brand.name,
-            Market.code,
-            Market.currency,
-            Campaign.year,
-            Campaign.budget,
-            Campaign.status,
+            *CAMPAIGN_ROW,
             func.coalesce(ticket_totals.c.tickets, 0),
             func.coalesce(ticket_totals.c.trafficked, 0),
             Campaign.created_at,

@@ -215,7 +215,7 @@ def show(campaign_id):
     return render("campaigns/show.html", campaign=load_campaign_page(campaign_id))
 
 
-def load_campaign_page(campaign_id) -> Campaign:
+def load_campaign_page(campaign_id, *extra_options) -> Campaign:
     """A campaign with everything its page shows, in a fixed number of queries."""
     campaign = db.session.scalar(
         select(Campaign)
@@ -225,6 +225,7 @@ def load_campaign_page(campaign_id) -> Campaign:
             joinedload(Campaign.market),
             joinedload(Campaign.created_by),
             selectinload(Campaign.tickets).joinedload(Ticket.channel),
+            *extra_options,
         )
     )
     if campaign is None:

@@ -1,9 +1,9 @@
 """Reports for clients and finance: the campaign report, the portfolio, CSV exports."""
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, request
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from ..csv_export import csv_response
 from ..extensions import db
@@ -22,7 +22,7 @@ from ..services import reports
 from ..services.currencies import quantum
 from ..services.taxonomy import platform_name
 from ..web import ListArgs, render
-from .campaigns import SORTABLE, campaign_conditions, campaign_filters
+from .campaigns import SORTABLE, campaign_conditions, campaign_filters, load_campaign_page
 from .ticket_queries import ticket_conditions, ticket_filters
 from .tickets import SORTABLE as TICKET_SORTABLE
 
@@ -100,21 +100,8 @@ def campaigns_csv():
 @bp.get("/campaigns/<uuid:campaign_id>/report")
 def campaign_report(campaign_id):
     """The printable report of one campaign."""
-    campaign = db.session.scalar(
-        select(Campaign)
-        .where(Campaign.id == campaign_id)
-        .options(
-            joinedload(Campaign.brand),
-            joinedload(Campaign.market),
-            joinedload(Campaign.created_by),
-            selectinload(Campaign.tickets).joinedload(Ticket.channel),
-            selectinload(Campaign.tickets)
-            .selectinload(Ticket.events)
-            .joinedload(TicketEvent.actor),
-        )
-    )
-    if campaign is None:
-        abort(404)
+    history = selectinload(Campaign.tickets).selectinload(Ticket.events)
+    campaign = load_campaign_page(campaign_id, history.joinedload(TicketEvent.actor))
     tickets = sorted(campaign.tickets, key=lambda t: (t.channel.platform_name, t.created_at))
     history = sorted(
         ((event, ticket) for ticket in tickets for event in ticket.events),
