@@ -184,6 +184,7 @@ class Campaign(UUIDMixin, TimestampMixin, db.Model):
     __tablename__ = "campaigns"
     __table_args__ = (
         Index("ix_campaigns_created_at", "created_at"),
+        Index("ix_campaigns_budget", "budget"),
         CheckConstraint("budget >= 0", name="budget_non_negative"),
         CheckConstraint("year >= 2000 AND year <= 2100", name="year_range"),
     )

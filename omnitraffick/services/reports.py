@@ -12,23 +12,31 @@ from ..models import Brand, Campaign, Market, Ticket, TicketStatus
 def portfolio(conditions: list) -> dict:
     """Budget totals by brand and by market, kept per currency, and ticket progress.
 
-    One grouped query gives every (brand, market, currency) cell; the roll-ups by brand,
-    by market and by currency are summed from those few rows, exactly, in Decimal.
+    One grouped query gives every (brand, market) cell; the roll-ups by brand, by market
+    and by currency are summed from those few rows, exactly, in Decimal.
     """
-    cells = db.session.execute(
+    grouped = db.session.execute(
         select(
-            Brand.name,
-            Market.code,
-            Market.country,
-            Market.currency,
+            Campaign.brand_id,
+            Campaign.market_id,
             func.count(Campaign.id),
             func.sum(Campaign.budget),
         )
-        .join(Campaign.brand)
-        .join(Campaign.market)
         .where(*conditions)
-        .group_by(Brand.name, Market.code, Market.country, Market.currency)
+        .group_by(Campaign.brand_id, Campaign.market_id)
     ).all()
+    # Names come from the two small reference tables, not from joining every campaign row.
+    brands = dict(db.session.execute(select(Brand.id, Brand.name)).all())
+    markets = {
+        id_: (code, country, currency)
+        for id_, code, country, currency in db.session.execute(
+            select(Market.id, Market.code, Market.country, Market.currency)
+        )
+    }
+    cells = [
+        (brands[brand_id], *markets[market_id], n, budget)
+        for brand_id, market_id, n, budget in grouped
+    ]
 
     def roll_up(key) -> list[dict]:
         groups: dict = {}
