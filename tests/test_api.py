@@ -1613,3 +1613,41 @@ def test_a_script_with_only_a_token_traffics_a_campaign(app, db, make_user):
     assert_error(script.delete(f"/campaigns/{campaign['id']}"), 409)
     assert_error(script.delete(f"/markets/{market['id']}"), 409)
     assert_error(script.delete(f"/channels/{channel['id']}"), 409)
+
+
+def test_ticket_payload_is_the_platform_request(admin, rows, db):
+    """GET /tickets/{id}/payload returns what the channel's translator builds, or 422."""
+    from omnitraffick.models import Channel, Ticket
+
+    ticket = db.session.get(Ticket, uuid.UUID(rows["tickets"]))
+    channel = db.session.get(Channel, ticket.channel_id)
+    channel.api_identifier = "META"
+    ticket.payload_config = {
+        "objective": "TRAFFIC",
+        "budget_type": "DAILY",
+        "budget_amount": "150.50",
+        "flight_start": "2031-03-01",
+        "landing_url": "https://example.com/?utm_campaign=x",
+        "initial_status": "PAUSED",
+    }
+    db.session.commit()
+
+    response = admin.get(f"/tickets/{ticket.id}/payload")
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["channel"] == "META"
+    assert [r["method"] for r in body["requests"]] == ["POST", "POST"]
+    assert body["requests"][0]["path"].endswith("/act_{ad_account_id}/campaigns")
+    assert body["requests"][0]["body"]["status"] == "PAUSED"
+
+    ticket.payload_config = {"budget_type": "LIFETIME"}
+    db.session.commit()
+    refused = admin.get(f"/tickets/{ticket.id}/payload")
+    assert refused.status_code == 422
+    problems = [m for ms in refused.get_json()["errors"].values() for m in ms]
+    assert len(problems) >= 2  # every problem, not the first one only
+    assert "budget_amount" in refused.get_json()["errors"]
+
+
+def test_ticket_payload_of_an_unknown_ticket_is_404(admin):
+    assert admin.get(f"/tickets/{uuid.uuid4()}/payload").status_code == 404

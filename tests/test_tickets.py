@@ -1573,3 +1573,31 @@ def test_two_simultaneous_moves_of_one_ticket_give_one_move_and_one_clear_confli
         assert seconds["B"] >= 0.25, seconds
     else:
         assert loaded == {"A": (S.DRAFT, 1), "B": (S.QA_TESTING, 2)}
+
+
+def test_ticket_page_shows_the_platform_request_or_every_problem(client, login, db, make_ticket):
+    from omnitraffick.models import Channel
+
+    login(Role.TRAFFICKER)
+    ticket = make_ticket()
+    db.session.get(Channel, ticket.channel_id).api_identifier = "TIKTOK"
+    ticket.payload_config = {"budget_type": "LIFETIME", "budget_amount": "500"}
+    db.session.commit()
+
+    page = client.get(f"/tickets/{ticket.id}").text
+    assert "Platform request" in page
+    assert "cannot become a TikTok request yet" in page
+    assert page.count("<li>") >= 2  # objective, flight end, landing URL ... all listed
+
+    ticket.payload_config = {
+        "objective": "TRAFFIC",
+        "budget_type": "DAILY",
+        "budget_amount": "500",
+        "flight_start": "2031-01-01",
+        "landing_url": "https://example.com/?utm_campaign=x",
+    }
+    db.session.commit()
+    fragment = client.get(f"/tickets/{ticket.id}/payload", headers={"HX-Request": "true"}).text
+    assert "<html" not in fragment
+    assert "/open_api/v1.3/campaign/create/" in fragment
+    assert "&#34;budget_mode&#34;" in fragment or '"budget_mode"' in fragment

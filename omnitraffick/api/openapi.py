@@ -758,11 +758,73 @@ def openapi_operation() -> dict:
     }
 
 
+def payload_operation() -> dict:
+    request = obj(
+        {
+            "method": string("HTTP method, e.g. POST."),
+            "path": string("Path on the platform's host, API version included."),
+            "body": {"type": "object", "description": "The JSON body, placeholders in {braces}."},
+            "description": string(),
+            "returns": nullable(string("The placeholder this call's response fills in.")),
+            "response_path": {
+                "type": "array",
+                "items": {"type": ["string", "integer"]},
+                "description": "Where in the response that value is.",
+            },
+        }
+    )
+    payload = obj(
+        {
+            "channel": string("The channel code, e.g. META."),
+            "request_type": string(),
+            "api_version": string("The platform API version the requests follow."),
+            "host": string("The platform's API host."),
+            "requests": {"type": "array", "items": request, "description": "Sent in this order."},
+            "platform_id_from": nullable(
+                string("The placeholder whose value becomes external_platform_id.")
+            ),
+            "account_placeholders": {
+                "type": "array",
+                "items": string(),
+                "description": "Placeholders filled from the channel's configuration.",
+            },
+            "docs": {"type": "array", "items": string(format="uri")},
+        }
+    )
+    return {
+        "get": {
+            "tags": ["Tickets"],
+            "operationId": "getTicketPayload",
+            "summary": "The platform request a ticket becomes",
+            "description": (
+                "Built by the channel's translator from the ticket's settings, exactly as the "
+                "platform's API expects. A ticket that cannot be translated is a 422 whose "
+                "`errors` lists every problem, keyed by the setting at fault (or payload_config)."
+            ),
+            "parameters": [id_parameter("ticket")],
+            "responses": responses(
+                {
+                    "200": {
+                        "description": "The requests, in order.",
+                        "content": json_content(payload),
+                    }
+                },
+                {
+                    401: None,
+                    404: None,
+                    422: "The ticket cannot be translated; every problem listed.",
+                },
+            ),
+        }
+    }
+
+
 @cache
 def document() -> dict:
     paths = {"/openapi.json": openapi_operation()}
     for res in RESOURCES:
         paths |= operations(res)
+    paths["/tickets/{id}/payload"] = payload_operation()
     return {
         "openapi": "3.1.0",
         "info": {"title": "OmniTraffick API", "version": "1.0.0", "description": DESCRIPTION},

@@ -393,6 +393,13 @@ def update_ticket(ticket_id):
     return jsonify(ticket_json(ticket))
 
 
+@bp.get("/tickets/<uuid:ticket_id>/payload")
+def ticket_payload(ticket_id):
+    """The exact platform requests this ticket becomes; 422 lists every problem."""
+    ticket = _load_ticket(ticket_id)
+    return jsonify(tickets.platform_request(ticket).to_dict())
+
+
 @bp.delete("/tickets/<uuid:ticket_id>")
 @editors
 def delete_ticket(ticket_id):

@@ -1,12 +1,15 @@
 """Tickets: creation, settings, and the workflow with its audit trail."""
 
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import Campaign, Channel, RequestType, Ticket, TicketEvent, TicketStatus, User, utcnow
 from . import settings as ticket_settings
+from . import translators
 from .errors import Conflict, ValidationError
 from .reference import load_referenced
+from .translators import Translation
 
 S = TicketStatus
 # DESIGN.md's workflow: the moves each status allows.
@@ -191,3 +194,27 @@ def delete_ticket(ticket: Ticket) -> None:
         )
     db.session.delete(ticket)
     db.session.flush()
+
+
+def created_object_id(ticket: Ticket) -> str | None:
+    """For an UPDATE ticket: the platform id an earlier trafficked CREATE_CAMPAIGN ticket of
+    the same campaign and channel got; None when there is none (or for a CREATE ticket)."""
+    if ticket.request_type is RequestType.CREATE_CAMPAIGN:
+        return None
+    return db.session.scalar(
+        select(Ticket.external_platform_id)
+        .where(
+            Ticket.campaign_id == ticket.campaign_id,
+            Ticket.channel_id == ticket.channel_id,
+            Ticket.request_type == RequestType.CREATE_CAMPAIGN,
+            Ticket.status == S.TRAFFICKED_SUCCESS,
+        )
+        .order_by(Ticket.status_changed_at.desc())
+        .limit(1)
+    )
+
+
+def platform_request(ticket: Ticket) -> Translation:
+    """The exact requests this ticket becomes on its platform (or TranslationError)."""
+    data = translators.input_for(ticket, created_object_id(ticket))
+    return translators.translate(ticket.channel.api_identifier, data)

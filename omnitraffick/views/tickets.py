@@ -18,6 +18,7 @@ from ..models import (
 from ..services import campaigns, tickets
 from ..services import settings as ticket_settings
 from ..services.errors import Conflict, DomainError, ValidationError
+from ..services.translators import TranslationError
 from ..web import (
     ListArgs,
     escape_like,
@@ -203,8 +204,16 @@ def show(ticket_id):
     return render("tickets/show.html", ticket=ticket, **_ticket_context(ticket))
 
 
+def _payload_context(ticket: Ticket) -> dict:
+    try:
+        return {"translation": tickets.platform_request(ticket), "problem": None}
+    except TranslationError as err:
+        return {"translation": None, "problem": err}
+
+
 def _ticket_context(ticket: Ticket) -> dict:
     return {
+        **_payload_context(ticket),
         "moves": tickets.allowed_moves(ticket),
         "missing": ticket_settings.missing_settings(ticket.request_type, ticket.payload_config),
         "labels": ticket_settings.LABELS,
@@ -294,7 +303,19 @@ def move(ticket_id):
         status=status,
         **_ticket_context(ticket),
     )
+    if status == 200:
+        # An UPDATE ticket's request depends on what the campaign's CREATE ticket got.
+        response.headers["HX-Trigger"] = "ticket-changed"
     return response
+
+
+@bp.get("/<uuid:ticket_id>/payload")
+def payload(ticket_id):
+    """The platform request panel, as the ticket is now."""
+    ticket = load_ticket(ticket_id)
+    return render(
+        "tickets/_payload.html", "tickets/_payload.html", ticket=ticket, **_payload_context(ticket)
+    )
 
 
 @bp.get("/<uuid:ticket_id>/card")
