@@ -165,6 +165,10 @@ class Brand(UUIDMixin, TimestampMixin, db.Model):
 
     name: Mapped[str] = mapped_column(String(120), unique=True)
     internal_code: Mapped[str] = mapped_column(String(16), unique=True)
+    # Pre-flight QA blocks tickets whose budget goes over these (in ceiling_currency).
+    daily_budget_ceiling: Mapped[Decimal | None] = mapped_column(Numeric(18, 3))
+    lifetime_budget_ceiling: Mapped[Decimal | None] = mapped_column(Numeric(18, 3))
+    ceiling_currency: Mapped[str | None] = mapped_column(String(3))
 
     def __repr__(self) -> str:
         return f"<Brand {self.internal_code}>"

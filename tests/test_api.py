@@ -85,7 +85,16 @@ CLEANED_SETTINGS = {
 }
 
 MARKET_KEYS = {"id", "created_at", "updated_at", "code", "country", "region", "currency"}
-BRAND_KEYS = {"id", "created_at", "updated_at", "name", "internal_code"}
+BRAND_KEYS = {
+    "id",
+    "created_at",
+    "updated_at",
+    "name",
+    "internal_code",
+    "daily_budget_ceiling",
+    "lifetime_budget_ceiling",
+    "ceiling_currency",
+}
 CHANNEL_KEYS = {"id", "created_at", "updated_at", "platform_name", "api_identifier"}
 CAMPAIGN_KEYS = {
     "id",
@@ -1651,3 +1660,33 @@ def test_ticket_payload_is_the_platform_request(admin, rows, db):
 
 def test_ticket_payload_of_an_unknown_ticket_is_404(admin):
     assert admin.get(f"/tickets/{uuid.uuid4()}/payload").status_code == 404
+
+
+def test_brand_budget_ceilings_round_trip(admin):
+    created = admin.post(
+        "/brands",
+        {
+            "name": "Ceilinged",
+            "internal_code": "CEIL",
+            "daily_budget_ceiling": "500",
+            "lifetime_budget_ceiling": 20000,
+            "ceiling_currency": "usd",
+        },
+    )
+    assert created.status_code == 201, created.get_json()
+    body = created.get_json()
+    assert body["daily_budget_ceiling"] == "500.00"
+    assert body["lifetime_budget_ceiling"] == "20000.00"
+    assert body["ceiling_currency"] == "USD"
+
+    refused = admin.post(
+        "/brands",
+        {
+            "name": "Bad",
+            "internal_code": "BAD",
+            "daily_budget_ceiling": "-1",
+            "ceiling_currency": "XYZ",
+        },
+    )
+    assert refused.status_code == 422
+    assert "ceiling_currency" in refused.get_json()["errors"]

@@ -219,6 +219,7 @@ def flatmap_body(context, body):
 
 # The rules a JSON Schema cannot state, which schema-valid data may therefore break: the
 # fields at fault in a 422, by operation, and the operations that can hit a duplicate (400).
+CEILING_FIELDS = {"ceiling_currency", "daily_budget_ceiling", "lifetime_budget_ceiling"}
 SEMANTIC_422 = {
     # ids must point at rows; a budget takes no more decimals than the market's currency has
     ("POST", "/campaigns"): {"brand_id", "market_id", "budget"},
@@ -226,6 +227,13 @@ SEMANTIC_422 = {
     ("POST", "/tickets"): {"campaign_id", "channel_id", "budget_amount"},
     # QA_FAILED takes a reason, TRAFFICKED_SUCCESS a platform id, and neither goes without a move
     ("PUT", "/tickets/{id}"): {"qa_failure_reason", "external_platform_id", "budget_amount"},
+    # a ceiling needs its currency, and takes no more decimals than that currency has
+    ("POST", "/brands"): {"ceiling_currency", "daily_budget_ceiling", "lifetime_budget_ceiling"},
+    ("PUT", "/brands/{id}"): {
+        "ceiling_currency",
+        "daily_budget_ceiling",
+        "lifetime_budget_ceiling",
+    },
 }
 DUPLICATES = {
     ("POST", "/markets"),

@@ -21,6 +21,7 @@ KINDS = {
     "year": (int, str),
     "object": (dict,),
     "nullable_string": (str, type(None)),
+    "nullable_decimal": (str, int, float, type(None)),
 }
 KIND_NAMES = {
     "string": "a string",
@@ -30,6 +31,7 @@ KIND_NAMES = {
     "year": "a four-digit year",
     "object": "an object",
     "nullable_string": "a string or null",
+    "nullable_decimal": "a decimal number or string, or null",
 }
 
 
@@ -58,12 +60,18 @@ def json_body(fields: dict[str, str], required: tuple[str, ...] = ()) -> dict:
         if isinstance(value, bool) or not isinstance(value, KINDS[kind]):
             errors[name] = [f"{name} must be {KIND_NAMES[kind]}."]
             continue
-        if kind == "uuid":
+        if kind == "nullable_decimal" and isinstance(value, str) and not value.strip():
+            errors[name] = [f"{name} must be a number; send null to clear it."]
+        elif kind == "uuid":
             try:
                 uuid.UUID(value)
             except ValueError:
                 errors[name] = [f"{name} must be a UUID, e.g. 3f2b8c1e-..."]
-        elif kind == "decimal" and isinstance(value, float) and not Decimal(str(value)).is_finite():
+        elif (
+            kind in ("decimal", "nullable_decimal")
+            and isinstance(value, float)
+            and not Decimal(str(value)).is_finite()
+        ):
             errors[name] = [f"{name} must be a finite number."]
         elif kind == "integer" and not -(2**31) <= value < 2**31:
             errors[name] = [f"{name} is out of range."]

@@ -245,9 +245,19 @@ def schemas() -> dict:
         ),
         "Brand": obj(
             common_properties()
-            | {"name": string(), "internal_code": string("Upper-case brand code.")}
+            | {
+                "name": string(),
+                "internal_code": string("Upper-case brand code."),
+                "daily_budget_ceiling": nullable(
+                    string("Pre-flight QA blocks daily budgets above this (decimal string).")
+                ),
+                "lifetime_budget_ceiling": nullable(
+                    string("Pre-flight QA blocks lifetime budgets above this (decimal string).")
+                ),
+                "ceiling_currency": nullable(string("ISO 4217 currency of the ceilings.")),
+            }
         ),
-        "BrandCreate": obj(brand_inputs()),
+        "BrandCreate": obj(brand_inputs(), required=("name", "internal_code")),
         "BrandUpdate": obj(
             brand_inputs(),
             required=(),
@@ -427,9 +437,18 @@ def market_inputs() -> dict:
 
 
 def brand_inputs() -> dict:
+    ceiling = "Optional budget ceiling for pre-flight QA, in ceiling_currency; null clears it."
     return {
         "name": trimmed_text("Brand name, unique ignoring case", 120),
         "internal_code": code("Brand code, used in names", "DIS"),
+        "daily_budget_ceiling": {"anyOf": [amount_input(ceiling), {"type": "null"}]},
+        "lifetime_budget_ceiling": {"anyOf": [amount_input(ceiling), {"type": "null"}]},
+        "ceiling_currency": nullable(
+            string(
+                "ISO 4217 currency of the ceilings; required when a ceiling is set.",
+                enum=sorted(active_currencies()),
+            )
+        ),
     }
 
 

@@ -34,7 +34,16 @@ def market_json(market: Market) -> dict:
 
 
 def brand_json(brand: Brand) -> dict:
-    return _common(brand) | {"name": brand.name, "internal_code": brand.internal_code}
+    def ceiling(amount):
+        return money(amount, brand.ceiling_currency) if amount is not None else None
+
+    return _common(brand) | {
+        "name": brand.name,
+        "internal_code": brand.internal_code,
+        "daily_budget_ceiling": ceiling(brand.daily_budget_ceiling),
+        "lifetime_budget_ceiling": ceiling(brand.lifetime_budget_ceiling),
+        "ceiling_currency": brand.ceiling_currency,
+    }
 
 
 def channel_json(channel: Channel) -> dict:

@@ -113,7 +113,8 @@ class ReferenceResource:
     name: str
     model: type
     serialize: object
-    fields: tuple[str, ...]
+    fields: dict[str, str]  # field -> body kind
+    required: tuple[str, ...]
     order_by: object
     search: tuple
     create: object
@@ -126,6 +127,7 @@ REFERENCE = [
         "markets",
         Market,
         market_json,
+        dict.fromkeys(("code", "country", "region", "currency"), "string"),
         ("code", "country", "region", "currency"),
         Market.code,
         (Market.code, Market.country, Market.region),
@@ -137,6 +139,13 @@ REFERENCE = [
         "brands",
         Brand,
         brand_json,
+        {
+            "name": "string",
+            "internal_code": "string",
+            "daily_budget_ceiling": "nullable_decimal",
+            "lifetime_budget_ceiling": "nullable_decimal",
+            "ceiling_currency": "nullable_string",
+        },
         ("name", "internal_code"),
         Brand.name,
         (Brand.name, Brand.internal_code),
@@ -148,6 +157,7 @@ REFERENCE = [
         "channels",
         Channel,
         channel_json,
+        dict.fromkeys(("platform_name", "api_identifier"), "string"),
         ("platform_name", "api_identifier"),
         Channel.platform_name,
         (Channel.platform_name, Channel.api_identifier),
@@ -159,7 +169,6 @@ REFERENCE = [
 
 
 def _register_reference(res: ReferenceResource) -> None:
-    fields = dict.fromkeys(res.fields, "string")
 
     def list_rows():
         q = (request.args.get("q") or "").strip()[:200]
@@ -171,8 +180,8 @@ def _register_reference(res: ReferenceResource) -> None:
         return listing(stmt, count, res.serialize)
 
     def create_row():
-        data = json_body(fields, required=res.fields)
-        row = res.create(**{name: data[name] for name in res.fields})
+        data = json_body(res.fields, required=res.required)
+        row = res.create(**{name: data.get(name) for name in res.fields})
         return created(res.serialize(row))
 
     def get_row(row_id):
@@ -180,7 +189,7 @@ def _register_reference(res: ReferenceResource) -> None:
 
     def update_row(row_id):
         row = reference.get_or_404(res.model, row_id)
-        data = json_body(fields)
+        data = json_body(res.fields)
         values = {name: data.get(name, getattr(row, name)) for name in res.fields}
         res.update(row, **values)
         db.session.commit()

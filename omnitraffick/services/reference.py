@@ -152,15 +152,61 @@ def _brand_values(name, internal_code, current: Brand | None) -> dict:
     return {"name": name, "internal_code": code}
 
 
-def create_brand(*, name: str, internal_code: str) -> Brand:
+def _ceilings(daily, lifetime, currency) -> dict:
+    """Budget ceilings for pre-flight QA: optional, in one currency, with its precision."""
+    from .campaigns import parse_budget  # campaigns imports this module
+
+    blank = [v is None or (isinstance(v, str) and not v.strip()) for v in (daily, lifetime)]
+    if all(blank):
+        return {
+            "daily_budget_ceiling": None,
+            "lifetime_budget_ceiling": None,
+            "ceiling_currency": None,
+        }
+    code = validate_currency(currency, "ceiling_currency")
+    errors, values = {}, {"ceiling_currency": code}
+    for field, value, empty in (
+        ("daily_budget_ceiling", daily, blank[0]),
+        ("lifetime_budget_ceiling", lifetime, blank[1]),
+    ):
+        try:
+            values[field] = None if empty else parse_budget(value, code, field)
+        except ValidationError as err:
+            errors[field] = [err.message]
+    if errors:
+        raise ValidationError(" ".join(m for ms in errors.values() for m in ms), errors=errors)
+    return values
+
+
+def create_brand(
+    *,
+    name: str,
+    internal_code: str,
+    daily_budget_ceiling=None,
+    lifetime_budget_ceiling=None,
+    ceiling_currency=None,
+) -> Brand:
     """Create a brand."""
-    values = _brand_values(name, internal_code, None)
+    values = _brand_values(name, internal_code, None) | _ceilings(
+        daily_budget_ceiling, lifetime_budget_ceiling, ceiling_currency
+    )
     return _insert(Brand(**values), "That brand name or code was just taken.", "name")
 
 
-def update_brand(brand: Brand, *, name: str, internal_code: str) -> Brand:
+def update_brand(
+    brand: Brand,
+    *,
+    name: str,
+    internal_code: str,
+    daily_budget_ceiling=None,
+    lifetime_budget_ceiling=None,
+    ceiling_currency=None,
+) -> Brand:
     """Change a brand."""
-    for key, value in _brand_values(name, internal_code, brand).items():
+    values = _brand_values(name, internal_code, brand) | _ceilings(
+        daily_budget_ceiling, lifetime_budget_ceiling, ceiling_currency
+    )
+    for key, value in values.items():
         setattr(brand, key, value)
     db.session.flush()
     return brand

@@ -16,6 +16,13 @@ from ..web import ListArgs, form_error, form_status, paginate, render
 bp = Blueprint("brands", __name__, url_prefix="/brands")
 
 SORTABLE = {"name": Brand.name, "internal_code": Brand.internal_code}
+FIELDS = (
+    "name",
+    "internal_code",
+    "daily_budget_ceiling",
+    "lifetime_budget_ceiling",
+    "ceiling_currency",
+)
 
 
 class BrandForm(FlaskForm):
@@ -24,8 +31,16 @@ class BrandForm(FlaskForm):
         "Internal code", validators=[InputRequired()], description="Used in names, e.g. DIS"
     )
 
+    daily_budget_ceiling = StringField(
+        "Daily budget ceiling", description="Optional; QA blocks daily budgets above it"
+    )
+    lifetime_budget_ceiling = StringField(
+        "Lifetime budget ceiling", description="Optional; QA blocks lifetime budgets above it"
+    )
+    ceiling_currency = StringField("Ceiling currency", description="ISO 4217, e.g. USD")
+
     def values(self) -> dict:
-        return {"name": self.name.data, "internal_code": self.internal_code.data}
+        return {name: self[name].data for name in FIELDS}
 
 
 def get_brand_or_404(brand_id) -> Brand:

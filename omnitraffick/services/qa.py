@@ -1,0 +1,319 @@
+"""Pre-flight QA: every rule checks a ticket; blocking failures keep it from the platform.
+
+Rules live in one registry. Each is a small function that returns the problems it found
+(none means it passed) and has a severity: a failed "block" rule sends the ticket to
+QA_FAILED, a failed "warn" rule is shown but lets it through.
+"""
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from urllib.parse import parse_qs, urlsplit
+
+from ..models import RequestType, Ticket, TicketStatus
+from . import taxonomy, translators
+from .errors import ValidationError
+
+BLOCK, WARN = "block", "warn"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    title: str
+    severity: str
+    passed: bool
+    message: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the rules look at, gathered once by the caller."""
+
+    ticket: Ticket
+    settings: dict
+    currency: str
+    today: date
+    created_object_id: str | None
+    # The campaign's other CREATE_CAMPAIGN tickets that count against its budget.
+    sibling_settings: tuple[dict, ...]
+    # For UPDATE_BUDGET: the settings of the CREATE_CAMPAIGN ticket that made the object.
+    create_settings: dict | None
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title: str
+    severity: str
+    check: Callable[[Context], list[str]]
+
+
+RULES: list[Rule] = []
+
+
+def rule(code: str, title: str, severity: str = BLOCK):
+    """Register a QA rule."""
+
+    def register(check: Callable[[Context], list[str]]):
+        RULES.append(Rule(code, title, severity, check))
+        return check
+
+    return register
+
+
+def _amount(settings: dict) -> Decimal | None:
+    try:
+        return Decimal(str(settings["budget_amount"]))
+    except (KeyError, InvalidOperation):
+        return None
+
+
+def _date(settings: dict, name: str) -> date | None:
+    try:
+        return date.fromisoformat(settings[name])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def planned_spend(settings: dict) -> Decimal | None:
+    """What a ticket can spend at most: a lifetime budget, or daily × days of the flight."""
+    amount = _amount(settings)
+    if amount is None:
+        return None
+    if settings.get("budget_type") == "LIFETIME":
+        return amount
+    start, end = _date(settings, "flight_start"), _date(settings, "flight_end")
+    if start and end and end >= start:
+        return amount * ((end - start).days + 1)
+    return None
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    return f"{amount:,.2f} {currency}"
+
+
+@rule("taxonomy", "Platform name follows the taxonomy and matches its campaign")
+def check_taxonomy(ctx: Context) -> list[str]:
+    ticket, campaign = ctx.ticket, ctx.ticket.campaign
+    try:
+        name = ticket.platform_name
+        parts = taxonomy.parse_name(
+            name,
+            brand_codes={campaign.brand.internal_code},
+            market_codes={campaign.market.code},
+        )
+    except ValidationError as err:
+        return [err.message]
+    problems = []
+    expected = {
+        "brand": campaign.brand.internal_code,
+        "market": campaign.market.code,
+        "channel": ticket.channel.api_identifier,
+        "year": campaign.year,
+    }
+    for part, value in expected.items():
+        if getattr(parts, part) != value:
+            problems.append(f"The name's {part} part is {getattr(parts, part)}, expected {value}.")
+    return problems
+
+
+@rule("translator", "The platform's API accepts the request")
+def check_translator(ctx: Context) -> list[str]:
+    try:
+        translators.translate(
+            ctx.ticket.channel.api_identifier,
+            translators.input_for(ctx.ticket, ctx.created_object_id),
+        )
+    except translators.TranslationError as err:
+        return list(err.problems)
+    return []
+
+
+@rule("budget_positive", "Budget is positive")
+def check_budget_positive(ctx: Context) -> list[str]:
+    if ctx.ticket.request_type is RequestType.UPDATE_STATUS:
+        return []
+    amount = _amount(ctx.settings)
+    if amount is None:
+        return ["No budget amount is set."]
+    return [] if amount > 0 else ["The budget amount must be more than zero."]
+
+
+@rule("campaign_budget", "Tickets stay within the campaign budget")
+def check_campaign_budget(ctx: Context) -> list[str]:
+    if ctx.ticket.request_type is not RequestType.CREATE_CAMPAIGN:
+        return []
+    mine = planned_spend(ctx.settings)
+    if mine is None:
+        return []  # open-ended or missing: reported by the open_ended and other rules
+    others = [planned_spend(s) or Decimal(0) for s in ctx.sibling_settings]
+    total, budget = mine + sum(others), ctx.ticket.campaign.budget
+    if total > budget:
+        return [
+            f"The campaign's tickets would spend up to {_money(total, ctx.currency)}, more than "
+            f"its budget of {_money(budget, ctx.currency)}."
+        ]
+    return []
+
+
+@rule("open_ended", "A daily budget has a flight end", WARN)
+def check_open_ended(ctx: Context) -> list[str]:
+    # An update changes an object whose flight its CREATE ticket set.
+    updating = ctx.ticket.request_type is RequestType.UPDATE_BUDGET
+    flight = (ctx.create_settings or {}) if updating else ctx.settings
+    if ctx.settings.get("budget_type") == "DAILY" and not flight.get("flight_end"):
+        return ["A daily budget without a flight end keeps spending until someone stops it."]
+    return []
+
+
+@rule("flight", "The flight is sane")
+def check_flight(ctx: Context) -> list[str]:
+    start, end = _date(ctx.settings, "flight_start"), _date(ctx.settings, "flight_end")
+    problems = []
+    if start and end and end < start:
+        problems.append(f"The flight ends ({end}) before it starts ({start}).")
+    if ctx.ticket.request_type is RequestType.CREATE_CAMPAIGN and start and start < ctx.today:
+        problems.append(f"The flight starts in the past ({start}); a new campaign cannot.")
+    return problems
+
+
+@rule("landing_https", "The landing page is served over HTTPS")
+def check_https(ctx: Context) -> list[str]:
+    url = ctx.settings.get("landing_url")
+    if not url or ctx.ticket.request_type is not RequestType.CREATE_CAMPAIGN:
+        return []
+    return [] if urlsplit(url).scheme == "https" else [f"The landing URL is not https: {url}"]
+
+
+@rule("utm_campaign", "utm_campaign equals the platform name")
+def check_utm_campaign(ctx: Context) -> list[str]:
+    url = ctx.settings.get("landing_url")
+    if not url or ctx.ticket.request_type is not RequestType.CREATE_CAMPAIGN:
+        return []
+    found = parse_qs(urlsplit(url).query).get("utm_campaign", [])
+    expected = ctx.ticket.platform_name
+    if not found:
+        return [f"The landing URL has no utm_campaign; it should be {expected}."]
+    if found[0] != expected:
+        return [f"utm_campaign is {found[0]}; it should be {expected}."]
+    return []
+
+
+@rule("utm_source_medium", "utm_source and utm_medium are set", WARN)
+def check_utm_source(ctx: Context) -> list[str]:
+    url = ctx.settings.get("landing_url")
+    if not url or ctx.ticket.request_type is not RequestType.CREATE_CAMPAIGN:
+        return []
+    query = parse_qs(urlsplit(url).query)
+    missing = [name for name in ("utm_source", "utm_medium") if name not in query]
+    return [f"The landing URL has no {' or '.join(missing)}."] if missing else []
+
+
+@rule("brand_ceiling", "Budget is under the brand's ceiling")
+def check_brand_ceiling(ctx: Context) -> list[str]:
+    brand = ctx.ticket.campaign.brand
+    amount = _amount(ctx.settings)
+    kind = ctx.settings.get("budget_type")
+    ceiling = {
+        "DAILY": brand.daily_budget_ceiling,
+        "LIFETIME": brand.lifetime_budget_ceiling,
+    }.get(kind)
+    if amount is None or ceiling is None:
+        return []
+    if brand.ceiling_currency != ctx.currency:
+        return []  # ceilings in another currency are reported by brand_ceiling_currency
+    if amount > ceiling:
+        return [
+            f"The {kind.lower()} budget {_money(amount, ctx.currency)} is over {brand.name}'s "
+            f"{kind.lower()} ceiling of {_money(ceiling, ctx.currency)}."
+        ]
+    return []
+
+
+@rule("brand_ceiling_currency", "The brand's ceiling applies to this currency", WARN)
+def check_ceiling_currency(ctx: Context) -> list[str]:
+    brand = ctx.ticket.campaign.brand
+    has_ceiling = (
+        brand.daily_budget_ceiling is not None or brand.lifetime_budget_ceiling is not None
+    )
+    if has_ceiling and brand.ceiling_currency != ctx.currency and _amount(ctx.settings) is not None:
+        return [
+            f"{brand.name}'s ceilings are in {brand.ceiling_currency}; this budget is in "
+            f"{ctx.currency} and was not checked against them."
+        ]
+    return []
+
+
+@rule("budget_type_kept", "An update keeps the budget type the platform object has")
+def check_budget_type_kept(ctx: Context) -> list[str]:
+    if ctx.ticket.request_type is not RequestType.UPDATE_BUDGET or not ctx.create_settings:
+        return []
+    before, now = ctx.create_settings.get("budget_type"), ctx.settings.get("budget_type")
+    if before and now and before != now:
+        return [
+            f"The campaign was created with a {before.lower()} budget; platforms do not switch "
+            f"a budget between daily and lifetime, so this update must stay {before.lower()}."
+        ]
+    return []
+
+
+def context_for(ticket: Ticket, created_object_id: str | None, today: date | None = None):
+    """Gather what the rules need about a ticket and its campaign's other tickets."""
+    counted = (TicketStatus.READY_FOR_API, TicketStatus.TRAFFICKED_SUCCESS, TicketStatus.QA_TESTING)
+    siblings = [
+        other
+        for other in ticket.campaign.tickets
+        if other.id != ticket.id and other.request_type is RequestType.CREATE_CAMPAIGN
+    ]
+    create = next(
+        (
+            other
+            for other in siblings
+            if other.channel_id == ticket.channel_id
+            and other.status is TicketStatus.TRAFFICKED_SUCCESS
+        ),
+        None,
+    )
+    return Context(
+        ticket=ticket,
+        settings=dict(ticket.payload_config or {}),
+        currency=ticket.campaign.market.currency,
+        today=today or datetime.now(UTC).date(),
+        created_object_id=created_object_id,
+        sibling_settings=tuple(
+            dict(o.payload_config or {}) for o in siblings if o.status in counted
+        ),
+        create_settings=dict(create.payload_config or {}) if create else None,
+    )
+
+
+def run(ctx: Context) -> list[Finding]:
+    """Every rule's finding, in registry order."""
+    findings = []
+    for r in RULES:
+        problems = r.check(ctx)
+        message = " ".join(problems) if problems else "OK"
+        findings.append(Finding(r.code, r.title, r.severity, not problems, message))
+    return findings
+
+
+def blocking(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if not f.passed and f.severity == BLOCK]
+
+
+def summary(findings: list[Finding]) -> str:
+    """One line for the history: how the run went."""
+    failed = blocking(findings)
+    warnings = [f for f in findings if not f.passed and f.severity == WARN]
+    head = (
+        f"Pre-flight QA: {sum(f.passed for f in findings)} of {len(findings)} rules passed"
+        f"{f', {len(warnings)} warning' + ('s' if len(warnings) != 1 else '') if warnings else ''}."
+    )
+    if failed:
+        return head + " Blocking: " + " ".join(f"[{f.rule}] {f.message}" for f in failed)
+    return head

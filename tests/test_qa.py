@@ -1,0 +1,756 @@
+"""Pre-flight QA: each rule passing and failing, severities, and several failures together.
+
+Tickets are real rows with `payload_config` set directly; every run uses a fixed `today`
+(2026-01-10) so that flight dates are deterministic.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from omnitraffick.models import Campaign, RequestType, TicketStatus
+from omnitraffick.services import qa
+
+TODAY = date(2026, 1, 10)
+CREATE = RequestType.CREATE_CAMPAIGN
+UPDATE_BUDGET = RequestType.UPDATE_BUDGET
+UPDATE_STATUS = RequestType.UPDATE_STATUS
+BLOCK_RULES = {r.code for r in qa.RULES if r.severity == qa.BLOCK}
+WARN_RULES = {r.code for r in qa.RULES if r.severity == qa.WARN}
+
+
+def landing_url(utm_campaign="DIS_US_META_2026_MoanaLaunch", scheme="https", **utm):
+    """A landing URL with utm_source, utm_medium and utm_campaign (None leaves one out)."""
+    params = {"utm_source": "meta", "utm_medium": "paid_social", "utm_campaign": utm_campaign}
+    params.update(utm)
+    query = "&".join(f"{key}={value}" for key, value in params.items() if value is not None)
+    return f"{scheme}://www.disney.com/moana?{query}"
+
+
+def create_settings(**overrides):
+    """Complete, valid CREATE_CAMPAIGN settings: daily 100.00 for February 2026 (28 days)."""
+    values = {
+        "objective": "TRAFFIC",
+        "budget_type": "DAILY",
+        "budget_amount": "100.00",
+        "flight_start": "2026-02-01",
+        "flight_end": "2026-02-28",
+        "landing_url": landing_url(),
+        "initial_status": "PAUSED",
+    }
+    values.update(overrides)
+    return {key: value for key, value in values.items() if value is not None}
+
+
+@pytest.fixture
+def brand(make_brand):
+    return make_brand(name="Disney", internal_code="DIS")
+
+
+@pytest.fixture
+def us(make_market):
+    return make_market(code="US", currency="USD", country="United States")
+
+
+@pytest.fixture
+def jp(make_market):
+    return make_market(code="JP", currency="JPY", country="Japan", region="APAC")
+
+
+@pytest.fixture
+def meta(make_channel):
+    return make_channel(api_identifier="META", platform_name="Meta")
+
+
+@pytest.fixture
+def tiktok(make_channel):
+    return make_channel(api_identifier="TIKTOK", platform_name="TikTok")
+
+
+@pytest.fixture
+def google(make_channel):
+    return make_channel(api_identifier="GOOGLE", platform_name="Google Ads")
+
+
+@pytest.fixture
+def campaign(make_campaign, brand, us):
+    return make_campaign(brand=brand, market=us, budget="10000")
+
+
+@pytest.fixture
+def ticket_for(db, make_ticket, campaign, meta):
+    """A ticket with its settings and status set directly; Meta CREATE on the US campaign."""
+
+    def make(settings=None, *, channel=None, request_type=CREATE, status=None, on=None):
+        ticket = make_ticket(
+            campaign=on or campaign, channel=channel or meta, request_type=request_type
+        )
+        ticket.payload_config = create_settings() if settings is None else settings
+        if status is not None:
+            ticket.status = status
+        db.session.commit()
+        return ticket
+
+    return make
+
+
+def findings_of(ticket, created_object_id=None):
+    return {f.rule: f for f in qa.run(qa.context_for(ticket, created_object_id, today=TODAY))}
+
+
+def failed(findings):
+    return {code for code, f in findings.items() if not f.passed}
+
+
+def assert_only_failure(findings, code, *fragments):
+    """`code` is the one failed rule, and its message carries every fragment."""
+    assert failed(findings) == {code}, {c: findings[c].message for c in failed(findings)}
+    for fragment in fragments:
+        assert fragment in findings[code].message
+
+
+# --- The registry and a valid ticket --------------------------------------------------------
+
+
+def test_registry_holds_every_rule_once_with_a_severity():
+    codes = [r.code for r in qa.RULES]
+    assert len(codes) == len(set(codes))
+    assert set(codes) == {
+        "taxonomy",
+        "translator",
+        "budget_positive",
+        "campaign_budget",
+        "open_ended",
+        "flight",
+        "landing_https",
+        "utm_campaign",
+        "utm_source_medium",
+        "brand_ceiling",
+        "brand_ceiling_currency",
+        "budget_type_kept",
+    }
+    assert {"open_ended", "utm_source_medium", "brand_ceiling_currency"} == WARN_RULES
+    assert all(r.title for r in qa.RULES)
+
+
+def test_valid_meta_create_ticket_passes_every_rule(ticket_for):
+    ticket = ticket_for()
+    assert ticket.platform_name == "DIS_US_META_2026_MoanaLaunch"
+
+    findings = qa.run(qa.context_for(ticket, created_object_id=None, today=TODAY))
+
+    assert [f.rule for f in findings] == [r.code for r in qa.RULES]
+    assert all(f.passed and f.message == "OK" for f in findings), [
+        (f.rule, f.message) for f in findings if not f.passed
+    ]
+    assert qa.blocking(findings) == []
+    n = len(qa.RULES)
+    assert qa.summary(findings) == f"Pre-flight QA: {n} of {n} rules passed."
+    assert findings[0].to_dict() == {
+        "rule": "taxonomy",
+        "title": findings[0].title,
+        "severity": "block",
+        "passed": True,
+        "message": "OK",
+    }
+
+
+@pytest.mark.parametrize(
+    ("channel", "objective"),
+    [("tiktok", "TRAFFIC"), ("google", "TRAFFIC"), ("tiktok", "AWARENESS")],
+)
+def test_valid_tickets_for_other_platforms_pass(request, ticket_for, channel, objective):
+    code = request.getfixturevalue(channel).api_identifier
+    name = f"DIS_US_{code}_2026_MoanaLaunch"
+    ticket = ticket_for(
+        create_settings(objective=objective, landing_url=landing_url(name)),
+        channel=request.getfixturevalue(channel),
+    )
+
+    findings = findings_of(ticket)
+
+    assert failed(findings) == set(), {c: findings[c].message for c in failed(findings)}
+
+
+def test_context_for_defaults_today_to_the_current_date(ticket_for):
+    ctx = qa.context_for(ticket_for(), created_object_id=None)
+    assert isinstance(ctx.today, date)
+    assert ctx.currency == "USD"
+    assert ctx.settings == create_settings()
+
+
+# --- taxonomy -------------------------------------------------------------------------------
+
+
+def test_taxonomy_fails_when_the_name_year_differs_from_the_campaign(db, ticket_for, brand, us):
+    # The campaigns service never writes such a row; inserted directly to reach the rule.
+    stale = Campaign(
+        name="DIS_US_MULTI_2025_MoanaLaunch",
+        campaign_name="MoanaLaunch",
+        brand_id=brand.id,
+        market_id=us.id,
+        year=2026,
+        budget=Decimal("10000"),
+    )
+    db.session.add(stale)
+    db.session.commit()
+    name = "DIS_US_META_2025_MoanaLaunch"
+    ticket = ticket_for(create_settings(landing_url=landing_url(name)), on=stale)
+
+    findings = findings_of(ticket)
+
+    assert_only_failure(findings, "taxonomy", "year part is 2025, expected 2026")
+
+
+def test_taxonomy_fails_when_the_name_brand_is_not_the_campaigns(
+    db, ticket_for, brand, us, make_brand
+):
+    make_brand(name="Pixar", internal_code="PIX")
+    other = Campaign(
+        name="PIX_US_MULTI_2026_MoanaLaunch",
+        campaign_name="MoanaLaunch",
+        brand_id=brand.id,
+        market_id=us.id,
+        year=2026,
+        budget=Decimal("10000"),
+    )
+    db.session.add(other)
+    db.session.commit()
+    name = "PIX_US_META_2026_MoanaLaunch"
+    ticket = ticket_for(create_settings(landing_url=landing_url(name)), on=other)
+
+    findings = findings_of(ticket)
+
+    assert not findings["taxonomy"].passed
+    assert findings["taxonomy"].severity == qa.BLOCK
+
+
+# --- translator -----------------------------------------------------------------------------
+
+
+def test_translator_fails_for_an_objective_the_platform_does_not_support(ticket_for, tiktok):
+    name = "DIS_US_TIKTOK_2026_MoanaLaunch"
+    ticket = ticket_for(
+        create_settings(objective="ENGAGEMENT", landing_url=landing_url(name)), channel=tiktok
+    )
+
+    findings = findings_of(ticket)
+
+    assert_only_failure(findings, "translator", "ENGAGEMENT")
+
+
+def test_translator_lists_every_missing_setting(ticket_for):
+    ticket = ticket_for(create_settings(objective=None, flight_start=None))
+
+    findings = findings_of(ticket)
+
+    assert not findings["translator"].passed
+    message = findings["translator"].message
+    assert "Objective is required." in message
+    assert "Flight start is required." in message
+
+
+def test_translator_reports_all_problems_in_one_message(ticket_for, tiktok):
+    name = "DIS_US_TIKTOK_2026_MoanaLaunch"
+    ticket = ticket_for(
+        create_settings(
+            objective="ENGAGEMENT",
+            budget_type="LIFETIME",
+            flight_end=None,
+            landing_url=landing_url(name),
+        ),
+        channel=tiktok,
+    )
+
+    message = findings_of(ticket)["translator"].message
+
+    assert "ENGAGEMENT" in message
+    assert "A lifetime budget needs a flight end date." in message
+
+
+# --- budget_positive ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("amount", ["0", "0.00"])
+def test_budget_positive_fails_for_zero(ticket_for, amount):
+    findings = findings_of(ticket_for(create_settings(budget_amount=amount)))
+
+    assert not findings["budget_positive"].passed
+    assert findings["budget_positive"].message == "The budget amount must be more than zero."
+    assert findings["budget_positive"].severity == qa.BLOCK
+
+
+def test_budget_positive_fails_without_an_amount(ticket_for):
+    findings = findings_of(ticket_for(create_settings(budget_amount=None)))
+
+    assert findings["budget_positive"].message == "No budget amount is set."
+
+
+def test_budget_positive_does_not_apply_to_status_updates(ticket_for):
+    ticket_for(status=TicketStatus.TRAFFICKED_SUCCESS)
+    ticket = ticket_for({"target_status": "ACTIVE"}, request_type=UPDATE_STATUS)
+
+    findings = findings_of(ticket, created_object_id="120000000000")
+
+    assert failed(findings) == set(), {c: findings[c].message for c in failed(findings)}
+
+
+# --- campaign_budget ------------------------------------------------------------------------
+
+
+def test_campaign_budget_counts_daily_budget_times_flight_days(ticket_for):
+    # 400.00 a day for the 28 days of February is 11,200.00, over the 10,000.00 budget.
+    findings = findings_of(ticket_for(create_settings(budget_amount="400.00")))
+
+    assert_only_failure(
+        findings, "campaign_budget", "up to 11,200.00 USD", "budget of 10,000.00 USD"
+    )
+
+
+def test_campaign_budget_passes_at_exactly_the_budget(ticket_for):
+    findings = findings_of(
+        ticket_for(create_settings(budget_type="LIFETIME", budget_amount="10000.00"))
+    )
+
+    assert findings["campaign_budget"].passed
+
+
+def test_campaign_budget_adds_up_the_campaigns_counted_create_tickets(ticket_for, tiktok, google):
+    lifetime = create_settings(budget_type="LIFETIME", budget_amount="5000.00")
+    ticket_for(lifetime, channel=tiktok, status=TicketStatus.READY_FOR_API)
+    # 100.00 a day for 28 days: 2,800.00.
+    ticket_for(create_settings(), channel=google, status=TicketStatus.TRAFFICKED_SUCCESS)
+    # Mine: 100.00 a day for 28 days, 2,800.00; 10,600.00 in all.
+    ticket = ticket_for()
+
+    findings = findings_of(ticket)
+
+    assert_only_failure(findings, "campaign_budget", "up to 10,600.00 USD")
+
+
+def test_campaign_budget_ignores_draft_and_failed_siblings_and_other_campaigns(
+    ticket_for, tiktok, google, make_campaign, brand, us
+):
+    huge = create_settings(budget_type="LIFETIME", budget_amount="50000.00")
+    ticket_for(huge, channel=tiktok)  # DRAFT
+    ticket_for(huge, channel=google, status=TicketStatus.QA_FAILED)
+    other = make_campaign(brand=brand, market=us, campaign_name="Frozen", budget="100000")
+    ticket_for(huge, on=other, status=TicketStatus.READY_FOR_API)
+    # Updates do not count against the budget either.
+    ticket_for(huge, channel=tiktok, request_type=UPDATE_BUDGET, status=TicketStatus.READY_FOR_API)
+
+    findings = findings_of(ticket_for())
+
+    assert findings["campaign_budget"].passed
+
+
+def test_campaign_budget_counts_siblings_in_qa_testing(ticket_for, tiktok):
+    lifetime = create_settings(budget_type="LIFETIME", budget_amount="9000.00")
+    ticket_for(lifetime, channel=tiktok, status=TicketStatus.QA_TESTING)
+
+    findings = findings_of(ticket_for())
+
+    assert not findings["campaign_budget"].passed
+
+
+def test_campaign_budget_only_applies_to_create_tickets(ticket_for):
+    ticket_for(status=TicketStatus.TRAFFICKED_SUCCESS)
+    ticket = ticket_for(
+        {"budget_type": "DAILY", "budget_amount": "400.00"}, request_type=UPDATE_BUDGET
+    )
+
+    findings = findings_of(ticket, created_object_id="120000000000")
+
+    assert findings["campaign_budget"].passed
+
+
+# --- open_ended (warn) ----------------------------------------------------------------------
+
+
+def test_open_ended_warns_for_a_daily_budget_without_flight_end(ticket_for):
+    findings = findings_of(ticket_for(create_settings(flight_end=None)))
+
+    assert_only_failure(findings, "open_ended", "keeps spending")
+    assert findings["open_ended"].severity == qa.WARN
+    assert qa.blocking(list(findings.values())) == []
+
+
+def test_open_ended_does_not_warn_for_a_budget_update_of_a_flight_with_an_end(ticket_for):
+    # The flight (with its end) belongs to the CREATE ticket; an UPDATE_BUDGET ticket only
+    # holds budget_type and budget_amount (settings.FIELDS), so it can never carry flight_end.
+    ticket_for(status=TicketStatus.TRAFFICKED_SUCCESS)  # flight 2026-02-01..2026-02-28
+    ticket = ticket_for(
+        {"budget_type": "DAILY", "budget_amount": "150.00"}, request_type=UPDATE_BUDGET
+    )
+
+    findings = findings_of(ticket, created_object_id="120000000000")
+
+    assert findings["open_ended"].passed, findings["open_ended"].message
+
+
+def test_open_ended_does_not_apply_to_lifetime_budgets(ticket_for):
+    findings = findings_of(ticket_for(create_settings(budget_type="LIFETIME")))
+
+    assert findings["open_ended"].passed
+
+
+# --- flight ---------------------------------------------------------------------------------
+
+
+def test_flight_fails_when_it_ends_before_it_starts(ticket_for):
+    ticket = ticket_for(create_settings(flight_start="2026-02-10", flight_end="2026-02-01"))
+
+    findings = findings_of(ticket)
+
+    assert not findings["flight"].passed
+    assert "ends (2026-02-01) before it starts (2026-02-10)" in findings["flight"].message
+
+
+def test_flight_fails_when_a_new_campaign_starts_in_the_past(ticket_for):
+    findings = findings_of(ticket_for(create_settings(flight_start="2026-01-09")))
+
+    assert_only_failure(findings, "flight", "starts in the past (2026-01-09)")
+
+
+def test_flight_may_start_today(ticket_for):
+    findings = findings_of(ticket_for(create_settings(flight_start=TODAY.isoformat())))
+
+    assert findings["flight"].passed
+
+
+def test_flight_start_in_the_past_is_fine_for_an_update(ticket_for):
+    ticket_for(status=TicketStatus.TRAFFICKED_SUCCESS)
+    ticket = ticket_for(
+        {"budget_type": "DAILY", "budget_amount": "120.00", "flight_start": "2025-12-01"},
+        request_type=UPDATE_BUDGET,
+    )
+
+    findings = findings_of(ticket, created_object_id="120000000000")
+
+    assert findings["flight"].passed
+
+
+# --- landing URL and UTM --------------------------------------------------------------------
+
+
+def test_landing_https_fails_for_http(ticket_for):
+    url = landing_url(scheme="http")
+    findings = findings_of(ticket_for(create_settings(landing_url=url)))
+
+    assert_only_failure(findings, "landing_https", f"not https: {url}")
+
+
+def test_utm_campaign_fails_when_missing(ticket_for):
+    findings = findings_of(ticket_for(create_settings(landing_url=landing_url(None))))
+
+    assert_only_failure(
+        findings, "utm_campaign", "no utm_campaign; it should be DIS_US_META_2026_MoanaLaunch"
+    )
+
+
+def test_utm_campaign_fails_when_it_is_not_the_platform_name(ticket_for):
+    # The campaign's multi-channel name is not this ticket's platform name.
+    url = landing_url("DIS_US_MULTI_2026_MoanaLaunch")
+    findings = findings_of(ticket_for(create_settings(landing_url=url)))
+
+    assert_only_failure(
+        findings,
+        "utm_campaign",
+        "utm_campaign is DIS_US_MULTI_2026_MoanaLaunch; it should be DIS_US_META_2026_MoanaLaunch",
+    )
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ({"utm_source": None}, "The landing URL has no utm_source."),
+        ({"utm_medium": None}, "The landing URL has no utm_medium."),
+        (
+            {"utm_source": None, "utm_medium": None},
+            "The landing URL has no utm_source or utm_medium.",
+        ),
+    ],
+)
+def test_utm_source_medium_warns_when_missing(ticket_for, missing, message):
+    url = landing_url(**missing)
+    findings = findings_of(ticket_for(create_settings(landing_url=url)))
+
+    assert_only_failure(findings, "utm_source_medium")
+    assert findings["utm_source_medium"].message == message
+    assert findings["utm_source_medium"].severity == qa.WARN
+    assert qa.blocking(list(findings.values())) == []
+
+
+def test_url_rules_do_not_apply_without_a_landing_url(ticket_for):
+    findings = findings_of(ticket_for(create_settings(landing_url=None)))
+
+    assert {"landing_https", "utm_campaign", "utm_source_medium"} <= {
+        code for code, f in findings.items() if f.passed
+    }
+
+
+# --- brand ceilings -------------------------------------------------------------------------
+
+
+def set_ceilings(db, brand, daily=None, lifetime=None, currency="USD"):
+    brand.daily_budget_ceiling = None if daily is None else Decimal(daily)
+    brand.lifetime_budget_ceiling = None if lifetime is None else Decimal(lifetime)
+    brand.ceiling_currency = currency
+    db.session.commit()
+
+
+def test_brand_ceiling_blocks_a_daily_budget_over_the_daily_ceiling(db, ticket_for, brand):
+    set_ceilings(db, brand, daily="99.99", lifetime="1000000")
+
+    findings = findings_of(ticket_for())
+
+    assert_only_failure(
+        findings,
+        "brand_ceiling",
+        "daily budget 100.00 USD is over Disney's daily ceiling of 99.99 USD",
+    )
+
+
+def test_brand_ceiling_blocks_a_lifetime_budget_over_the_lifetime_ceiling(db, ticket_for, brand):
+    set_ceilings(db, brand, daily="1", lifetime="2500")
+    settings = create_settings(budget_type="LIFETIME", budget_amount="2500.01")
+
+    findings = findings_of(ticket_for(settings))
+
+    # The daily ceiling does not apply to a lifetime budget.
+    assert_only_failure(
+        findings,
+        "brand_ceiling",
+        "lifetime budget 2,500.01 USD is over Disney's lifetime ceiling of 2,500.00 USD",
+    )
+
+
+@pytest.mark.parametrize(("budget_type", "amount"), [("DAILY", "100.00"), ("LIFETIME", "2500.00")])
+def test_brand_ceiling_passes_at_or_under_the_ceiling(db, ticket_for, brand, budget_type, amount):
+    set_ceilings(db, brand, daily="100", lifetime="2500")
+    settings = create_settings(budget_type=budget_type, budget_amount=amount)
+
+    findings = findings_of(ticket_for(settings))
+
+    assert failed(findings) == set(), {c: findings[c].message for c in failed(findings)}
+
+
+def test_brand_ceiling_also_applies_to_budget_updates(db, ticket_for, brand):
+    ticket_for(status=TicketStatus.TRAFFICKED_SUCCESS)
+    set_ceilings(db, brand, daily="150")
+    ticket = ticket_for(
+        {"budget_type": "DAILY", "budget_amount": "200.00"}, request_type=UPDATE_BUDGET
+    )
+
+    findings = findings_of(ticket, created_object_id="120000000000")
+
+    assert not findings["brand_ceiling"].passed
+    assert "over Disney's daily ceiling of 150.00 USD" in findings["brand_ceiling"].message
+
+
+def test_brand_ceiling_currency_warns_and_the_ceiling_is_not_applied(
+    db, ticket_for, make_campaign, brand, jp
+):
+    # A USD ceiling that a JPY budget would be far over if the numbers were compared.
+    set_ceilings(db, brand, daily="50", lifetime="500")
+    japan = make_campaign(brand=brand, market=jp, budget="10000000")
+    name = "DIS_JP_META_2026_MoanaLaunch"
+    ticket = ticket_for(
+        create_settings(budget_amount="100000", landing_url=landing_url(name)), on=japan
+    )
+
+    findings = findings_of(ticket)
+
+    assert_only_failure(
+        findings, "brand_ceiling_currency", "Disney's ceilings are in USD", "in JPY"
+    )
+    assert findings["brand_ceiling"].passed
+    assert findings["brand_ceiling_currency"].severity == qa.WARN
+    assert qa.blocking(list(findings.values())) == []
+
+
+def test_brand_ceiling_currency_is_quiet_without_ceilings(ticket_for, make_campaign, brand, jp):
+    japan = make_campaign(brand=brand, market=jp, budget="10000000")
+    name = "DIS_JP_META_2026_MoanaLaunch"
+    ticket = ticket_for(
+        create_settings(budget_amount="100000", landing_url=landing_url(name)), on=japan
+    )
+
+    findings = findings_of(ticket)
+
+    assert failed(findings) == set(), {c: findings[c].message for c in failed(findings)}
+
+
+# --- budget_type_kept -----------------------------------------------------------------------
+
+
+def test_budget_type_kept_blocks_switching_daily_to_lifetime(ticket_for):
+    ticket_for(status=TicketStatus.TRAFFICKED_SUCCESS)  # created with a daily budget
+    ticket = ticket_for(
+        {"budget_type": "LIFETIME", "budget_amount": "2000.00"}, request_type=UPDATE_BUDGET
+    )
+
+    findings = findings_of(ticket, created_object_id="120000000000")
+
+    assert not findings["budget_type_kept"].passed
+    assert "created with a daily budget" in findings["budget_type_kept"].message
+    assert "must stay daily" in findings["budget_type_kept"].message
+    assert findings["budget_type_kept"].severity == qa.BLOCK
+
+
+def test_budget_type_kept_passes_when_the_type_stays(ticket_for):
+    ticket_for(status=TicketStatus.TRAFFICKED_SUCCESS)
+    ticket = ticket_for(
+        {"budget_type": "DAILY", "budget_amount": "150.00"}, request_type=UPDATE_BUDGET
+    )
+
+    findings = findings_of(ticket, created_object_id="120000000000")
+
+    assert qa.blocking(list(findings.values())) == []
+    assert findings["budget_type_kept"].passed
+
+
+def test_budget_type_kept_only_compares_with_the_same_channels_trafficked_create(
+    ticket_for, tiktok
+):
+    # A lifetime CREATE on another channel, and a lifetime CREATE on Meta not trafficked yet.
+    lifetime = create_settings(budget_type="LIFETIME", budget_amount="1000.00")
+    ticket_for(lifetime, channel=tiktok, status=TicketStatus.TRAFFICKED_SUCCESS)
+    ticket_for(lifetime, status=TicketStatus.READY_FOR_API)
+    ticket = ticket_for(
+        {"budget_type": "DAILY", "budget_amount": "150.00"}, request_type=UPDATE_BUDGET
+    )
+
+    findings = findings_of(ticket, created_object_id="120000000000")
+
+    assert findings["budget_type_kept"].passed
+
+
+# --- severities and several failures together -----------------------------------------------
+
+
+def test_warnings_alone_do_not_block(ticket_for, make_campaign, brand, jp, db):
+    set_ceilings(db, brand, daily="50")
+    japan = make_campaign(brand=brand, market=jp, budget="10000000")
+    url = landing_url("DIS_JP_META_2026_MoanaLaunch", utm_source=None)
+    ticket = ticket_for(
+        create_settings(budget_amount="1000", flight_end=None, landing_url=url), on=japan
+    )
+
+    findings = qa.run(qa.context_for(ticket, created_object_id=None, today=TODAY))
+
+    assert {f.rule for f in findings if not f.passed} == WARN_RULES
+    assert qa.blocking(findings) == []
+    n = len(qa.RULES)
+    assert qa.summary(findings) == f"Pre-flight QA: {n - 3} of {n} rules passed, 3 warnings."
+
+
+def test_a_single_warning_is_counted_in_the_singular(ticket_for):
+    findings = qa.run(
+        qa.context_for(ticket_for(create_settings(flight_end=None)), None, today=TODAY)
+    )
+
+    assert qa.summary(findings).endswith("rules passed, 1 warning.")
+
+
+def test_several_problems_are_all_reported_and_listed_in_the_summary(db, ticket_for, brand):
+    set_ceilings(db, brand, daily="50")
+    ticket = ticket_for(
+        create_settings(
+            budget_amount="500.00",  # over the ceiling; 500 × 28 days is over the campaign budget
+            flight_start="2026-01-05",  # in the past
+            flight_end="2026-02-28",
+            landing_url=landing_url("wrong", scheme="http", utm_medium=None),
+        )
+    )
+
+    findings = qa.run(qa.context_for(ticket, created_object_id=None, today=TODAY))
+    blocked = qa.blocking(findings)
+
+    assert {f.rule for f in blocked} == {
+        "campaign_budget",
+        "flight",
+        "landing_https",
+        "utm_campaign",
+        "brand_ceiling",
+    }
+    assert all(f.severity == qa.BLOCK and not f.passed for f in blocked)
+    # The warning is reported too, but does not block.
+    assert "utm_source_medium" in {f.rule for f in findings if not f.passed}
+    summary = qa.summary(findings)
+    n = len(qa.RULES)
+    assert summary.startswith(f"Pre-flight QA: {n - 6} of {n} rules passed, 1 warning. Blocking: ")
+    for f in blocked:
+        assert f"[{f.rule}] {f.message}" in summary
+    assert "[utm_source_medium]" not in summary
+
+
+def test_a_zero_budget_with_a_backwards_flight_reports_both(ticket_for):
+    ticket = ticket_for(
+        create_settings(budget_amount="0", flight_start="2026-03-01", flight_end="2026-02-01")
+    )
+
+    blocked = {f.rule for f in qa.blocking(findings_of(ticket).values())}
+
+    assert {"budget_positive", "flight"} <= blocked
+
+
+# --- planned_spend --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"budget_type": "LIFETIME", "budget_amount": "2500.00"}, Decimal("2500.00")),
+        (
+            {
+                "budget_type": "LIFETIME",
+                "budget_amount": "2500.00",
+                "flight_start": "2026-02-01",
+                "flight_end": "2026-02-28",
+            },
+            Decimal("2500.00"),
+        ),
+        (
+            {
+                "budget_type": "DAILY",
+                "budget_amount": "100.00",
+                "flight_start": "2026-02-01",
+                "flight_end": "2026-02-28",
+            },
+            Decimal("2800.00"),
+        ),
+        (
+            {
+                "budget_type": "DAILY",
+                "budget_amount": "100.00",
+                "flight_start": "2026-02-01",
+                "flight_end": "2026-02-01",
+            },
+            Decimal("100.00"),
+        ),
+        ({"budget_type": "DAILY", "budget_amount": "100.00", "flight_start": "2026-02-01"}, None),
+        (
+            {
+                "budget_type": "DAILY",
+                "budget_amount": "100.00",
+                "flight_start": "2026-02-10",
+                "flight_end": "2026-02-01",
+            },
+            None,
+        ),
+        ({"budget_type": "LIFETIME"}, None),
+    ],
+    ids=[
+        "lifetime",
+        "lifetime-ignores-flight",
+        "daily-28-days",
+        "daily-one-day",
+        "open-ended",
+        "backwards-flight",
+        "no-amount",
+    ],
+)
+def test_planned_spend(settings, expected):
+    assert qa.planned_spend(settings) == expected
