@@ -2,7 +2,7 @@
 
 import random
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, insert, select
@@ -22,7 +22,7 @@ from .models import (
     User,
     utcnow,
 )
-from .services import reference, taxonomy, users
+from .services import reference, taxonomy, translators, users
 from .services.currencies import quantum
 
 DEMO_PASSWORD = "omnitraffick-demo"
@@ -166,19 +166,35 @@ def _campaign_part(index: int) -> tuple[int, int, int, int, str]:
     return *parts, THEMES[index % len(THEMES)] + (f"Wave{wave + 1}" if wave else "")
 
 
-def _settings(rng: random.Random, currency: str, budget: Decimal, name: str, year: int) -> dict:
-    start = f"{year}-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}"
-    end_month = int(start[5:7]) + rng.randint(1, 2)
-    return {
-        "objective": rng.choice(["AWARENESS", "TRAFFIC", "CONVERSIONS", "ENGAGEMENT"]),
-        "budget_type": rng.choice(["DAILY", "LIFETIME"]),
-        "budget_amount": str((budget / 4).quantize(quantum(currency))),
-        "flight_start": start,
-        "flight_end": f"{year}-{end_month:02d}-28",
+def _settings(
+    rng: random.Random, currency: str, budget: Decimal, name: str, channel_code: str
+) -> dict:
+    """Complete, realistic settings for the channel's platform; about one ticket in six
+    carries a deliberate mistake, so QA has something to catch."""
+    translator = translators.translator_for(channel_code)
+    objectives = translator.supported_objectives() if translator else ("TRAFFIC",)
+    start = date.today() + timedelta(days=rng.randint(3, 45))
+    budget_type = rng.choice(["DAILY", "LIFETIME"])
+    days = rng.randint(14, 60)
+    share = Decimal(budget) / 4 / (days if budget_type == "DAILY" else 1)
+    settings = {
+        "objective": rng.choice(objectives),
+        "budget_type": budget_type,
+        "budget_amount": str(max(share, Decimal(1)).quantize(quantum(currency))),
+        "flight_start": start.isoformat(),
+        "flight_end": (start + timedelta(days=days - 1)).isoformat(),
         "landing_url": f"https://example.com/{name.rsplit('_', 1)[-1].lower()}"
         f"?utm_source=paid&utm_medium=social&utm_campaign={name}",
         "initial_status": "PAUSED",
     }
+    mistake = rng.randrange(12)
+    if mistake == 0:
+        settings["landing_url"] = settings["landing_url"].split("&utm_campaign")[0]
+    elif mistake == 1:
+        settings["landing_url"] = settings["landing_url"].replace("https://", "http://")
+    elif mistake == 2 and budget_type == "LIFETIME":
+        del settings["flight_end"]
+    return settings
 
 
 def seed_demo(n_campaigns: int, per_campaign: int) -> str:
@@ -238,7 +254,9 @@ def seed_demo(n_campaigns: int, per_campaign: int) -> str:
                     "request_type": RequestType.CREATE_CAMPAIGN
                     if t < len(channels)
                     else RequestType.UPDATE_BUDGET,
-                    "payload_config": _settings(rng, market.currency, budget, platform, year),
+                    "payload_config": _settings(
+                        rng, market.currency, budget, platform, channel.api_identifier
+                    ),
                     "status": status,
                     "external_platform_id": str(rng.randrange(10**14, 10**15))
                     if status is TicketStatus.TRAFFICKED_SUCCESS

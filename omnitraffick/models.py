@@ -245,6 +245,8 @@ class Ticket(UUIDMixin, TimestampMixin, db.Model):
     )
     external_platform_id: Mapped[str | None] = mapped_column(String(255))
     qa_failure_reason: Mapped[str | None] = mapped_column(Text)
+    # The latest pre-flight QA run: one finding per rule (see services/qa.py).
+    qa_report: Mapped[list | None] = mapped_column(JSON)
     # Bumped on every change; a move made from a stale page is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
     status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -15,7 +15,7 @@ import json
 import re
 import threading
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -30,8 +30,9 @@ from omnitraffick.models import (
     Ticket,
     TicketEvent,
     TicketStatus,
+    utcnow,
 )
-from omnitraffick.services import reference, tokens
+from omnitraffick.services import qa, reference, tokens
 from tests.conftest import PASSWORD
 
 API = "/api/v1"
@@ -122,6 +123,7 @@ TICKET_KEYS = {
     "status",
     "external_platform_id",
     "qa_failure_reason",
+    "qa_report",
     "version",
     "status_changed_at",
     "created_by_id",
@@ -309,6 +311,34 @@ def open_ticket(trafficker, moana, meta):
 
 def move(api: Api, ticket: dict, status: str, **extra) -> dict:
     return api.update("tickets", ticket["id"], {"status": status, **extra})
+
+
+def qa_settings(platform_name: str = "DIS_US_META_2026_MoanaLaunch", **overrides) -> dict:
+    """CREATE_CAMPAIGN settings that pass every pre-flight QA rule: daily 10.00 for 28 days
+    starting a month from now, https landing page tagged for `platform_name`."""
+    start = date.today() + timedelta(days=30)
+    return {
+        "objective": "TRAFFIC",
+        "budget_type": "DAILY",
+        "budget_amount": "10.00",
+        "flight_start": start.isoformat(),
+        "flight_end": (start + timedelta(days=27)).isoformat(),
+        "landing_url": "https://www.disney.com/moana?utm_source=meta&utm_medium=paid_social"
+        f"&utm_campaign={platform_name}",
+        "initial_status": "PAUSED",
+    } | overrides
+
+
+def set_status(db, api: Api, ticket: dict, status: TicketStatus) -> dict:
+    """Put a ticket in `status` directly in the database and return its JSON as now served.
+
+    A move to QA_TESTING runs pre-flight QA and moves the ticket on in the same request, so a
+    ticket that should stay in QA_TESTING (or reach another status without the walk) is set
+    here instead."""
+    row = db.session.get(Ticket, uuid.UUID(ticket["id"]))
+    row.status, row.status_changed_at = status, utcnow()
+    db.session.commit()
+    return api.get(f"/tickets/{ticket['id']}").get_json()
 
 
 # Valid bodies for POST, per resource (campaigns and tickets need ids, filled in by `valid_body`).
@@ -1102,9 +1132,8 @@ def test_delete_campaign_takes_its_draft_tickets_with_it(admin, open_ticket, moa
     assert admin.delete(f"/channels/{meta.id}").status_code == 204
 
 
-def test_delete_campaign_with_a_ticket_past_draft_is_409(admin, trafficker, open_ticket, moana):
-    ticket = open_ticket()
-    move(trafficker, ticket, "QA_TESTING")
+def test_delete_campaign_with_a_ticket_past_draft_is_409(db, admin, trafficker, open_ticket, moana):
+    ticket = set_status(db, trafficker, open_ticket(), TicketStatus.QA_TESTING)
     body = assert_error(trafficker.delete(f"/campaigns/{moana.id}"), 409)
     assert "QA_TESTING" in body["detail"]
     assert admin.get(f"/campaigns/{moana.id}").status_code == 200
@@ -1143,6 +1172,7 @@ def test_create_ticket_returns_the_full_resource(make_user, bearer, client, moan
     assert ticket["status"] == "DRAFT"
     assert ticket["external_platform_id"] is None
     assert ticket["qa_failure_reason"] is None
+    assert ticket["qa_report"] is None  # pre-flight QA has not run yet
     assert isinstance(ticket["version"], int)
     assert ticket["platform_name"] == "DIS_US_META_2026_MoanaLaunch"
     assert api.get(f"/tickets/{ticket['id']}").get_json() == ticket
@@ -1211,7 +1241,8 @@ def test_ticket_list_filters(admin, trafficker, open_ticket, make_campaign, make
     a = open_ticket()
     b = open_ticket(channel=tiktok)
     c = open_ticket(campaign=frozen)
-    move(trafficker, b, "QA_TESTING")
+    # Moved to QA_TESTING, pre-flight QA fails it at once: it has no settings.
+    assert move(trafficker, b, "QA_TESTING")["status"] == "QA_FAILED"
 
     def found(query: str) -> set[str]:
         response = admin.get(f"/tickets?{query}")
@@ -1220,7 +1251,8 @@ def test_ticket_list_filters(admin, trafficker, open_ticket, make_campaign, make
         return ids(response.get_json())
 
     assert found("") == ids([a, b, c])
-    assert found("status=QA_TESTING") == ids([b])
+    assert found("status=QA_FAILED") == ids([b])
+    assert found("status=QA_TESTING") == set()
     assert found("status=draft") == ids([a, c])
     assert found(f"campaign_id={moana.id}") == ids([a, b])
     assert found(f"channel_id={tiktok.id}") == ids([b])
@@ -1249,26 +1281,20 @@ def test_put_ticket_walks_the_workflow_and_records_who_moved_it(
 ):
     user = make_user(Role.TRAFFICKER)
     api = Api(client, bearer(user=user))
+    # FULL_SETTINGS flies in March 2026 and its landing URL has no UTM tags: QA fails it.
     ticket = open_ticket(payload_config=FULL_SETTINGS)
     versions = [ticket["version"]]
 
     ticket = move(api, ticket, "QA_TESTING", version=ticket["version"])
-    assert ticket["status"] == "QA_TESTING"
+    assert ticket["status"] == "QA_FAILED"
+    assert "utm_campaign" in ticket["qa_failure_reason"]
     versions.append(ticket["version"])
 
-    no_reason = api.put(f"/tickets/{ticket['id']}", {"status": "QA_FAILED"})
-    assert_error(no_reason, 422, "qa_failure_reason")
-    blank = api.put(f"/tickets/{ticket['id']}", {"status": "QA_FAILED", "qa_failure_reason": " "})
-    assert_error(blank, 422, "qa_failure_reason")
-    assert api.get(f"/tickets/{ticket['id']}").get_json()["status"] == "QA_TESTING"
-
-    ticket = move(api, ticket, "QA_FAILED", qa_failure_reason="Landing URL 404s")
-    assert (ticket["status"], ticket["qa_failure_reason"]) == ("QA_FAILED", "Landing URL 404s")
-    versions.append(ticket["version"])
     ticket = move(api, ticket, "DRAFT")
     assert ticket["status"] == "DRAFT"
+    ticket = api.update("tickets", ticket["id"], {"payload_config": qa_settings()})
     ticket = move(api, ticket, "QA_TESTING")
-    ticket = move(api, ticket, "READY_FOR_API")
+    assert ticket["status"] == "READY_FOR_API"
     assert ticket["qa_failure_reason"] is None
     versions.append(ticket["version"])
 
@@ -1297,26 +1323,116 @@ def test_put_ticket_walks_the_workflow_and_records_who_moved_it(
         (TicketStatus.READY_FOR_API, TicketStatus.TRAFFICKED_SUCCESS),
     ]
     assert all(e.actor_id == user.id for e in events[1:])
-    assert events[2].reason == "Landing URL 404s"
+    assert events[2].reason.startswith("Pre-flight QA:") and "Blocking:" in events[2].reason
+    everything = len(qa.RULES)
+    assert events[5].reason.startswith(f"Pre-flight QA: {everything} of {everything} rules passed")
+
+
+def test_a_manual_qa_failed_move_needs_a_reason(db, trafficker, open_ticket):
+    ticket = set_status(db, trafficker, open_ticket(), TicketStatus.QA_TESTING)
+
+    no_reason = trafficker.put(f"/tickets/{ticket['id']}", {"status": "QA_FAILED"})
+    assert_error(no_reason, 422, "qa_failure_reason")
+    blank = {"status": "QA_FAILED", "qa_failure_reason": " "}
+    assert_error(trafficker.put(f"/tickets/{ticket['id']}", blank), 422, "qa_failure_reason")
+    assert trafficker.get(f"/tickets/{ticket['id']}").get_json() == ticket
+
+    ticket = move(trafficker, ticket, "QA_FAILED", qa_failure_reason="Landing URL 404s")
+    assert (ticket["status"], ticket["qa_failure_reason"]) == ("QA_FAILED", "Landing URL 404s")
+    event = db.session.scalars(
+        select(TicketEvent)
+        .where(TicketEvent.ticket_id == uuid.UUID(ticket["id"]))
+        .order_by(TicketEvent.created_at.desc())
+    ).first()
+    assert (event.to_status, event.reason) == (TicketStatus.QA_FAILED, "Landing URL 404s")
+
+
+def test_put_qa_testing_fails_a_bad_ticket_with_every_blocking_problem(db, trafficker, open_ticket):
+    ticket = open_ticket(
+        payload_config={
+            "objective": "TRAFFIC",
+            "budget_type": "DAILY",
+            "budget_amount": "10",
+            "flight_start": "2020-01-01",
+            "flight_end": "2020-01-31",
+            "landing_url": "http://www.disney.com/moana?utm_campaign=Wrong",
+            "initial_status": "PAUSED",
+        }
+    )
+
+    response = trafficker.put(
+        f"/tickets/{ticket['id']}", {"status": "QA_TESTING", "version": ticket["version"]}
+    )
+
+    assert response.status_code == 200, response.text
+    body = response.get_json()
+    assert body["status"] == "QA_FAILED"
+    assert body["version"] > ticket["version"]
+    report = {finding["rule"]: finding for finding in body["qa_report"]}
+    assert set(report) == {r.code for r in qa.RULES}
+    for finding in body["qa_report"]:
+        assert set(finding) == {"rule", "title", "severity", "passed", "message"}
+    failed_blocks = {c for c, f in report.items() if not f["passed"] and f["severity"] == "block"}
+    assert {"flight", "landing_https", "utm_campaign"} <= failed_blocks
+    # The reason names every blocking problem, not only the first.
+    for code in failed_blocks:
+        assert f"[{report[code]['title']}] {report[code]['message']}" in body["qa_failure_reason"]
+    assert "2020-01-01" in body["qa_failure_reason"]
+    assert "not https" in body["qa_failure_reason"]
+    assert "utm_campaign is Wrong" in body["qa_failure_reason"]
+    # A failed warning is reported but is not a reason.
+    assert report["utm_source_medium"]["passed"] is False
+    assert report["utm_source_medium"]["message"] not in body["qa_failure_reason"]
+    assert trafficker.get(f"/tickets/{ticket['id']}").get_json() == body
+
+    events = db.session.scalars(
+        select(TicketEvent)
+        .where(TicketEvent.ticket_id == uuid.UUID(ticket["id"]))
+        .order_by(TicketEvent.created_at)
+    ).all()
+    assert [(e.from_status, e.to_status) for e in events[1:]] == [
+        (TicketStatus.DRAFT, TicketStatus.QA_TESTING),
+        (TicketStatus.QA_TESTING, TicketStatus.QA_FAILED),
+    ]
+
+
+def test_put_qa_testing_makes_a_good_ticket_ready_for_api(db, trafficker, open_ticket):
+    ticket = open_ticket(payload_config=qa_settings())
+
+    body = move(trafficker, ticket, "QA_TESTING", version=ticket["version"])
+
+    assert body["status"] == "READY_FOR_API"
+    assert body["qa_failure_reason"] is None
+    assert body["version"] > ticket["version"]
+    assert [f["rule"] for f in body["qa_report"]] == [r.code for r in qa.RULES]
+    assert all(f["passed"] and f["message"] == "OK" for f in body["qa_report"]), body["qa_report"]
+    events = db.session.scalars(
+        select(TicketEvent)
+        .where(TicketEvent.ticket_id == uuid.UUID(ticket["id"]))
+        .order_by(TicketEvent.created_at)
+    ).all()
+    assert [(e.from_status, e.to_status) for e in events[1:]] == [
+        (TicketStatus.DRAFT, TicketStatus.QA_TESTING),
+        (TicketStatus.QA_TESTING, TicketStatus.READY_FOR_API),
+    ]
 
 
 @pytest.mark.parametrize(
-    ("path", "target", "allowed"),
+    ("start", "target", "allowed"),
     [
-        ([], "READY_FOR_API", "QA testing"),
-        ([], "TRAFFICKED_SUCCESS", "QA testing"),
-        (["QA_TESTING"], "DRAFT", "Ready for API, QA failed"),
-        (["QA_TESTING", "READY_FOR_API"], "QA_TESTING", "Trafficked success, Failed, Draft"),
-        (["QA_TESTING", "READY_FOR_API", "FAILED"], "TRAFFICKED_SUCCESS", "Ready for API, Draft"),
-        (["QA_TESTING", "READY_FOR_API", "TRAFFICKED_SUCCESS"], "DRAFT", "none, it is final"),
+        ("DRAFT", "READY_FOR_API", "QA testing"),
+        ("DRAFT", "TRAFFICKED_SUCCESS", "QA testing"),
+        ("QA_TESTING", "DRAFT", "Ready for API, QA failed"),
+        ("QA_FAILED", "READY_FOR_API", "Draft, QA testing"),
+        ("READY_FOR_API", "QA_TESTING", "Trafficked success, Failed, Draft"),
+        ("FAILED", "TRAFFICKED_SUCCESS", "Ready for API, Draft"),
+        ("TRAFFICKED_SUCCESS", "DRAFT", "none, it is final"),
     ],
 )
 def test_put_ticket_refuses_an_illegal_move_naming_the_allowed_ones(
-    admin, trafficker, open_ticket, path, target, allowed
+    db, admin, trafficker, open_ticket, start, target, allowed
 ):
-    ticket = open_ticket()
-    for status in path:
-        ticket = move(trafficker, ticket, status, external_platform_id="x1")
+    ticket = set_status(db, trafficker, open_ticket(), TicketStatus(start))
     body = assert_error(
         trafficker.put(
             f"/tickets/{ticket['id']}",
@@ -1331,37 +1447,33 @@ def test_put_ticket_refuses_an_illegal_move_naming_the_allowed_ones(
 def test_put_ticket_with_a_stale_version_is_409(trafficker, open_ticket):
     ticket = open_ticket()
     stale = ticket["version"]
+    # No settings yet: pre-flight QA fails it.
     ticket = move(trafficker, ticket, "QA_TESTING", version=stale)
+    assert ticket["status"] == "QA_FAILED"
 
     body = assert_error(
-        trafficker.put(f"/tickets/{ticket['id']}", {"status": "READY_FOR_API", "version": stale}),
+        trafficker.put(f"/tickets/{ticket['id']}", {"status": "DRAFT", "version": stale}),
         409,
     )
     assert "Reload" in body["detail"]
     assert trafficker.get(f"/tickets/{ticket['id']}").get_json() == ticket
 
-    ticket = move(
-        trafficker, ticket, "QA_FAILED", qa_failure_reason="typo", version=ticket["version"]
-    )
     refused = trafficker.put(
-        f"/tickets/{ticket['id']}", {"payload_config": {"objective": "REACH"}, "version": stale}
+        f"/tickets/{ticket['id']}", {"payload_config": qa_settings(), "version": stale}
     )
     assert_error(refused, 409)
-    assert (
-        trafficker.get(f"/tickets/{ticket['id']}").get_json()["payload_config"]
-        == ticket["payload_config"]
-    )
+    assert trafficker.get(f"/tickets/{ticket['id']}").get_json() == ticket
     # Without a version there is no check; with the current one it goes through.
     ticket = trafficker.update(
         "tickets",
         ticket["id"],
         {
-            "payload_config": {"objective": "REACH"},
+            "payload_config": qa_settings(),
             "status": "QA_TESTING",
             "version": ticket["version"],
         },
     )
-    assert (ticket["status"], ticket["payload_config"]["objective"]) == ("QA_TESTING", "REACH")
+    assert (ticket["status"], ticket["payload_config"]) == ("READY_FOR_API", qa_settings())
 
 
 @pytest.mark.parametrize(
@@ -1390,12 +1502,12 @@ def test_put_ticket_validation_is_422(admin, open_ticket, change, field):
     assert admin.get(f"/tickets/{ticket['id']}").get_json() == ticket
 
 
-def test_payload_config_is_editable_only_in_draft_and_qa_failed(trafficker, open_ticket):
+def test_payload_config_is_editable_only_in_draft_and_qa_failed(db, trafficker, open_ticket):
     ticket = open_ticket()
     ticket = trafficker.update("tickets", ticket["id"], {"payload_config": FULL_SETTINGS})
     assert ticket["payload_config"] == CLEANED_SETTINGS
 
-    ticket = move(trafficker, ticket, "QA_TESTING")
+    ticket = set_status(db, trafficker, ticket, TicketStatus.QA_TESTING)
     body = assert_error(
         trafficker.put(f"/tickets/{ticket['id']}", {"payload_config": {"objective": "REACH"}}), 409
     )
@@ -1405,19 +1517,26 @@ def test_payload_config_is_editable_only_in_draft_and_qa_failed(trafficker, open
     ticket = trafficker.update("tickets", ticket["id"], {"payload_config": {"objective": "REACH"}})
     assert ticket["payload_config"] == {"objective": "REACH", "initial_status": "PAUSED"}
 
-    for status in ("QA_TESTING", "READY_FOR_API"):
-        ticket = move(trafficker, ticket, status)
-        assert_error(trafficker.put(f"/tickets/{ticket['id']}", {"payload_config": {}}), 409)
+    # Failed by pre-flight QA (the settings are incomplete), so editable again.
+    ticket = move(trafficker, ticket, "QA_TESTING")
+    assert ticket["status"] == "QA_FAILED"
+    ticket = trafficker.update("tickets", ticket["id"], {"payload_config": qa_settings()})
+    ticket = move(trafficker, ticket, "QA_TESTING")
+    assert ticket["status"] == "READY_FOR_API"
+    assert_error(trafficker.put(f"/tickets/{ticket['id']}", {"payload_config": {}}), 409)
     ticket = move(trafficker, ticket, "TRAFFICKED_SUCCESS", external_platform_id="tt-1")
     assert_error(trafficker.put(f"/tickets/{ticket['id']}", {"payload_config": {}}), 409)
     assert trafficker.get(f"/tickets/{ticket['id']}").get_json() == ticket
 
 
-def test_put_ticket_refuses_overlong_reasons_and_platform_ids(trafficker, open_ticket):
-    ticket = move(trafficker, open_ticket(), "QA_TESTING")
+def test_put_ticket_refuses_overlong_reasons_and_platform_ids(db, trafficker, open_ticket):
+    ticket = set_status(db, trafficker, open_ticket(), TicketStatus.QA_TESTING)
     too_long = {"status": "QA_FAILED", "qa_failure_reason": "x" * 2001}
     assert_error(trafficker.put(f"/tickets/{ticket['id']}", too_long), 422, "qa_failure_reason")
-    ticket = move(trafficker, ticket, "READY_FOR_API")
+    assert trafficker.get(f"/tickets/{ticket['id']}").get_json() == ticket
+
+    ticket = move(trafficker, open_ticket(payload_config=qa_settings()), "QA_TESTING")
+    assert ticket["status"] == "READY_FOR_API"
     too_long = {"status": "TRAFFICKED_SUCCESS", "external_platform_id": "1" * 256}
     assert_error(trafficker.put(f"/tickets/{ticket['id']}", too_long), 422, "external_platform_id")
     assert trafficker.get(f"/tickets/{ticket['id']}").get_json() == ticket
@@ -1429,7 +1548,7 @@ def test_delete_ticket_only_in_draft(admin, trafficker, open_ticket):
     assert response.status_code == 204 and response.data == b""
     assert_error(admin.get(f"/tickets/{draft['id']}"), 404)
 
-    move(trafficker, moved, "QA_TESTING")
+    assert move(trafficker, moved, "QA_TESTING")["status"] == "QA_FAILED"
     assert "Draft" in assert_error(trafficker.delete(f"/tickets/{moved['id']}"), 409)["detail"]
     assert admin.get(f"/tickets/{moved['id']}").status_code == 200
 
@@ -1581,11 +1700,11 @@ def test_a_script_with_only_a_token_traffics_a_campaign(app, db, make_user):
             "market_id": market["id"],
             "campaign_name": "Moana Launch",
             "year": 2026,
-            "budget": 1500,
+            "budget": 1500000,
         },
     )
     assert campaign["name"] == "DIS_JP_MULTI_2026_MoanaLaunch"
-    assert campaign["budget"] == "1500"
+    assert campaign["budget"] == "1500000"
     campaign = script.update("campaigns", campaign["id"], {"status": "ACTIVE"})
 
     ticket = script.create(
@@ -1594,19 +1713,22 @@ def test_a_script_with_only_a_token_traffics_a_campaign(app, db, make_user):
             "campaign_id": campaign["id"],
             "channel_id": channel["id"],
             "request_type": "CREATE_CAMPAIGN",
-            "payload_config": FULL_SETTINGS | {"budget_amount": "50000"},
+            # 50,000 JPY a day for 28 days: 1,400,000, within the campaign's budget.
+            "payload_config": qa_settings("DIS_JP_TIKTOK_2026_MoanaLaunch", budget_amount="50000"),
         },
     )
     assert ticket["platform_name"] == "DIS_JP_TIKTOK_2026_MoanaLaunch"
     assert ticket["payload_config"]["budget_amount"] == "50000"
-    for status, extra in (
-        ("QA_TESTING", {}),
-        ("READY_FOR_API", {}),
-        ("TRAFFICKED_SUCCESS", {"external_platform_id": "1790000000000001"}),
+    # Pre-flight QA passes it, so QA_TESTING moves on to READY_FOR_API in the same request.
+    for status, extra, reached in (
+        ("QA_TESTING", {}, "READY_FOR_API"),
+        ("TRAFFICKED_SUCCESS", {"external_platform_id": "1790000000000001"}, None),
     ):
         ticket = script.update(
             "tickets", ticket["id"], {"status": status, "version": ticket["version"], **extra}
         )
+        assert ticket["status"] == (reached or status), ticket["qa_failure_reason"]
+    assert all(f["passed"] for f in ticket["qa_report"]), ticket["qa_report"]
 
     read_back = script.get(f"/tickets/{ticket['id']}").get_json()
     assert read_back == ticket

@@ -430,7 +430,7 @@ def test_show_more_keeps_the_filters(db, client, viewer, moana, frozen, meta, di
 def test_a_board_move_deletes_the_old_card_adds_the_new_one_and_recounts(
     db, client, trafficker, board
 ):
-    ticket = board["draft"]
+    ticket = board["draft"]  # its settings are incomplete: pre-flight QA fails it
     version = ticket.version
 
     response = board_move(client, ticket, "QA_TESTING")
@@ -439,23 +439,68 @@ def test_a_board_move_deletes_the_old_card_adds_the_new_one_and_recounts(
     assert response.headers["HX-Reswap"] == "delete"
     assert "<html" not in response.text
     doc = parse(response)
-    [wrapper] = doc.find_all("div", hx_swap_oob="afterbegin:#cards-QA_TESTING")
+    # QA ran in the same request: the card lands in QA failed, not QA testing.
+    assert doc.find("div", hx_swap_oob="afterbegin:#cards-QA_TESTING") is None
+    [wrapper] = doc.find_all("div", hx_swap_oob="afterbegin:#cards-QA_FAILED")
     card = wrapper.find("article", id=f"ticket-{ticket.id}")
-    assert card.attrs["data-status"] == "QA_TESTING"
-    assert card.attrs["data-version"] == str(version + 1)
-    assert move_choices(card) == ["READY_FOR_API", "QA_FAILED"]
+    saved = reload(db, ticket.id)
+    assert saved.status is S.QA_FAILED
+    assert saved.version > version
+    assert card.attrs["data-status"] == "QA_FAILED"
+    assert card.attrs["data-version"] == str(saved.version)
+    assert move_choices(card) == ["DRAFT", "QA_TESTING"]
     assert oob_counts(doc) == {
         "DRAFT": 0,
-        "QA_TESTING": 2,
-        "QA_FAILED": 1,
+        "QA_TESTING": 1,
+        "QA_FAILED": 2,
         "READY_FOR_API": 1,
         "TRAFFICKED_SUCCESS": 1,
         "FAILED": 1,
     }
-    saved = reload(db, ticket.id)
-    assert (saved.status, saved.version) == (S.QA_TESTING, version + 1)
+    assert "[Budget is positive]" not in saved.qa_failure_reason  # 1500 is positive
+    assert "The platform's API accepts the request" in saved.qa_failure_reason
     # The board now shows it there.
-    assert card_of(parse(client.get("/board/")), ticket).attrs["data-status"] == "QA_TESTING"
+    assert card_of(parse(client.get("/board/")), ticket).attrs["data-status"] == "QA_FAILED"
+
+
+def test_a_valid_ticket_moved_to_qa_on_the_board_lands_in_ready_for_api(
+    db, client, trafficker, board
+):
+    ticket = board["draft"]
+    start = datetime.now(UTC).date() + timedelta(days=30)
+    ticket.payload_config = {
+        "objective": "TRAFFIC",
+        "budget_type": "DAILY",
+        "budget_amount": "10.00",
+        "flight_start": start.isoformat(),
+        "flight_end": (start + timedelta(days=9)).isoformat(),
+        "landing_url": (f"https://example.com/?utm_source=s&utm_medium=m&utm_campaign={DIS_META}"),
+        "initial_status": "PAUSED",
+    }
+    db.session.commit()
+
+    response = board_move(client, ticket, "QA_TESTING")
+
+    assert response.status_code == 200, text_of(response)
+    assert response.headers["HX-Reswap"] == "delete"
+    doc = parse(response)
+    [wrapper] = doc.find_all("div", hx_swap_oob="afterbegin:#cards-READY_FOR_API")
+    card = wrapper.find("article", id=f"ticket-{ticket.id}")
+    assert card.attrs["data-status"] == "READY_FOR_API"
+    assert move_choices(card) == ["TRAFFICKED_SUCCESS", "FAILED", "DRAFT"]
+    assert oob_counts(doc) == {
+        "DRAFT": 0,
+        "QA_TESTING": 1,
+        "QA_FAILED": 1,
+        "READY_FOR_API": 2,
+        "TRAFFICKED_SUCCESS": 1,
+        "FAILED": 1,
+    }
+    saved = reload(db, ticket.id)
+    assert saved.status is S.READY_FOR_API
+    assert saved.qa_failure_reason is None
+    assert all(finding["passed"] for finding in saved.qa_report)
+    assert card.attrs["data-version"] == str(saved.version)
 
 
 def test_a_board_move_counts_only_what_the_board_filter_shows(
@@ -577,7 +622,8 @@ def test_a_board_move_without_htmx_goes_back_to_the_filtered_board(
 
     assert response.status_code == 302
     assert response.headers["Location"] == f"/board/?brand={dis.id}"
-    assert reload(db, ticket.id).status is S.QA_TESTING
+    # Pre-flight QA ran and failed the incomplete ticket in the same request.
+    assert reload(db, ticket.id).status is S.QA_FAILED
 
 
 def test_a_viewer_cannot_move_on_the_board(db, client, viewer, board):
@@ -675,4 +721,5 @@ def test_a_board_move_runs_a_fixed_number_of_queries(
     large = move_one()
 
     assert large == small
-    assert small <= 15, small
+    # A move to QA also runs pre-flight QA (the campaign, its brand, market and tickets).
+    assert small <= 17, small

@@ -26,7 +26,9 @@ from omnitraffick.models import (
     RequestType,
     Role,
     Ticket,
+    TicketEvent,
     TicketStatus,
+    utcnow,
 )
 from omnitraffick.services import taxonomy
 from omnitraffick.services import tickets as ticket_service
@@ -388,10 +390,22 @@ def report_campaign(db, make_brand, make_market, make_channel, make_user, add_ca
     )
     tiktok_ticket = open_ticket(tiktok, {"budget_type": "daily", "budget_amount": "250"})
     db.session.commit()
+
+    def enter_qa_testing(ticket):
+        # A move to QA_TESTING runs pre-flight QA and moves the ticket on by itself (see
+        # tests/test_qa.py and tests/test_api.py); this history has QA decided by hand, so the
+        # ticket is put in QA_TESTING directly, with the event such a move records.
+        now = utcnow()
+        ticket.events.append(
+            TicketEvent(actor=tess, from_status=S.DRAFT, to_status=S.QA_TESTING, created_at=now)
+        )
+        ticket.status, ticket.status_changed_at = S.QA_TESTING, now
+        db.session.flush()
+
     move = ticket_service.move_ticket
-    move(meta_ticket, S.QA_TESTING, actor=tess)
+    enter_qa_testing(meta_ticket)
     move(meta_ticket, S.QA_FAILED, actor=tess, reason="Landing URL has no utm_campaign")
-    move(goog_ticket, S.QA_TESTING, actor=tess)
+    enter_qa_testing(goog_ticket)
     move(goog_ticket, S.READY_FOR_API, actor=tess)
     move(goog_ticket, S.TRAFFICKED_SUCCESS, actor=tess, external_platform_id="gads-4711")
     db.session.commit()
@@ -512,8 +526,11 @@ def test_report_history_says_system_for_moves_without_an_actor(db, client, viewe
 
     doc = parse(client.get(f"/campaigns/{report_campaign['campaign'].id}/report"))
 
-    last = table_rows(section(doc, "Status history"))[-1]
-    assert last[1:] == ["DIS_US_TTK_2026_MoanaLaunch", "Draft → QA testing", "system", ""]
+    # The move and the pre-flight QA verdict it triggers (its settings fail several rules).
+    moved, verdict = table_rows(section(doc, "Status history"))[-2:]
+    assert moved[1:] == ["DIS_US_TTK_2026_MoanaLaunch", "Draft → QA testing", "system", ""]
+    assert verdict[1:4] == ["DIS_US_TTK_2026_MoanaLaunch", "QA testing → QA failed", "system"]
+    assert verdict[4].startswith("Pre-flight QA:") and "Blocking:" in verdict[4]
 
 
 def test_report_chart_is_inline_svg_with_one_bar_per_channel(client, viewer, report_campaign):

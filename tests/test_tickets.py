@@ -12,13 +12,14 @@ import re
 import threading
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import func, select
 
 from omnitraffick.models import RequestType, Role, Ticket, TicketEvent, TicketStatus, User
+from omnitraffick.services import qa
 from omnitraffick.services import settings as ticket_settings
 from omnitraffick.services import tickets as service
 from omnitraffick.services.errors import Conflict, ValidationError
@@ -66,6 +67,33 @@ CLEANED_SETTINGS = {
     "landing_url": "https://example.com/moana?utm_campaign=DIS_US_META_2026_MoanaLaunch",
     "initial_status": "ACTIVE",
 }
+
+
+def valid_settings(platform_name: str = "DIS_US_META_2026_MoanaLaunch") -> dict:
+    """CREATE_CAMPAIGN settings that pass every pre-flight QA rule for the Moana campaign:
+    daily 10.00 for ten days starting a month from today (QA refuses flights in the past),
+    https landing URL with utm_source, utm_medium and utm_campaign = the platform name."""
+    start = datetime.now(UTC).date() + timedelta(days=30)
+    return {
+        "objective": "TRAFFIC",
+        "budget_type": "DAILY",
+        "budget_amount": "10.00",
+        "flight_start": start.isoformat(),
+        "flight_end": (start + timedelta(days=9)).isoformat(),
+        "landing_url": (
+            "https://example.com/moana?utm_source=social&utm_medium=paid"
+            f"&utm_campaign={platform_name}"
+        ),
+        "initial_status": "PAUSED",
+    }
+
+
+def assert_passing_report(ticket) -> None:
+    """The ticket's QA report holds one passing finding per rule."""
+    report = ticket.qa_report
+    assert [f["rule"] for f in report] == [r.code for r in qa.RULES]
+    assert all(f["passed"] for f in report), [f for f in report if not f["passed"]]
+
 
 # --- reading pages -------------------------------------------------------------------------------
 
@@ -289,6 +317,11 @@ def meta(make_channel):
 @pytest.fixture
 def tiktok(make_channel):
     return make_channel(api_identifier="TIKTOK", platform_name="TikTok")
+
+
+@pytest.fixture
+def google(make_channel):
+    return make_channel(api_identifier="GOOGLE", platform_name="Google Ads")
 
 
 @pytest.fixture
@@ -618,7 +651,7 @@ def test_the_transitions_table_is_the_workflow_in_design_md():
 @pytest.mark.parametrize(("source", "target"), ALLOWED_MOVES, ids=lambda s: s.value)
 def test_every_allowed_move_works_and_is_recorded(db, open_ticket, put, make_user, source, target):
     user = make_user(Role.TRAFFICKER, name="Tess")
-    ticket = put(open_ticket(), source)
+    ticket = put(open_ticket(settings=valid_settings()), source)
     before = {event.id for event in events_of(db, ticket.id)}
     version = ticket.version
     needs = needs_for(target)
@@ -635,15 +668,27 @@ def test_every_allowed_move_works_and_is_recorded(db, open_ticket, put, make_use
     db.session.commit()
 
     saved = reload(db, ticket.id)
-    assert saved.status is target
+    # QA runs on the way in: a valid ticket passes straight on to READY_FOR_API.
+    landed = S.READY_FOR_API if target is S.QA_TESTING else target
+    assert saved.status is landed
     assert saved.version == version + 1
     assert as_utc(saved.status_changed_at) > datetime(2026, 1, 2, tzinfo=UTC)
     new = [e for e in events_of(db, ticket.id) if e.id not in before]
-    assert [e.id for e in new] == [event.id]
+    assert new[-1].id == event.id
     assert (new[0].from_status, new[0].to_status) == (source, target)
     assert new[0].actor_id == user.id
     assert new[0].reason == reason
-    assert as_utc(new[0].created_at) == as_utc(saved.status_changed_at)
+    assert as_utc(new[-1].created_at) == as_utc(saved.status_changed_at)
+    if target is S.QA_TESTING:
+        assert len(new) == 2
+        assert (new[1].from_status, new[1].to_status) == (S.QA_TESTING, S.READY_FOR_API)
+        assert new[1].actor_id == user.id
+        n = len(qa.RULES)
+        assert new[1].reason == f"Pre-flight QA: {n} of {n} rules passed."
+        assert saved.qa_failure_reason is None
+        assert_passing_report(saved)
+    else:
+        assert len(new) == 1
 
 
 @pytest.mark.parametrize(("source", "target"), REFUSED_MOVES, ids=lambda s: s.value)
@@ -696,7 +741,7 @@ def test_qa_failed_needs_a_reason(db, open_ticket, put, reason):
 
 
 def test_qa_failed_stores_the_reason_and_passing_qa_clears_it(db, open_ticket, put):
-    ticket = put(open_ticket(), S.QA_TESTING)
+    ticket = put(open_ticket(settings=valid_settings()), S.QA_TESTING)
 
     service.move_ticket(ticket, S.QA_FAILED, actor=None, reason="  No landing URL.  ")
     db.session.commit()
@@ -705,10 +750,12 @@ def test_qa_failed_stores_the_reason_and_passing_qa_clears_it(db, open_ticket, p
     assert saved.qa_failure_reason == "No landing URL."
     assert events_of(db, ticket.id)[-1].reason == "No landing URL."
 
+    # Back to QA: the rules pass, so the ticket goes on to READY_FOR_API by itself.
     service.move_ticket(saved, S.QA_TESTING, actor=None)
-    service.move_ticket(saved, S.READY_FOR_API, actor=None)
     db.session.commit()
-    assert reload(db, ticket.id).qa_failure_reason is None
+    saved = reload(db, ticket.id)
+    assert saved.status is S.READY_FOR_API
+    assert saved.qa_failure_reason is None
 
 
 @pytest.mark.parametrize("platform_id", [None, "", "   "])
@@ -743,11 +790,12 @@ def test_a_move_from_a_stale_page_is_a_conflict_and_changes_nothing(
     db, open_ticket, make_user, stale
 ):
     user = make_user(Role.TRAFFICKER)
-    ticket = open_ticket()
+    ticket = open_ticket(settings=valid_settings())
     service.move_ticket(ticket, S.QA_TESTING, actor=user, version=1)
     db.session.commit()
     ticket = reload(db, ticket.id)
-    assert ticket.version == 2
+    assert ticket.status is S.READY_FOR_API
+    assert ticket.version > 1
     before = snapshot(db, ticket.id)
 
     # The other page still thinks it is version 1 (DRAFT) and pulls it to QA_FAILED.
@@ -759,18 +807,20 @@ def test_a_move_from_a_stale_page_is_a_conflict_and_changes_nothing(
     err = caught.value
     assert err.status_code == 409
     assert "changed by someone else" in err.message
-    assert "QA testing" in err.message
+    assert "Ready for API" in err.message
     db.session.rollback()
     assert snapshot(db, ticket.id) == before
 
 
 def test_the_current_version_may_be_given_as_text(db, open_ticket):
-    ticket = open_ticket()
+    ticket = open_ticket(settings=valid_settings())
 
     service.move_ticket(ticket, "qa_testing", actor=None, version="1")
     db.session.commit()
 
-    assert reload(db, ticket.id).status is S.QA_TESTING
+    saved = reload(db, ticket.id)
+    assert saved.status is S.READY_FOR_API
+    assert saved.version > 1
 
 
 @pytest.mark.parametrize(
@@ -794,21 +844,102 @@ def test_a_bad_target_or_version_is_a_validation_error(
 def test_the_history_records_every_move_in_order(db, open_ticket, make_user):
     tess = make_user(Role.TRAFFICKER, name="Tess")
     quinn = make_user(Role.TRAFFICKER, name="Quinn")
+    # FULL_SETTINGS fail QA: the flight is in the past and goes over the campaign budget.
     ticket = open_ticket(created_by=tess)
 
     service.move_ticket(ticket, S.QA_TESTING, actor=tess)
-    service.move_ticket(ticket, S.QA_FAILED, actor=quinn, reason="Budget too high.")
-    service.move_ticket(ticket, S.DRAFT, actor=tess)
+    service.move_ticket(ticket, S.DRAFT, actor=quinn)
+    service.update_settings(ticket, valid_settings())
+    service.move_ticket(ticket, S.QA_TESTING, actor=tess)
     db.session.commit()
 
-    history = [(e.from_status, e.to_status, e.actor_id, e.reason) for e in events_of(db, ticket.id)]
+    events = events_of(db, ticket.id)
+    history = [(e.from_status, e.to_status, e.actor_id) for e in events]
     assert history == [
-        (None, S.DRAFT, tess.id, None),
-        (S.DRAFT, S.QA_TESTING, tess.id, None),
-        (S.QA_TESTING, S.QA_FAILED, quinn.id, "Budget too high."),
-        (S.QA_FAILED, S.DRAFT, tess.id, None),
+        (None, S.DRAFT, tess.id),
+        (S.DRAFT, S.QA_TESTING, tess.id),
+        (S.QA_TESTING, S.QA_FAILED, tess.id),
+        (S.QA_FAILED, S.DRAFT, quinn.id),
+        (S.DRAFT, S.QA_TESTING, tess.id),
+        (S.QA_TESTING, S.READY_FOR_API, tess.id),
     ]
-    assert reload(db, ticket.id).version == 4
+    reasons = [e.reason for e in events]
+    assert [reasons[i] for i in (0, 1, 3, 4)] == [None] * 4
+    assert reasons[2].startswith("Pre-flight QA:")
+    assert "Blocking: " in reasons[2]
+    assert "[flight]" in reasons[2]
+    assert "[campaign_budget]" in reasons[2]
+    n = len(qa.RULES)
+    assert reasons[5] == f"Pre-flight QA: {n} of {n} rules passed."
+    # Opened, to QA (and on), back to draft, settings edit, to QA (and on).
+    assert reload(db, ticket.id).version == 5
+
+
+@pytest.mark.parametrize("channel_name", ["meta", "tiktok", "google"])
+def test_a_valid_ticket_passes_qa_and_goes_on_to_ready_for_api(
+    request, db, open_ticket, make_user, channel_name
+):
+    tess = make_user(Role.TRAFFICKER, name="Tess")
+    channel = request.getfixturevalue(channel_name)
+    name = f"DIS_US_{channel.api_identifier}_2026_MoanaLaunch"
+    ticket = open_ticket(channel=channel, settings=valid_settings(name))
+    assert ticket.platform_name == name
+
+    event = service.move_ticket(ticket, S.QA_TESTING, actor=tess, version=1)
+    db.session.commit()
+
+    saved = reload(db, ticket.id)
+    assert (saved.status, saved.version) == (S.READY_FOR_API, 2)
+    assert saved.qa_failure_reason is None
+    assert_passing_report(saved)
+    assert all(f["message"] == "OK" for f in saved.qa_report)
+    history = [(e.from_status, e.to_status, e.actor_id) for e in events_of(db, ticket.id)]
+    assert history[1:] == [
+        (S.DRAFT, S.QA_TESTING, tess.id),
+        (S.QA_TESTING, S.READY_FOR_API, tess.id),
+    ]
+    n = len(qa.RULES)
+    assert event.reason == f"Pre-flight QA: {n} of {n} rules passed."
+    assert event.to_status is S.READY_FOR_API
+
+
+def test_a_bad_ticket_fails_qa_listing_every_blocking_problem(db, open_ticket, make_user):
+    tess = make_user(Role.TRAFFICKER, name="Tess")
+    settings = valid_settings() | {
+        "flight_start": "2020-01-10",
+        "flight_end": "2020-01-01",
+        "landing_url": "http://example.com/moana?utm_campaign=WRONG",
+    }
+    ticket = open_ticket(settings=settings)
+
+    event = service.move_ticket(ticket, S.QA_TESTING, actor=tess, version=1)
+    db.session.commit()
+
+    saved = reload(db, ticket.id)
+    assert (saved.status, saved.version) == (S.QA_FAILED, 2)
+    report = {f["rule"]: f for f in saved.qa_report}
+    assert list(report) == [r.code for r in qa.RULES]
+    blocked = {code for code, f in report.items() if not f["passed"] and f["severity"] == "block"}
+    assert {"flight", "landing_https", "utm_campaign"} <= blocked
+    assert not report["utm_source_medium"]["passed"]  # a warning: reported, not blocking
+    reason = saved.qa_failure_reason
+    for code in blocked:
+        assert f"[{report[code]['title']}]" in reason
+        assert report[code]["message"] in reason
+    assert "ends (2020-01-01) before it starts (2020-01-10)" in reason
+    assert "not https" in reason
+    assert "utm_campaign is WRONG" in reason
+    assert "utm_source" not in reason
+    history = [(e.from_status, e.to_status, e.actor_id) for e in events_of(db, ticket.id)]
+    assert history[1:] == [
+        (S.DRAFT, S.QA_TESTING, tess.id),
+        (S.QA_TESTING, S.QA_FAILED, tess.id),
+    ]
+    assert event.reason.startswith("Pre-flight QA:")
+    assert "Blocking: " in event.reason
+    assert "[flight]" in event.reason and "[utm_campaign]" in event.reason
+    # A failed ticket can be fixed in place and sent back to QA.
+    assert service.allowed_moves(saved) == (S.DRAFT, S.QA_TESTING)
 
 
 # =================================================================================================
@@ -1087,7 +1218,7 @@ def test_the_page_says_what_a_draft_still_needs(client, trafficker, open_ticket)
 
 
 def test_an_htmx_move_swaps_the_status_panel_and_the_history(db, client, trafficker, open_ticket):
-    ticket = open_ticket()
+    ticket = open_ticket(settings=valid_settings())
 
     response = client.post(
         f"/tickets/{ticket.id}/move",
@@ -1097,19 +1228,25 @@ def test_an_htmx_move_swaps_the_status_panel_and_the_history(db, client, traffic
 
     assert response.status_code == 200
     assert "<html" not in response.text
+    assert response.headers["HX-Trigger"] == "ticket-changed"  # the QA panel reloads itself
     doc = parse(response)
     panel = doc.by_id("status-panel")
-    assert "QA testing" in panel.find("p", cls="current-status").text
-    assert "version 2" in panel.text
-    assert panel_moves(doc) == ["READY_FOR_API", "QA_FAILED"]
+    # QA passed in the same request: the ticket is already Ready for API.
+    assert "Ready for API" in panel.find("p", cls="current-status").text
+    saved = reload(db, ticket.id)
+    assert saved.status is S.READY_FOR_API
+    # The panel carries the version the next move must send.
+    assert f"version {saved.version}" in panel.text
+    assert panel_moves(doc) == ["TRAFFICKED_SUCCESS", "FAILED", "DRAFT"]
     history = doc.find("ol", id="history", hx_swap_oob="true")
     assert history is not None
     entries = history.find_all("li")
-    assert len(entries) == 2
-    assert "Draft → QA testing" in entries[0].text
+    assert len(entries) == 3
+    assert "QA testing → Ready for API" in entries[0].text
+    assert "Pre-flight QA:" in entries[0].text
+    assert "Draft → QA testing" in entries[1].text
     assert "Tess Trafficker" in entries[0].text
-    saved = reload(db, ticket.id)
-    assert (saved.status, saved.version) == (S.QA_TESTING, 2)
+    assert "Tess Trafficker" in entries[1].text
 
 
 def test_a_refused_htmx_move_says_why_in_the_panel(db, client, trafficker, open_ticket):
@@ -1194,22 +1331,26 @@ def test_trafficked_success_asks_for_the_platform_id(db, client, trafficker, ope
 
 
 def test_a_move_without_htmx_redirects_back_with_a_flash(db, client, trafficker, open_ticket):
-    ticket = open_ticket()
+    ticket = open_ticket(settings=valid_settings())
 
     response = client.post(f"/tickets/{ticket.id}/move", data=move_inputs("QA_TESTING", 1))
 
     assert response.status_code == 302
     assert response.headers["Location"] == f"/tickets/{ticket.id}"
     doc = parse(client.get(response.headers["Location"]))
-    assert ("success", "Moved to QA testing.") in flashes(doc)
-    assert reload(db, ticket.id).status is S.QA_TESTING
+    # QA ran and passed: the flash names where the ticket ended up.
+    assert ("success", "Moved to Ready for API.") in flashes(doc)
+    saved = reload(db, ticket.id)
+    assert saved.status is S.READY_FOR_API
 
-    response = client.post(f"/tickets/{ticket.id}/move", data=move_inputs("DRAFT", 2))
+    response = client.post(
+        f"/tickets/{ticket.id}/move", data=move_inputs("QA_FAILED", saved.version)
+    )
     assert response.status_code == 302
     doc = parse(client.get(response.headers["Location"]))
     [(category, message)] = [f for f in flashes(doc) if f[0] == "error"]
     assert "Allowed moves" in message
-    assert reload(db, ticket.id).status is S.QA_TESTING
+    assert reload(db, ticket.id).status is S.READY_FOR_API
 
 
 def test_a_move_needs_a_csrf_token(db, client, trafficker, csrf_on, open_ticket):
@@ -1349,10 +1490,10 @@ def test_settings_of_a_ticket_ready_for_the_api_cannot_be_edited(
 
 
 def test_a_stale_edit_form_is_a_conflict(db, client, trafficker, open_ticket):
-    ticket = open_ticket()
+    ticket = open_ticket()  # FULL_SETTINGS fail QA, so the ticket stays editable
     service.move_ticket(ticket, S.QA_TESTING, actor=None)
-    service.move_ticket(ticket, S.QA_FAILED, actor=None, reason="Budget")
     db.session.commit()
+    assert reload(db, ticket.id).status is S.QA_FAILED
     before = snapshot(db, ticket.id)
 
     response = client.post(f"/tickets/{ticket.id}/edit", data=edit_form(1))
@@ -1360,6 +1501,29 @@ def test_a_stale_edit_form_is_a_conflict(db, client, trafficker, open_ticket):
     assert response.status_code == 409
     assert "changed by someone else" in text_of(response)
     assert snapshot(db, ticket.id) == before
+
+
+def test_the_ticket_page_shows_the_pre_flight_qa_table(db, client, trafficker, open_ticket):
+    ticket = open_ticket()  # FULL_SETTINGS: flight in the past, over the campaign budget
+    qa_panel = parse(client.get(f"/tickets/{ticket.id}")).by_id("qa-panel")
+    assert "Pre-flight QA" in qa_panel.text
+    assert qa_panel.find("table") is None  # no run yet
+
+    client.post(
+        f"/tickets/{ticket.id}/move", data=move_inputs("QA_TESTING", 1), headers=fragment_headers()
+    )
+    assert reload(db, ticket.id).status is S.QA_FAILED
+
+    for url in (f"/tickets/{ticket.id}", f"/tickets/{ticket.id}/qa"):
+        qa_panel = parse(client.get(url)).by_id("qa-panel")
+        assert "Pre-flight QA" in qa_panel.find("h2").text
+        rows = qa_panel.find("table", cls="qa-table").find("tbody").find_all("tr")
+        assert len(rows) == len(qa.RULES)
+        blocking = [row for row in rows if "qa-block" in row.classes]
+        assert len(blocking) >= 2
+        text = qa_panel.text
+        assert "✕ blocks" in text and "✓ passed" in text
+        assert "The flight starts in the past (2026-03-01)" in text
 
 
 def test_deleting_a_draft_from_its_page(db, client, trafficker, open_ticket, moana):
@@ -1494,7 +1658,8 @@ def test_two_simultaneous_moves_of_one_ticket_give_one_move_and_one_clear_confli
     """
     tess = make_user(Role.TRAFFICKER, name="Tess")
     quinn = make_user(Role.TRAFFICKER, name="Quinn")
-    ticket_id, user_ids = open_ticket().id, {"A": tess.id, "B": quinn.id}
+    ticket_id = open_ticket(settings=valid_settings()).id
+    user_ids = {"A": tess.id, "B": quinn.id}
     db.session.remove()  # the threads use sessions of their own
     on_postgresql = db.engine.dialect.name == "postgresql"
 
@@ -1563,16 +1728,21 @@ def test_two_simultaneous_moves_of_one_ticket_give_one_move_and_one_clear_confli
     assert "someone else" in error.message.lower()
     assert "Reload" in error.message
     saved = reload(db, ticket_id)
-    assert (saved.status, saved.version) == (S.QA_TESTING, 2)
+    # A's move ran QA, which passed: one move into QA and its one follow-up, both A's.
+    assert (saved.status, saved.version) == (S.READY_FOR_API, 2)
     history = [(e.from_status, e.to_status, e.actor_id) for e in events_of(db, ticket_id)]
-    assert history == [(None, S.DRAFT, None), (S.DRAFT, S.QA_TESTING, tess.id)]
+    assert history == [
+        (None, S.DRAFT, None),
+        (S.DRAFT, S.QA_TESTING, tess.id),
+        (S.QA_TESTING, S.READY_FOR_API, tess.id),
+    ]
     if on_postgresql:
         # A real race: both loaded version 1, and B's UPDATE waited for A's commit.
         assert "at the same moment" in error.message
         assert loaded == {"A": (S.DRAFT, 1), "B": (S.DRAFT, 1)}
         assert seconds["B"] >= 0.25, seconds
     else:
-        assert loaded == {"A": (S.DRAFT, 1), "B": (S.QA_TESTING, 2)}
+        assert loaded == {"A": (S.DRAFT, 1), "B": (S.READY_FOR_API, 2)}
 
 
 def test_ticket_page_shows_the_platform_request_or_every_problem(client, login, db, make_ticket):

@@ -365,6 +365,22 @@ def schemas() -> dict:
                 "status": enum_of(TicketStatus),
                 "external_platform_id": nullable(string("Set on TRAFFICKED_SUCCESS.")),
                 "qa_failure_reason": nullable(string("Set on QA_FAILED.")),
+                "qa_report": {
+                    "type": ["array", "null"],
+                    "description": (
+                        "The latest pre-flight QA run (moving to QA_TESTING runs it and moves "
+                        "the ticket on to READY_FOR_API or QA_FAILED): one finding per rule."
+                    ),
+                    "items": obj(
+                        {
+                            "rule": string("Rule code, e.g. utm_campaign."),
+                            "title": string(),
+                            "severity": string(enum=["block", "warn"]),
+                            "passed": {"type": "boolean"},
+                            "message": string(),
+                        }
+                    ),
+                },
                 "version": {
                     "type": "integer",
                     "description": "Bumped on every change; send it back to detect conflicts.",

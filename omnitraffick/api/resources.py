@@ -84,6 +84,7 @@ def ticket_json(ticket: Ticket) -> dict:
         "status": ticket.status.value,
         "external_platform_id": ticket.external_platform_id,
         "qa_failure_reason": ticket.qa_failure_reason,
+        "qa_report": ticket.qa_report,
         "version": ticket.version,
         "status_changed_at": iso(ticket.status_changed_at),
         "created_by_id": str(ticket.created_by_id) if ticket.created_by_id else None,

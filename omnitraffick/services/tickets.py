@@ -5,8 +5,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import Campaign, Channel, RequestType, Ticket, TicketEvent, TicketStatus, User, utcnow
+from . import qa, translators
 from . import settings as ticket_settings
-from . import translators
 from .errors import Conflict, ValidationError
 from .reference import load_referenced
 from .translators import Translation
@@ -169,6 +169,16 @@ def move_ticket(
     if platform_id and len(platform_id) > 255:
         raise ValidationError("Platform id is too long.", "external_platform_id")
 
+    event = _record_move(ticket, target, actor, reason)
+    if target is S.TRAFFICKED_SUCCESS:
+        ticket.external_platform_id = platform_id
+    if target is S.QA_TESTING:
+        event = _preflight(ticket, actor)
+    _flush_or_conflict(ticket)
+    return event
+
+
+def _record_move(ticket: Ticket, target: TicketStatus, actor, reason: str | None) -> TicketEvent:
     now = utcnow()
     event = TicketEvent(
         actor=actor, from_status=ticket.status, to_status=target, reason=reason, created_at=now
@@ -179,10 +189,23 @@ def move_ticket(
         ticket.qa_failure_reason = reason
     elif target is S.READY_FOR_API:
         ticket.qa_failure_reason = None
-    if target is S.TRAFFICKED_SUCCESS:
-        ticket.external_platform_id = platform_id
-    _flush_or_conflict(ticket)
     return event
+
+
+def _preflight(ticket: Ticket, actor) -> TicketEvent:
+    """Run every QA rule and move the ticket on: READY_FOR_API, or QA_FAILED saying why."""
+    # Reading the campaign's other tickets must not flush this move early: the version is
+    # checked and bumped once, in _flush_or_conflict.
+    with db.session.no_autoflush:
+        findings = qa.run(qa.context_for(ticket, created_object_id(ticket)))
+    ticket.qa_report = [finding.to_dict() for finding in findings]
+    failed = qa.blocking(findings)
+    if failed:
+        reasons = " ".join(f"[{f.title}] {f.message}" for f in failed)
+        event = _record_move(ticket, S.QA_FAILED, actor, reasons)
+        event.reason = qa.summary(findings)
+        return event
+    return _record_move(ticket, S.READY_FOR_API, actor, qa.summary(findings))
 
 
 def delete_ticket(ticket: Ticket) -> None:

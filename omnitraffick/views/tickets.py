@@ -318,6 +318,13 @@ def payload(ticket_id):
     )
 
 
+@bp.get("/<uuid:ticket_id>/qa")
+def qa(ticket_id):
+    """The pre-flight QA panel, as the ticket is now."""
+    ticket = load_ticket(ticket_id)
+    return render("tickets/_qa.html", "tickets/_qa.html", ticket=ticket)
+
+
 @bp.get("/<uuid:ticket_id>/card")
 def card(ticket_id):
     """One board card, as it is now (e.g. to close an inline form)."""

@@ -27,6 +27,7 @@ LABELS = {
     "TRAFFICKED_SUCCESS": "Trafficked success",
     "FAILED": "Failed",
 }
+PLATFORM_NAMES = {"META": "Meta", "TIKTOK": "TikTok", "GOOGLE": "Google Ads"}
 # The board polls every 4 s; a change made elsewhere must show within about 5 s.
 REFRESH_TIMEOUT = 8000
 
@@ -55,9 +56,51 @@ class BoardData:
         return self.campaign_name.replace("_MULTI_", f"_{self.channel_code}_")
 
 
-def make_board(live_sql: Callable[..., list[tuple]], *statuses: str) -> BoardData:
+def platform_channel(live_sql: Callable[..., list[tuple]], code: str) -> str:
+    """The id (hex) of the channel whose api_identifier is `code` (META, TIKTOK, GOOGLE),
+    made on first use. api_identifier is unique, so tests share these channels."""
+    now = _sql_time()
+    live_sql(
+        "INSERT OR IGNORE INTO channels (id, platform_name, api_identifier, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?)",
+        (uuid.uuid4().hex, PLATFORM_NAMES[code], code, now, now),
+    )
+    ((channel_id,),) = live_sql("SELECT id FROM channels WHERE api_identifier = ?", (code,))
+    return channel_id
+
+
+def valid_settings(platform_name: str) -> dict:
+    """CREATE_CAMPAIGN settings that pass every pre-flight QA rule: daily 10.00 for a
+    ten-day flight starting next week (100.00, within the campaign's 1,000), an https
+    landing URL with utm_source, utm_medium and utm_campaign = the ticket's platform name."""
+    start = date.today() + timedelta(days=7)
+    query = f"utm_source=ads&utm_medium=paid_social&utm_campaign={platform_name}"
+    return {
+        "objective": "TRAFFIC",
+        "budget_type": "DAILY",
+        "budget_amount": "10.00",
+        "flight_start": start.isoformat(),
+        "flight_end": (start + timedelta(days=9)).isoformat(),
+        "landing_url": f"https://www.example.com/launch?{query}",
+        "initial_status": "PAUSED",
+    }
+
+
+def set_settings(live_sql: Callable[..., list[tuple]], ticket_id: str, settings: dict) -> None:
+    live_sql(
+        "UPDATE tickets SET payload_config = ? WHERE id = ?", (json.dumps(settings), ticket_id)
+    )
+
+
+def make_board(
+    live_sql: Callable[..., list[tuple]], *statuses: str, platform: str | None = None
+) -> BoardData:
     """Insert a brand, market, channel and campaign with fresh codes, and one
-    CREATE_CAMPAIGN ticket per status given (the first is the most recently moved)."""
+    CREATE_CAMPAIGN ticket per status given (the first is the most recently moved).
+
+    With `platform` (META, TIKTOK or GOOGLE) the tickets go to that platform's shared
+    channel, so pre-flight QA can translate them; otherwise to a fresh channel no
+    translator knows."""
     suffix = uuid.uuid4().hex[:6].upper()
     brand_code, market_code, channel_code = f"B{suffix}", f"M{suffix}", f"C{suffix}"
     brand_id, market_id, channel_id, campaign_id = (uuid.uuid4() for _ in range(4))
@@ -70,13 +113,19 @@ def make_board(live_sql: Callable[..., list[tuple]], *statuses: str) -> BoardDat
     live_sql(
         "INSERT INTO markets (id, code, country, region, currency, created_at, updated_at)"
         " VALUES (?, ?, ?, 'NA', 'USD', ?, ?)",
-        (market_id.hex, market_code, f"Boardland {suffix}", now, now),
+        # Translators target the market's country by ISO code: give them a real one.
+        (market_id.hex, market_code, "United States" if platform else f"Boardland {suffix}")
+        + (now, now),
     )
-    live_sql(
-        "INSERT INTO channels (id, platform_name, api_identifier, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (channel_id.hex, f"Board Channel {suffix}", channel_code, now, now),
-    )
+    if platform:
+        channel_code, channel_hex = platform, platform_channel(live_sql, platform)
+    else:
+        channel_hex = channel_id.hex
+        live_sql(
+            "INSERT INTO channels (id, platform_name, api_identifier, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (channel_hex, f"Board Channel {suffix}", channel_code, now, now),
+        )
     year = date.today().year
     typed = f"Board{suffix}"
     name = f"{brand_code}_{market_code}_MULTI_{year}_{typed}"
@@ -95,7 +144,7 @@ def make_board(live_sql: Callable[..., list[tuple]], *statuses: str) -> BoardDat
             " status, external_platform_id, qa_failure_reason, version, status_changed_at,"
             " created_by_id, created_at, updated_at)"
             " VALUES (?, ?, ?, 'CREATE_CAMPAIGN', ?, ?, NULL, NULL, 1, ?, NULL, ?, ?)",
-            (ticket_id, campaign_id.hex, channel_id.hex, json.dumps({}), status, moved, now, now),
+            (ticket_id, campaign_id.hex, channel_hex, json.dumps({}), status, moved, now, now),
         )
         live_sql(
             "INSERT INTO ticket_events (id, ticket_id, actor_id, from_status, to_status, reason,"
@@ -194,43 +243,60 @@ def other_page(browser: Browser, live_server: str) -> Iterator[Page]:
     assert not problems, "\n".join(problems)
 
 
-def test_drag_draft_to_qa_testing_sticks_after_reload(page: Page, login, live_sql, screenshot):
+def test_drag_draft_to_qa_testing_lands_in_ready_for_api_and_sticks_after_reload(
+    page: Page, login, live_sql, screenshot
+):
     login("admin")
-    board = make_board(live_sql, "DRAFT", "DRAFT", "QA_TESTING")
+    board = make_board(live_sql, "DRAFT", "DRAFT", "QA_TESTING", platform="META")
     moving, staying, testing = board.ticket_ids
+    set_settings(live_sql, moving, valid_settings(board.platform_name))
     open_board(page, board)
     expect(cards(page, "DRAFT").locator(".card")).to_have_count(2)
     expect_counts(page, DRAFT=2, QA_TESTING=1)
     expect(card(page, moving).locator(".card-title")).to_have_text(board.platform_name)
     screenshot(page, "board-before-move")
 
-    drag(page, card(page, moving), "QA_TESTING")
+    with page.expect_response(lambda r: r.url.endswith("/move")) as answer:
+        drag(page, card(page, moving), "QA_TESTING")
+    assert answer.value.status == 200
 
-    # The server moved it: the card lands at the top of its new column, counts follow.
-    landed = cards(page, "QA_TESTING").locator(".card").first
+    # Pre-flight QA ran in the same request and passed: the card goes straight on to
+    # Ready for API, at the top of that column, and the counts follow.
+    landed = cards(page, "READY_FOR_API").locator(".card").first
     expect(landed).to_have_id(f"ticket-{uuid.UUID(moving)}")
-    expect(landed).to_have_attribute("data-status", "QA_TESTING")
-    expect(cards(page, "QA_TESTING").locator(".card")).to_have_count(2)
+    expect(landed).to_have_attribute("data-status", "READY_FOR_API")
+    expect(cards(page, "READY_FOR_API").locator(".card")).to_have_count(1)
+    expect(cards(page, "QA_TESTING").locator(f"#ticket-{uuid.UUID(moving)}")).to_have_count(0)
     expect(cards(page, "DRAFT").locator(".card")).to_have_count(1)
     expect(card(page, moving)).to_have_count(1)  # moved, not copied
     expect(card(page, staying)).to_have_attribute("data-status", "DRAFT")
-    expect_counts(page, DRAFT=1, QA_TESTING=2)
+    expect_counts(page, DRAFT=1, QA_TESTING=1, READY_FOR_API=1)
     expect(page.locator(".card-error")).to_have_count(0)
-    # Its "Move to…" menu now offers what QA testing allows.
-    expect(move_options(card(page, moving))).to_have_text(["Ready for API", "QA failed"])
-    assert ticket_row(live_sql, moving)[:2] == ("QA_TESTING", 2)
+    # Its "Move to…" menu now offers what Ready for API allows.
+    expect(move_options(card(page, moving))).to_have_text(["Trafficked success", "Failed", "Draft"])
+    status, _version, reason = ticket_row(live_sql, moving)
+    assert (status, reason) == ("READY_FOR_API", None)
     assert ticket_row(live_sql, testing)[:2] == ("QA_TESTING", 1)
     screenshot(page, "board")
 
     page.reload()
-    expect(cards(page, "QA_TESTING").locator(f"#ticket-{uuid.UUID(moving)}")).to_have_count(1)
+    expect(cards(page, "READY_FOR_API").locator(f"#ticket-{uuid.UUID(moving)}")).to_have_count(1)
     expect(cards(page, "DRAFT").locator(".card")).to_have_count(1)
-    expect_counts(page, DRAFT=1, QA_TESTING=2)
+    expect_counts(page, DRAFT=1, QA_TESTING=1, READY_FOR_API=1)
     events = live_sql(
-        "SELECT from_status, to_status FROM ticket_events WHERE ticket_id = ? ORDER BY created_at",
+        "SELECT from_status, to_status, reason FROM ticket_events WHERE ticket_id = ?"
+        " ORDER BY created_at",
         (moving,),
     )
-    assert events == [(None, "DRAFT"), ("DRAFT", "QA_TESTING")]
+    assert [e[:2] for e in events] == [
+        (None, "DRAFT"),
+        ("DRAFT", "QA_TESTING"),
+        ("QA_TESTING", "READY_FOR_API"),
+    ]
+    assert re.fullmatch(r"Pre-flight QA: (\d+) of \1 rules passed\.", events[-1][2])
+    ((report,),) = live_sql("SELECT qa_report FROM tickets WHERE id = ?", (moving,))
+    findings = json.loads(report)
+    assert findings and all(f["passed"] for f in findings), findings
 
 
 def test_illegal_drag_snaps_back_with_the_reason(page: Page, login, live_sql, screenshot):
@@ -369,8 +435,9 @@ def test_move_in_another_browser_shows_up_without_reload(
 
     sign_in(other_page, "admin")
     open_board(other_page, board)
+    # The draft has no settings and a channel no translator knows: pre-flight QA fails it.
     drag(other_page, card(other_page, draft), "QA_TESTING")
-    expect(cards(other_page, "QA_TESTING").locator(".card").first).to_have_id(
+    expect(cards(other_page, "QA_FAILED").locator(".card").first).to_have_id(
         f"ticket-{uuid.UUID(draft)}"
     )
     menu = card(other_page, testing).get_by_role("combobox")
@@ -379,20 +446,20 @@ def test_move_in_another_browser_shows_up_without_reload(
     expect(card(other_page, testing)).to_have_attribute("data-status", "READY_FOR_API")
 
     # The first person's board catches up by itself.
-    expect(cards(page, "QA_TESTING").locator(f"#ticket-{uuid.UUID(draft)}")).to_have_count(
+    expect(cards(page, "QA_FAILED").locator(f"#ticket-{uuid.UUID(draft)}")).to_have_count(
         1, timeout=REFRESH_TIMEOUT
     )
     expect(cards(page, "READY_FOR_API").locator(f"#ticket-{uuid.UUID(testing)}")).to_have_count(
         1, timeout=REFRESH_TIMEOUT
     )
     expect(cards(page, "DRAFT").locator(".card")).to_have_count(0)
-    expect_counts(page, QA_TESTING=1, READY_FOR_API=1)
+    expect_counts(page, QA_FAILED=1, READY_FOR_API=1)
     assert page.evaluate("window.__e2eSamePage") is True, "the page was reloaded"
 
-    # And the refreshed card carries the new version: moving it from here works.
-    drag(page, card(page, draft), "DRAFT")  # not allowed from QA testing
+    # And the refreshed cards carry the new version: moving them from here works.
+    drag(page, card(page, draft), "READY_FOR_API")  # not allowed from QA failed
     expect(card(page, draft).locator(".card-error")).to_contain_text(
-        "Allowed moves: Ready for API, QA failed."
+        "Allowed moves: Draft, QA testing."
     )
     expect(card(page, draft).locator(".card-error")).not_to_contain_text("changed by someone")
     menu = card(page, testing).get_by_role("combobox")
@@ -400,6 +467,7 @@ def test_move_in_another_browser_shows_up_without_reload(
     card(page, testing).get_by_role("button", name="Move").click()
     expect(cards(page, "DRAFT").locator(f"#ticket-{uuid.UUID(testing)}")).to_have_count(1)
     assert ticket_row(live_sql, testing)[:2] == ("DRAFT", 3)
+    assert ticket_row(live_sql, draft)[0] == "QA_FAILED"
 
 
 def test_refresh_leaves_an_open_reason_form_alone(page: Page, login, live_sql):
