@@ -13,7 +13,6 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from html.parser import HTMLParser
 from types import SimpleNamespace
 
 import pytest
@@ -32,6 +31,7 @@ from omnitraffick.models import (
 )
 from omnitraffick.services import taxonomy
 from omnitraffick.services import tickets as ticket_service
+from tests.html import Node, parse
 
 S = TicketStatus
 BOM = b"\xef\xbb\xbf"
@@ -77,89 +77,6 @@ ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2
 
 
 # --- reading pages -------------------------------------------------------------------------------
-
-VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
-
-
-class Node:
-    """One element of a parsed page."""
-
-    def __init__(self, tag: str, attrs: dict[str, str]):
-        self.tag, self.attrs, self.children = tag, attrs, []
-
-    @property
-    def classes(self) -> list[str]:
-        return self.attrs.get("class", "").split()
-
-    @property
-    def text(self) -> str:
-        """The element's visible text, whitespace collapsed."""
-        parts: list[str] = []
-
-        def collect(node):
-            for child in node.children:
-                if isinstance(child, str):
-                    parts.append(child)
-                else:
-                    collect(child)
-
-        collect(self)
-        return " ".join("".join(parts).split())
-
-    def walk(self):
-        for child in self.children:
-            if isinstance(child, Node):
-                yield child
-                yield from child.walk()
-
-    def find_all(self, tag: str | None = None, cls: str | None = None, **attrs) -> list["Node"]:
-        wanted = {name.replace("_", "-"): value for name, value in attrs.items()}
-        return [
-            node
-            for node in self.walk()
-            if (tag is None or node.tag == tag)
-            and (cls is None or cls in node.classes)
-            and all(
-                (name in node.attrs) if value is True else node.attrs.get(name) == value
-                for name, value in wanted.items()
-            )
-        ]
-
-    def find(self, tag: str | None = None, cls: str | None = None, **attrs) -> "Node | None":
-        found = self.find_all(tag, cls, **attrs)
-        return found[0] if found else None
-
-
-class _TreeBuilder(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#document", {})
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag, attrs):
-        node = Node(tag, {name: value or "" for name, value in attrs})
-        self.stack[-1].children.append(node)
-        if tag not in VOID_TAGS:
-            self.stack.append(node)
-
-    def handle_startendtag(self, tag, attrs):
-        self.stack[-1].children.append(Node(tag, {name: value or "" for name, value in attrs}))
-
-    def handle_endtag(self, tag):
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data):
-        self.stack[-1].children.append(data)
-
-
-def parse(response) -> Node:
-    builder = _TreeBuilder()
-    builder.feed(response.text)
-    builder.close()
-    return builder.root
 
 
 def section(doc: Node, heading: str) -> Node:
