@@ -254,31 +254,6 @@ def viewer(as_role) -> Api:
 
 
 @pytest.fixture
-def dis(make_brand):
-    return make_brand(name="Disney", internal_code="DIS")
-
-
-@pytest.fixture
-def us(make_market):
-    return make_market(code="US", currency="USD")
-
-
-@pytest.fixture
-def jp(make_market):
-    return make_market(code="JP", currency="JPY", country="Japan", region="APAC")
-
-
-@pytest.fixture
-def meta(make_channel):
-    return make_channel(api_identifier="META", platform_name="Meta")
-
-
-@pytest.fixture
-def moana(make_campaign, dis, us):
-    return make_campaign(brand=dis, market=us, campaign_name="MoanaLaunch", year=2026)
-
-
-@pytest.fixture
 def rows(moana, meta, make_ticket) -> dict[str, str]:
     """One existing row of each resource, by resource name: its id as a string."""
     ticket = make_ticket(campaign=moana, channel=meta)

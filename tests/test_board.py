@@ -16,11 +16,10 @@ from sqlalchemy import insert
 from omnitraffick.models import RequestType, Role, Ticket, TicketStatus
 from omnitraffick.services import tickets as service
 from tests.conftest import PASSWORD
+from tests.html import Node, parse
 from tests.test_tickets import (
-    Node,
     as_utc,
     fragment_headers,
-    parse,
     reload,
     snapshot,
     text_of,
@@ -85,46 +84,6 @@ def oob_counts(doc: Node) -> dict[str, int]:
 
 
 # --- fixtures ------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def dis(make_brand):
-    return make_brand(name="Disney", internal_code="DIS")
-
-
-@pytest.fixture
-def pix(make_brand):
-    return make_brand(name="Pixar", internal_code="PIX")
-
-
-@pytest.fixture
-def us(make_market):
-    return make_market(code="US", currency="USD", country="United States", region="NA")
-
-
-@pytest.fixture
-def jp(make_market):
-    return make_market(code="JP", currency="JPY", country="Japan", region="APAC")
-
-
-@pytest.fixture
-def meta(make_channel):
-    return make_channel(api_identifier="META", platform_name="Meta")
-
-
-@pytest.fixture
-def tiktok(make_channel):
-    return make_channel(api_identifier="TIKTOK", platform_name="TikTok")
-
-
-@pytest.fixture
-def moana(make_campaign, dis, us):
-    return make_campaign(brand=dis, market=us, campaign_name="MoanaLaunch", year=2026)
-
-
-@pytest.fixture
-def frozen(make_campaign, pix, jp):
-    return make_campaign(brand=pix, market=jp, campaign_name="Frozen3", year=2026)
 
 
 @pytest.fixture

@@ -148,26 +148,6 @@ def reload(db, campaign_id) -> Campaign | None:
 
 
 @pytest.fixture
-def dis(make_brand):
-    return make_brand(name="Disney", internal_code="DIS")
-
-
-@pytest.fixture
-def pix(make_brand):
-    return make_brand(name="Pixar", internal_code="PIX")
-
-
-@pytest.fixture
-def us(make_market):
-    return make_market(code="US", currency="USD", country="United States", region="NA")
-
-
-@pytest.fixture
-def jp(make_market):
-    return make_market(code="JP", currency="JPY", country="Japan", region="APAC")
-
-
-@pytest.fixture
 def kw(make_market):
     return make_market(code="KW", currency="KWD", country="Kuwait", region="MEA")
 

@@ -49,31 +49,6 @@ def brand(make_brand):
 
 
 @pytest.fixture
-def us(make_market):
-    return make_market(code="US", currency="USD", country="United States")
-
-
-@pytest.fixture
-def jp(make_market):
-    return make_market(code="JP", currency="JPY", country="Japan", region="APAC")
-
-
-@pytest.fixture
-def meta(make_channel):
-    return make_channel(api_identifier="META", platform_name="Meta")
-
-
-@pytest.fixture
-def tiktok(make_channel):
-    return make_channel(api_identifier="TIKTOK", platform_name="TikTok")
-
-
-@pytest.fixture
-def google(make_channel):
-    return make_channel(api_identifier="GOOGLE", platform_name="Google Ads")
-
-
-@pytest.fixture
 def campaign(make_campaign, brand, us):
     return make_campaign(brand=brand, market=us, budget="10000")
 
