@@ -10,7 +10,7 @@ from functools import cache
 from flask import jsonify
 
 from ..models import CampaignStatus, RequestType, TicketStatus
-from ..services import campaigns, taxonomy
+from ..services import campaigns, currencies, taxonomy
 from ..services.currencies import active_currencies
 from ..services.settings import BudgetType, DeliveryStatus, Objective
 from . import bp
@@ -139,7 +139,7 @@ DECIMAL_STRING = string(
 
 def amount_input(description: str) -> dict:
     """A money amount in a request: a JSON number or a decimal string."""
-    maximum = int(campaigns.MAX_BUDGET)
+    maximum = int(currencies.MAX_BUDGET)
     return {
         "description": (
             f"{description} A number or a decimal string (commas are ignored), 0 to "

@@ -1,7 +1,6 @@
 """Campaigns: created with a generated taxonomy name; afterwards only budget and status move."""
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -9,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import Brand, Campaign, CampaignStatus, Market, Ticket, TicketStatus, User
 from . import taxonomy
-from .currencies import minor_units
+from .currencies import parse_budget
 from .errors import Conflict, Duplicate, ValidationError
 from .reference import load_referenced
 
@@ -21,7 +20,6 @@ CAMPAIGN_MOVES = {
     CampaignStatus.COMPLETED: set(),
 }
 INITIAL_STATUSES = (CampaignStatus.DRAFT, CampaignStatus.ACTIVE)
-MAX_BUDGET = Decimal("999999999999999")
 
 
 @dataclass(frozen=True)
@@ -71,32 +69,6 @@ def preview_name(brand_id, market_id, year, campaign_name) -> NamePreview:
     return NamePreview(
         "valid", "Name is available." + dropped, name, prefix, typed, None, market.currency
     )
-
-
-def parse_budget(value, currency: str, field: str = "budget") -> Decimal:
-    """A non-negative amount with no more decimals than the currency has."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise ValidationError("Budget is required (0 is allowed).", field)
-    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
-        raise ValidationError("Budget must be a number, e.g. 1500.00.", field)
-    try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
-        raise ValidationError(
-            f"Budget must be a number, e.g. 1500.00 (got {str(value)[:40]!r}).", field
-        ) from None
-    if not amount.is_finite():
-        raise ValidationError("Budget must be a number, e.g. 1500.00.", field)
-    if amount < 0:
-        raise ValidationError("Budget cannot be negative.", field)
-    if amount > MAX_BUDGET:
-        raise ValidationError(f"Budget must be at most {MAX_BUDGET:,}.", field)
-    digits = minor_units(currency)
-    if amount != amount.quantize(Decimal(1).scaleb(-digits)):
-        allowed = "no decimals" if digits == 0 else f"at most {digits} decimals"
-        raise ValidationError(f"Budgets in {currency} take {allowed}.", field)
-    # "-0" is zero; never hand back a negative zero.
-    return abs(amount.quantize(Decimal(1).scaleb(-digits)))
 
 
 def parse_status(value, field: str = "status") -> CampaignStatus:

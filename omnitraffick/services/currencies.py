@@ -1,12 +1,14 @@
 """ISO 4217 currencies in use today, and their minor units."""
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from babel import Locale
 from babel.numbers import get_currency_name, get_currency_precision, get_territory_currencies
 
 from .errors import ValidationError
+
+MAX_BUDGET = Decimal("999999999999999")
 
 
 @cache
@@ -45,3 +47,29 @@ def minor_units(code: str) -> int:
 
 def quantum(code: str) -> Decimal:
     return Decimal(1).scaleb(-minor_units(code))
+
+
+def parse_budget(value, currency: str, field: str = "budget") -> Decimal:
+    """A non-negative amount with no more decimals than the currency has."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValidationError("Budget is required (0 is allowed).", field)
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise ValidationError("Budget must be a number, e.g. 1500.00.", field)
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValidationError(
+            f"Budget must be a number, e.g. 1500.00 (got {str(value)[:40]!r}).", field
+        ) from None
+    if not amount.is_finite():
+        raise ValidationError("Budget must be a number, e.g. 1500.00.", field)
+    if amount < 0:
+        raise ValidationError("Budget cannot be negative.", field)
+    if amount > MAX_BUDGET:
+        raise ValidationError(f"Budget must be at most {MAX_BUDGET:,}.", field)
+    digits = minor_units(currency)
+    if amount != amount.quantize(Decimal(1).scaleb(-digits)):
+        allowed = "no decimals" if digits == 0 else f"at most {digits} decimals"
+        raise ValidationError(f"Budgets in {currency} take {allowed}.", field)
+    # "-0" is zero; never hand back a negative zero.
+    return abs(amount.quantize(Decimal(1).scaleb(-digits)))

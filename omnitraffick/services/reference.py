@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import Brand, Campaign, Channel, Market, Ticket
 from . import taxonomy
-from .currencies import validate_currency
+from .currencies import parse_budget, validate_currency
 from .errors import Conflict, Duplicate, NotFound, ValidationError
 
 
@@ -154,8 +154,6 @@ def _brand_values(name, internal_code, current: Brand | None) -> dict:
 
 def _ceilings(daily, lifetime, currency) -> dict:
     """Budget ceilings for pre-flight QA: optional, in one currency, with its precision."""
-    from .campaigns import parse_budget  # campaigns imports this module
-
     blank = [v is None or (isinstance(v, str) and not v.strip()) for v in (daily, lifetime)]
     if all(blank):
         return {

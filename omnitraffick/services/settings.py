@@ -9,7 +9,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from ..models import RequestType
-from .campaigns import parse_budget
+from .currencies import parse_budget
 from .errors import ValidationError
 
 
