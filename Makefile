@@ -4,9 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
+SANDBOX_PORT ?= 8001
 export FLASK_APP := wsgi.py
 
-.PHONY: run test e2e bench lint format assets install clean
+.PHONY: run sandbox worker test e2e test-worker bench lint format assets install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,17 +37,35 @@ assets: static/vendor/.copied
 
 install: $(VENV)/.installed assets
 
+# The app, with the platform sandbox beside it: channels without credentials of their own
+# (META_ACCESS_TOKEN, ...) send there, so tickets can be trafficked with no ad account.
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo seed --if-empty
 	@echo ""
 	@echo "  OmniTraffick is running at http://$(HOST):$(PORT)"
 	@echo "  Sign in as admin@omnitraffick.test / omnitraffick-demo"
+	@echo "  Platform sandbox at http://127.0.0.1:$(SANDBOX_PORT)"
 	@echo ""
+	$(BIN)/python -m omnitraffick.sandbox --host 127.0.0.1 --port $(SANDBOX_PORT) & \
+	trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	PLATFORM_SANDBOX_URL=$${PLATFORM_SANDBOX_URL:-http://127.0.0.1:$(SANDBOX_PORT)} \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
 
+# The platform sandbox alone (for a setup where the app runs elsewhere).
+sandbox: install
+	$(BIN)/python -m omnitraffick.sandbox --host 127.0.0.1 --port $(SANDBOX_PORT)
+
+# A Celery worker for the send jobs; needs REDIS_URL, like the web processes that queue them.
+worker: install
+	$(BIN)/flask worker
+
 test: $(VENV)/.installed-test assets
-	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not e2e and not worker" $(PYTEST_ARGS)
+
+# The worker lane: a real Celery worker against Redis (REDIS_URL, default 127.0.0.1:6379).
+test-worker: $(VENV)/.installed-test assets
+	$(BIN)/python -m pytest -m worker $(PYTEST_ARGS)
 
 e2e: $(VENV)/.installed-test assets
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)

@@ -3,7 +3,7 @@
 import sqlite3
 from pathlib import Path
 
-from flask import Flask, abort, has_request_context, redirect, request, url_for
+from flask import Flask, abort, g, has_app_context, has_request_context, redirect, request, url_for
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -40,10 +40,12 @@ def _sqlite_begin(connection):
     "database is locked" when another writer committed in between; taking the lock at
     BEGIN makes concurrent writers queue (up to the busy timeout) and see each other's
     rows, so two people saving the same name get one row and one "already exists".
-    Reads stay deferred and never wait.
+    Reads stay deferred and never wait. Background jobs set `g.sqlite_immediate`.
     """
     if connection.dialect.name == "sqlite":
-        writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        writing = (has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")) or (
+            has_app_context() and g.get("sqlite_immediate", False)
+        )
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
@@ -64,7 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import api, auth, cli, errors, templating
+    from . import api, auth, cli, errors, jobs, templating
     from .views import (
         api_docs,
         board,
@@ -95,6 +97,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    jobs.init_app(app)
 
     @app.before_request
     def refuse_nul_characters():

@@ -1,7 +1,7 @@
 """Command-line tools: `flask users ...` and `flask demo seed`."""
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -81,7 +81,94 @@ def seed(n_campaigns: int, per_campaign: int, if_empty: bool):
     click.echo(summary)
 
 
+sandbox_cli = AppGroup("sandbox", help="The local platform sandbox.")
+
+
+@sandbox_cli.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+def run_sandbox(host: str, port: int):
+    """Serve the platform sandbox (Meta, TikTok and Google Ads stand-ins)."""
+    from .sandbox import serve
+
+    click.echo(f"Platform sandbox on http://{host}:{port} (set PLATFORM_SANDBOX_URL to use it)")
+    serve(host, port)
+
+
+@sandbox_cli.command("fault")
+@click.argument("platform", type=click.Choice(["meta", "tiktok", "google", "*"]))
+@click.argument("status", type=int, required=False)
+@click.option("--times", default=1, show_default=True, type=int, help="How many requests.")
+@click.option("--retry-after", type=int, help="Seconds, sent as Retry-After (with 429).")
+@click.option("--delay", type=float, help="Seconds to wait before answering.")
+@click.option("--after-effect", is_flag=True, help="Do the request, then answer the fault.")
+@click.option("--path", "path_contains", help="Only requests whose path contains this.")
+@click.option("--message", help="The error message of a 400.")
+def sandbox_fault(
+    platform, status, times, retry_after, delay, after_effect, path_contains, message
+):
+    """Make the sandbox answer its next requests with an error, e.g. `fault meta 429`."""
+    fault = {"platform": platform, "times": times, "after_effect": after_effect}
+    optional = {
+        "status": status,
+        "retry_after": retry_after,
+        "delay": delay,
+        "path_contains": path_contains,
+        "message": message,
+    }
+    fault |= {key: value for key, value in optional.items() if value is not None}
+    response = _sandbox_request("POST", "/_sandbox/faults", fault)
+    click.echo(f"The sandbox will answer: {response}")
+
+
+@sandbox_cli.command("reset")
+def sandbox_reset():
+    """Forget every object, fault and logged request in the sandbox."""
+    _sandbox_request("POST", "/_sandbox/reset")
+    click.echo("Sandbox reset.")
+
+
+def _sandbox_request(method: str, path: str, body: dict | None = None):
+    import requests
+
+    base = current_app.config.get("PLATFORM_SANDBOX_URL") or "http://127.0.0.1:8001"
+    try:
+        response = requests.request(method, base.rstrip("/") + path, json=body, timeout=10)
+    except requests.RequestException as err:
+        raise click.ClickException(f"The sandbox at {base} cannot be reached: {err}") from None
+    if response.status_code >= 400:
+        raise click.ClickException(f"The sandbox refused: {response.text}")
+    return response.json() if response.content else None
+
+
+@click.command("worker")
+@click.option("--concurrency", default=8, show_default=True, type=int, help="Jobs at once.")
+@click.option("--loglevel", default="INFO", show_default=True)
+def run_worker(concurrency: int, loglevel: str):
+    """Run a Celery worker for the send jobs (needs REDIS_URL)."""
+    from .jobs import celery
+
+    if current_app.config["JOBS"] != "celery":
+        raise click.ClickException(
+            "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run workers; without it jobs "
+            "run inside the web process."
+        )
+    # Threads: a send spends its time waiting on the network, and threads share one
+    # database pool instead of forking it.
+    celery.worker_main(
+        [
+            "worker",
+            f"--loglevel={loglevel}",
+            "--pool=threads",
+            f"--concurrency={concurrency}",
+            f"--queues={current_app.config['CELERY_QUEUE']}",
+        ]
+    )
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(sandbox_cli)
+    app.cli.add_command(run_worker)

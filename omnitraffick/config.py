@@ -15,6 +15,36 @@ def _instance_secret(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
+# Platform credentials and endpoints, read from the environment only (never stored in the
+# database, never shown): see services/trafficking/connections.py and the README.
+PLATFORM_VARIABLES = (
+    "META_ACCESS_TOKEN",
+    "META_AD_ACCOUNT_ID",
+    "META_PIXEL_ID",
+    "META_APPLICATION_ID",
+    "META_DSA_BENEFICIARY",
+    "META_DSA_PAYOR",
+    "META_API_BASE_URL",
+    "TIKTOK_ACCESS_TOKEN",
+    "TIKTOK_ADVERTISER_ID",
+    "TIKTOK_PIXEL_ID",
+    "TIKTOK_API_BASE_URL",
+    "GOOGLE_ADS_DEVELOPER_TOKEN",
+    "GOOGLE_ADS_CLIENT_ID",
+    "GOOGLE_ADS_CLIENT_SECRET",
+    "GOOGLE_ADS_REFRESH_TOKEN",
+    "GOOGLE_ADS_CUSTOMER_ID",
+    "GOOGLE_ADS_LOGIN_CUSTOMER_ID",
+    "GOOGLE_ADS_API_BASE_URL",
+    "GOOGLE_ADS_TOKEN_URL",
+)
+
+
+def _number(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    return float(value) if value else default
+
+
 def load_config(instance_path: Path, overrides: dict) -> dict:
     """Build the app config from the environment, then apply `overrides`."""
     database_url = os.environ.get("DATABASE_URL") or (
@@ -24,6 +54,7 @@ def load_config(instance_path: Path, overrides: dict) -> dict:
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    redis_url = os.environ.get("REDIS_URL") or None
     secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
     return {
         "SECRET_KEY": secret or _instance_secret(instance_path),
@@ -39,4 +70,20 @@ def load_config(instance_path: Path, overrides: dict) -> dict:
         "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
         "LOGIN_THROTTLE_WINDOW_SECONDS": 15 * 60,
         "PASSWORD_HASH_METHOD": "scrypt",
+        # Jobs: Celery workers through Redis when REDIS_URL is set ("celery"); otherwise a
+        # small thread pool inside each web process ("thread"). Tests use "inline".
+        "REDIS_URL": redis_url,
+        "JOBS": os.environ.get("OMNITRAFFICK_JOBS") or ("celery" if redis_url else "thread"),
+        "CELERY_QUEUE": os.environ.get("CELERY_QUEUE", "omnitraffick"),
+        # Channels without credentials of their own send to this local platform sandbox.
+        "PLATFORM_SANDBOX_URL": os.environ.get("PLATFORM_SANDBOX_URL") or None,
+        # Sending: tries per request, backoff with jitter, the longest Retry-After honoured,
+        # the HTTP timeout, and when a send that never finished counts as abandoned.
+        "SEND_MAX_ATTEMPTS": int(_number("SEND_MAX_ATTEMPTS", 5)),
+        "SEND_BACKOFF_SECONDS": _number("SEND_BACKOFF_SECONDS", 1.0),
+        "SEND_BACKOFF_MAX_SECONDS": _number("SEND_BACKOFF_MAX_SECONDS", 30.0),
+        "SEND_MAX_RETRY_AFTER_SECONDS": _number("SEND_MAX_RETRY_AFTER_SECONDS", 120.0),
+        "SEND_TIMEOUT_SECONDS": _number("SEND_TIMEOUT_SECONDS", 30.0),
+        "SEND_STALE_AFTER_SECONDS": _number("SEND_STALE_AFTER_SECONDS", 15 * 60.0),
+        **{name: os.environ.get(name) or None for name in PLATFORM_VARIABLES},
     } | overrides

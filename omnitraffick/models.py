@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     Uuid,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -51,6 +52,25 @@ class TicketStatus(enum.StrEnum):
     READY_FOR_API = "READY_FOR_API"
     TRAFFICKED_SUCCESS = "TRAFFICKED_SUCCESS"
     FAILED = "FAILED"
+
+
+class SendState(enum.StrEnum):
+    """Where a send of a ticket to its platform stands."""
+
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+
+class AttemptOutcome(enum.StrEnum):
+    """What one HTTP call of a send came to."""
+
+    OK = "OK"  # the platform did what was asked
+    FOUND = "FOUND"  # the object already existed on the platform: not created again
+    NOT_FOUND = "NOT_FOUND"  # a check for an existing object found none
+    RETRY = "RETRY"  # rate limited, a server error or no answer: tried again after a wait
+    FAILED = "FAILED"  # refused, or out of attempts
 
 
 class RequestType(enum.StrEnum):
@@ -251,6 +271,13 @@ class Ticket(UUIDMixin, TimestampMixin, db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    # Set while a send to the platform is queued or running; one send at a time.
+    sending_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Every object the last successful send made or changed, by kind:
+    # {"campaign_id": "1202...", "adset_id": "1202..."}.
+    platform_ids: Mapped[dict | None] = mapped_column(JSON)
+    # Why the last send failed, in a sentence; cleared by the next send.
+    send_error: Mapped[str | None] = mapped_column(Text)
 
     # SQLAlchemy checks and bumps `version` on every UPDATE, so a concurrent change makes
     # the later flush fail instead of overwriting silently.
@@ -261,6 +288,9 @@ class Ticket(UUIDMixin, TimestampMixin, db.Model):
     created_by: Mapped[User | None] = relationship()
     events: Mapped[list["TicketEvent"]] = relationship(
         back_populates="ticket", order_by="TicketEvent.created_at", cascade="all, delete-orphan"
+    )
+    sends: Mapped[list["PlatformSend"]] = relationship(
+        back_populates="ticket", order_by="PlatformSend.requested_at", cascade="all, delete-orphan"
     )
 
     @property
@@ -291,3 +321,78 @@ class TicketEvent(UUIDMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<TicketEvent {self.from_status}->{self.to_status}>"
+
+
+class PlatformSend(UUIDMixin, db.Model):
+    """One send of a ticket to its platform: a job, with every HTTP call it made."""
+
+    __tablename__ = "platform_sends"
+    __table_args__ = (
+        # At most one send per ticket is queued or running, whatever the race.
+        Index(
+            "uq_platform_sends_active",
+            "ticket_id",
+            unique=True,
+            sqlite_where=text("state IN ('QUEUED', 'RUNNING')"),
+            postgresql_where=text("state IN ('QUEUED', 'RUNNING')"),
+        ),
+    )
+
+    ticket_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), index=True
+    )
+    requested_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    state: Mapped[SendState] = mapped_column(
+        _enum(SendState, "send_state"), default=SendState.QUEUED
+    )
+    # "sandbox" or "live", and the base URL (never a credential).
+    target: Mapped[str] = mapped_column(String(16))
+    base_url: Mapped[str] = mapped_column(String(255))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The ids the platform returned so far, by placeholder name: a re-run resumes from them.
+    progress: Mapped[dict | None] = mapped_column(JSON)
+    message: Mapped[str | None] = mapped_column(Text)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="sends")
+    requested_by: Mapped[User | None] = relationship()
+    attempts: Mapped[list["SendAttempt"]] = relationship(
+        back_populates="send", order_by="SendAttempt.created_at", cascade="all, delete-orphan"
+    )
+
+    @property
+    def created_at(self) -> datetime:
+        """When it was asked for: sends sort among the ticket's history entries by it."""
+        return self.requested_at
+
+    @property
+    def in_flight(self) -> bool:
+        return self.state in (SendState.QUEUED, SendState.RUNNING)
+
+    def __repr__(self) -> str:
+        return f"<PlatformSend {self.id} {self.state}>"
+
+
+class SendAttempt(UUIDMixin, db.Model):
+    """One HTTP call a send made: when, what, the platform's answer and what came of it."""
+
+    __tablename__ = "send_attempts"
+
+    send_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("platform_sends.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    step: Mapped[int] = mapped_column(Integer)  # which of the translation's requests
+    attempt: Mapped[int] = mapped_column(Integer)  # which try of that request
+    method: Mapped[str] = mapped_column(String(8))
+    path: Mapped[str] = mapped_column(String(500))
+    http_status: Mapped[int | None] = mapped_column(Integer)  # None: no answer
+    outcome: Mapped[AttemptOutcome] = mapped_column(_enum(AttemptOutcome, "attempt_outcome"))
+    message: Mapped[str] = mapped_column(Text)
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+
+    send: Mapped[PlatformSend] = relationship(back_populates="attempts")
+
+    def __repr__(self) -> str:
+        return f"<SendAttempt {self.method} {self.path} {self.http_status} {self.outcome}>"

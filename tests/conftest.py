@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import event
 
 from omnitraffick import create_app, testing
+from omnitraffick.config import PLATFORM_VARIABLES
 from omnitraffick.extensions import db as _db
 from omnitraffick.models import Role
 from omnitraffick.services import reference, users
@@ -33,6 +34,14 @@ def make_test_app(database_url: str, **overrides):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "WTF_CSRF_ENABLED": False,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            # Jobs run before the request that queued them answers; no platform is connected
+            # unless a test says so (the `sandbox` fixture), whatever the environment holds.
+            "JOBS": "inline",
+            "REDIS_URL": None,
+            "PLATFORM_SANDBOX_URL": None,
+            **dict.fromkeys(PLATFORM_VARIABLES),
+            "SEND_BACKOFF_SECONDS": 0.01,
+            "SEND_TIMEOUT_SECONDS": 2.0,
             **overrides,
         }
     )
@@ -252,3 +261,50 @@ def count_queries(app):
             event.remove(_db.engine, "before_cursor_execute", record)
 
     return counting
+
+
+@pytest.fixture(scope="session")
+def sandbox_server():
+    """The platform sandbox, served over real HTTP on a free port for the whole run."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from omnitraffick.sandbox import create_sandbox
+
+    server = make_server("127.0.0.1", 0, create_sandbox(), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def sandbox(app, sandbox_server):
+    """Every platform channel points at a freshly reset sandbox for this test.
+
+    Returns a small helper: `sandbox.fault(...)`, `sandbox.objects()`, `sandbox.requests()`.
+    """
+    import requests
+
+    class Sandbox:
+        url = sandbox_server
+
+        def fault(self, **fault):
+            response = requests.post(f"{self.url}/_sandbox/faults", json=fault, timeout=5)
+            assert response.status_code == 201, response.text
+            return response.json()
+
+        def objects(self):
+            return requests.get(f"{self.url}/_sandbox/objects", timeout=5).json()
+
+        def requests(self, platform=None):
+            params = {"platform": platform} if platform else None
+            response = requests.get(f"{self.url}/_sandbox/requests", params=params, timeout=5)
+            return response.json()["requests"]
+
+    requests.post(f"{sandbox_server}/_sandbox/reset", timeout=5).raise_for_status()
+    app.config["PLATFORM_SANDBOX_URL"] = sandbox_server
+    yield Sandbox()
+    app.config["PLATFORM_SANDBOX_URL"] = None

@@ -128,6 +128,10 @@ TICKET_KEYS = {
     "status_changed_at",
     "created_by_id",
     "platform_name",
+    "sending",
+    "sending_since",
+    "platform_ids",
+    "send_error",
 }
 
 
@@ -1150,6 +1154,8 @@ def test_create_ticket_returns_the_full_resource(make_user, bearer, client, moan
     assert ticket["qa_report"] is None  # pre-flight QA has not run yet
     assert isinstance(ticket["version"], int)
     assert ticket["platform_name"] == "DIS_US_META_2026_MoanaLaunch"
+    assert ticket["sending"] is False and ticket["sending_since"] is None
+    assert ticket["platform_ids"] is None and ticket["send_error"] is None
     assert api.get(f"/tickets/{ticket['id']}").get_json() == ticket
 
 

@@ -9,7 +9,7 @@ from functools import cache
 
 from flask import jsonify
 
-from ..models import CampaignStatus, RequestType, TicketStatus
+from ..models import AttemptOutcome, CampaignStatus, RequestType, SendState, TicketStatus
 from ..services import campaigns, currencies, taxonomy
 from ..services.currencies import active_currencies
 from ..services.settings import BudgetType, DeliveryStatus, Objective
@@ -392,6 +392,57 @@ def schemas() -> dict:
                     "code instead of MULTI.",
                     examples=["DIS_US_META_2026_MoanaLaunch"],
                 ),
+                "sending": {
+                    "type": "boolean",
+                    "description": "A send to the platform is queued or running.",
+                },
+                "sending_since": nullable(TIMESTAMP),
+                "platform_ids": {
+                    "type": ["object", "null"],
+                    "additionalProperties": string(),
+                    "description": (
+                        "Every object the last send made or changed, e.g. "
+                        '{"campaign_id": "1202...", "adset_id": "1202..."}.'
+                    ),
+                },
+                "send_error": nullable(
+                    string("Why the last send failed, in the platform's words.")
+                ),
+            }
+        ),
+        "SendRequest": obj(
+            {"version": {"type": "integer", "description": "Refused with 409 if stale."}},
+            description="Optional: the ticket version the caller saw.",
+        ),
+        "Send": obj(
+            {
+                "id": UUID,
+                "ticket_id": UUID,
+                "state": enum_of(SendState),
+                "target": string(enum=["live", "sandbox"]),
+                "base_url": string("Where the requests go (never a credential).", format="uri"),
+                "requested_at": TIMESTAMP,
+                "requested_by_id": nullable(UUID),
+                "started_at": nullable(TIMESTAMP),
+                "finished_at": nullable(TIMESTAMP),
+                "message": nullable(string("What came of it, in a sentence.")),
+                "attempts": {
+                    "type": "array",
+                    "description": "Every HTTP call the send made, in order.",
+                    "items": obj(
+                        {
+                            "at": TIMESTAMP,
+                            "step": {"type": "integer", "description": "Which request."},
+                            "attempt": {"type": "integer", "description": "Which try of it."},
+                            "method": string(),
+                            "path": string(),
+                            "http_status": {"type": ["integer", "null"]},
+                            "outcome": enum_of(AttemptOutcome),
+                            "message": string(),
+                            "duration_ms": {"type": "integer"},
+                        }
+                    ),
+                },
             }
         ),
         "TicketCreate": obj(
@@ -538,6 +589,7 @@ ERRORS = {
     409: "Clashes with the current state.",
     413: f"The body is larger than {MAX_BODY}.",
     422: "Validation failed; `errors` names the fields.",
+    503: "A service the request needs cannot be reached right now.",
 }
 
 
@@ -854,12 +906,68 @@ def payload_operation() -> dict:
     }
 
 
+def send_operations() -> dict:
+    return {
+        "/tickets/{id}/send": {
+            "post": {
+                "tags": ["Tickets"],
+                "operationId": "sendTicket",
+                "summary": "Send a READY_FOR_API ticket to its platform",
+                "description": (
+                    "Queues a job that sends the ticket's platform requests with the channel's "
+                    "credentials (or to the platform sandbox) and moves the ticket to "
+                    "TRAFFICKED_SUCCESS with external_platform_id and platform_ids, or to "
+                    "FAILED with send_error. 429s wait as Retry-After says, 5xx and timeouts "
+                    "are retried with backoff, and a create is preceded by a search so nothing "
+                    "is made twice. One send per ticket at a time."
+                ),
+                "parameters": [id_parameter("ticket")],
+                "requestBody": {"required": False, "content": json_content(ref("SendRequest"))},
+                "responses": responses(
+                    {"202": {"description": "Queued.", "content": json_content(ref("Send"))}},
+                    {
+                        400: None,
+                        401: None,
+                        403: None,
+                        404: None,
+                        409: (
+                            "Not READY_FOR_API, already being sent, a stale version, or the "
+                            "channel is not connected (the message says which variables to set)."
+                        ),
+                        413: None,
+                        422: "The ticket cannot be translated, or the body is invalid.",
+                        503: "The job queue (Redis) cannot be reached; nothing was queued.",
+                    },
+                ),
+            }
+        },
+        "/tickets/{id}/sends": {
+            "get": {
+                "tags": ["Tickets"],
+                "operationId": "listTicketSends",
+                "summary": "Every send of a ticket, with its HTTP calls",
+                "parameters": [id_parameter("ticket")],
+                "responses": responses(
+                    {
+                        "200": {
+                            "description": "Newest first.",
+                            "content": json_content({"type": "array", "items": ref("Send")}),
+                        }
+                    },
+                    {401: None, 404: None},
+                ),
+            }
+        },
+    }
+
+
 @cache
 def document() -> dict:
     paths = {"/openapi.json": openapi_operation()}
     for res in RESOURCES:
         paths |= operations(res)
     paths["/tickets/{id}/payload"] = payload_operation()
+    paths |= send_operations()
     return {
         "openapi": "3.1.0",
         "info": {"title": "OmniTraffick API", "version": "1.0.0", "description": DESCRIPTION},

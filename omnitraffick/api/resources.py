@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from ..models import Brand, Campaign, Channel, Market, Ticket
+from ..models import Brand, Campaign, Channel, Market, PlatformSend, Ticket
 from ..services.currencies import quantum
 
 
@@ -89,4 +89,38 @@ def ticket_json(ticket: Ticket) -> dict:
         "status_changed_at": iso(ticket.status_changed_at),
         "created_by_id": str(ticket.created_by_id) if ticket.created_by_id else None,
         "platform_name": ticket.platform_name,
+        "sending": ticket.sending_since is not None,
+        "sending_since": iso(ticket.sending_since) if ticket.sending_since else None,
+        "platform_ids": ticket.platform_ids,
+        "send_error": ticket.send_error,
+    }
+
+
+def send_json(send: PlatformSend) -> dict:
+    """A send of a ticket to its platform, with every HTTP call it made."""
+    return {
+        "id": str(send.id),
+        "ticket_id": str(send.ticket_id),
+        "state": send.state.value,
+        "target": send.target,
+        "base_url": send.base_url,
+        "requested_at": iso(send.requested_at),
+        "requested_by_id": str(send.requested_by_id) if send.requested_by_id else None,
+        "started_at": iso(send.started_at) if send.started_at else None,
+        "finished_at": iso(send.finished_at) if send.finished_at else None,
+        "message": send.message,
+        "attempts": [
+            {
+                "at": iso(a.created_at),
+                "step": a.step,
+                "attempt": a.attempt,
+                "method": a.method,
+                "path": a.path,
+                "http_status": a.http_status,
+                "outcome": a.outcome.value,
+                "message": a.message,
+                "duration_ms": a.duration_ms,
+            }
+            for a in send.attempts
+        ],
     }

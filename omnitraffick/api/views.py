@@ -1,12 +1,13 @@
 """The endpoints: markets, brands, channels, campaigns and tickets, each with CRUD."""
 
+import re
 from dataclasses import dataclass
 from functools import wraps
 
 from flask import g, jsonify, request
 from flask_login import current_user
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import csrf, db
 from ..models import (
@@ -15,16 +16,25 @@ from ..models import (
     CampaignStatus,
     Channel,
     Market,
+    PlatformSend,
     Role,
     Ticket,
     TicketStatus,
 )
-from ..services import campaigns, reference, tickets, tokens
+from ..services import campaigns, reference, tickets, tokens, trafficking
 from ..services.errors import DomainError, ValidationError
 from ..web import escape_like
 from . import bp
 from .body import enum_arg, json_body, page_args, uuid_arg
-from .resources import brand_json, campaign_json, channel_json, market_json, ticket_json
+from .openapi import document
+from .resources import (
+    brand_json,
+    campaign_json,
+    channel_json,
+    market_json,
+    send_json,
+    ticket_json,
+)
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 csrf.exempt(bp)
@@ -58,6 +68,30 @@ def authenticate():
         raise Unauthorized("Authentication required: send Authorization: Bearer <token>.")
     if request.method not in SAFE_METHODS:
         csrf.protect()
+    return None
+
+
+@bp.before_request
+def refuse_unknown_query_parameters():
+    """A query parameter the operation does not document is a 422, not silently ignored."""
+    rule = request.url_rule
+    if rule is None or not request.args:
+        return None
+    path = re.sub(r"<(?:\w+:)?\w+>", "{id}", rule.rule.removeprefix(bp.url_prefix))
+    operation = document()["paths"].get(path, {}).get(request.method.lower())
+    if operation is None:
+        return None
+    allowed = {p["name"] for p in operation.get("parameters", ()) if p.get("in") == "query"}
+    unknown = sorted(set(request.args) - allowed)
+    if unknown:
+        known = ", ".join(sorted(allowed)) or "none"
+        errors = {
+            name or "(empty name)": [f"Unknown query parameter; this one takes: {known}."]
+            for name in unknown
+        }
+        raise ValidationError(
+            f"Unknown query parameter {', '.join(repr(n) for n in unknown)}.", errors=errors
+        )
     return None
 
 
@@ -407,6 +441,36 @@ def ticket_payload(ticket_id):
     """The exact platform requests this ticket becomes; 422 lists every problem."""
     ticket = _load_ticket(ticket_id)
     return jsonify(tickets.platform_request(ticket).to_dict())
+
+
+@bp.post("/tickets/<uuid:ticket_id>/send")
+@editors
+def send_ticket(ticket_id):
+    """Queue a send of a READY_FOR_API ticket to its platform: 202 and the send.
+
+    The ticket moves to TRAFFICKED_SUCCESS or FAILED by itself when the platform has
+    answered; GET /tickets/{id}/sends shows each HTTP call made on the way.
+    """
+    ticket = _load_ticket(ticket_id)
+    data = json_body({"version": "integer"}) if request.get_data().strip() else {}
+    send = trafficking.start_send(ticket, actor=current_user, version=data.get("version"))
+    response = jsonify(send_json(send))
+    response.status_code = 202
+    response.headers["Location"] = f"/api/v1/tickets/{ticket_id}/sends"
+    return response
+
+
+@bp.get("/tickets/<uuid:ticket_id>/sends")
+def ticket_sends(ticket_id):
+    """Every send of a ticket, newest first, with their attempts."""
+    ticket = _load_ticket(ticket_id)
+    sends = db.session.scalars(
+        select(PlatformSend)
+        .where(PlatformSend.ticket_id == ticket.id)
+        .order_by(PlatformSend.requested_at.desc())
+        .options(selectinload(PlatformSend.attempts))
+    ).all()
+    return jsonify([send_json(send) for send in sends])
 
 
 @bp.delete("/tickets/<uuid:ticket_id>")

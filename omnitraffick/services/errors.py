@@ -38,3 +38,9 @@ class Conflict(DomainError):
 
 class Throttled(DomainError):
     status_code = 429
+
+
+class Unavailable(DomainError):
+    """A service the request needs (e.g. the job queue) cannot be reached right now."""
+
+    status_code = 503

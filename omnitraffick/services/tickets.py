@@ -93,7 +93,7 @@ def create_ticket(
     return ticket
 
 
-def _check_version(ticket: Ticket, version) -> None:
+def check_version(ticket: Ticket, version) -> None:
     if version is None or version == "":
         return
     try:
@@ -107,7 +107,7 @@ def _check_version(ticket: Ticket, version) -> None:
         )
 
 
-def _flush_or_conflict(ticket: Ticket) -> None:
+def flush_or_conflict(ticket: Ticket) -> None:
     """Flush; if another request changed the ticket meanwhile, refuse instead of overwriting."""
     try:
         db.session.flush()
@@ -120,7 +120,7 @@ def _flush_or_conflict(ticket: Ticket) -> None:
 
 def update_settings(ticket: Ticket, settings: dict, *, version=None) -> Ticket:
     """Replace a ticket's settings; only while it is DRAFT or QA_FAILED."""
-    _check_version(ticket, version)
+    check_version(ticket, version)
     if ticket.status not in EDITABLE:
         raise Conflict(
             f"Settings can only change while a ticket is Draft or QA failed; "
@@ -129,7 +129,7 @@ def update_settings(ticket: Ticket, settings: dict, *, version=None) -> Ticket:
     ticket.payload_config = ticket_settings.clean_settings(
         ticket.request_type, settings, ticket.campaign.market.currency
     )
-    _flush_or_conflict(ticket)
+    flush_or_conflict(ticket)
     return ticket
 
 
@@ -148,7 +148,13 @@ def move_ticket(
 ) -> TicketEvent:
     """Move a ticket along the workflow and record who moved it, when, and why."""
     target = parse_status(to_status)
-    _check_version(ticket, version)
+    check_version(ticket, version)
+    if ticket.sending_since is not None:
+        raise Conflict(
+            f"This ticket is being sent to {ticket.channel.platform_name}; it moves by itself "
+            "when the platform has answered.",
+            "status",
+        )
     if target not in TRANSITIONS[ticket.status]:
         allowed = ", ".join(label(s) for s in TRANSITIONS[ticket.status]) or "none, it is final"
         raise Conflict(
@@ -169,16 +175,17 @@ def move_ticket(
     if platform_id and len(platform_id) > 255:
         raise ValidationError("Platform id is too long.", "external_platform_id")
 
-    event = _record_move(ticket, target, actor, reason)
+    event = record_move(ticket, target, actor, reason)
     if target is S.TRAFFICKED_SUCCESS:
         ticket.external_platform_id = platform_id
     if target is S.QA_TESTING:
         event = _preflight(ticket, actor)
-    _flush_or_conflict(ticket)
+    flush_or_conflict(ticket)
     return event
 
 
-def _record_move(ticket: Ticket, target: TicketStatus, actor, reason: str | None) -> TicketEvent:
+def record_move(ticket: Ticket, target: TicketStatus, actor, reason: str | None) -> TicketEvent:
+    """Change the status and add the history entry; no checks (callers make them)."""
     now = utcnow()
     event = TicketEvent(
         actor=actor, from_status=ticket.status, to_status=target, reason=reason, created_at=now
@@ -195,17 +202,17 @@ def _record_move(ticket: Ticket, target: TicketStatus, actor, reason: str | None
 def _preflight(ticket: Ticket, actor) -> TicketEvent:
     """Run every QA rule and move the ticket on: READY_FOR_API, or QA_FAILED saying why."""
     # Reading the campaign's other tickets must not flush this move early: the version is
-    # checked and bumped once, in _flush_or_conflict.
+    # checked and bumped once, in flush_or_conflict.
     with db.session.no_autoflush:
         findings = qa.run(qa.context_for(ticket, created_object_id(ticket)))
     ticket.qa_report = [finding.to_dict() for finding in findings]
     failed = qa.blocking(findings)
     if failed:
         reasons = " ".join(f"[{f.title}] {f.message}" for f in failed)
-        event = _record_move(ticket, S.QA_FAILED, actor, reasons)
+        event = record_move(ticket, S.QA_FAILED, actor, reasons)
         event.reason = qa.summary(findings)
         return event
-    return _record_move(ticket, S.READY_FOR_API, actor, qa.summary(findings))
+    return record_move(ticket, S.READY_FOR_API, actor, qa.summary(findings))
 
 
 def delete_ticket(ticket: Ticket) -> None:

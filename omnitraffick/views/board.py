@@ -4,12 +4,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Blueprint, request
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import func, select
+from wtforms import HiddenField
 
+from ..auth import editor_required
 from ..extensions import db
 from ..models import Brand, Campaign, Channel, Market, RequestType, Ticket, TicketStatus
-from ..services import taxonomy, tickets
+from ..services import taxonomy, tickets, trafficking
+from ..services.errors import DomainError
 from ..web import is_fragment_request, render
 from .ticket_queries import board_query_args, filter_options, ticket_conditions, ticket_filters
 
@@ -20,6 +25,8 @@ COLUMN_SIZE = 30
 DONE_COLUMN_SIZE = 20
 MORE = 30
 MAX_COLUMN_SIZE = 1000
+# "Send all ready" sends at most this many tickets per click.
+SEND_ALL_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,8 @@ class Card:
     country: str
     channel_code: str
     channel_name: str
+    sending_since: datetime | None = None
+    send_error: str | None = None
 
     @property
     def platform_name(self) -> str:
@@ -59,6 +68,8 @@ class Card:
             campaign.market.country,
             ticket.channel.api_identifier,
             ticket.channel.platform_name,
+            ticket.sending_since,
+            ticket.send_error,
         )
 
 
@@ -75,6 +86,8 @@ CARD_COLUMNS = (
     Market.country,
     Channel.api_identifier,
     Channel.platform_name,
+    Ticket.sending_since,
+    Ticket.send_error,
 )
 
 
@@ -118,10 +131,10 @@ def load_columns(args) -> dict:
     return columns
 
 
-def board_context(args) -> dict:
+def board_context(args, board_query: str | None = None) -> dict:
     return {
         "columns": load_columns(args),
-        "board_query": request.query_string.decode(),
+        "board_query": request.query_string.decode() if board_query is None else board_query,
         "transitions": tickets.TRANSITIONS,
         "label": tickets.label,
         "more": MORE,
@@ -136,6 +149,60 @@ def index():
     if not is_fragment_request():
         context |= filter_options(filters)
     return render("board/index.html", "board/_columns.html", filters=filters, **context)
+
+
+class SendReadyForm(FlaskForm):
+    board = HiddenField()  # the board's query string: its filters
+
+
+@bp.post("/send-ready")
+@editor_required
+def send_ready():
+    """Send every Ready for API ticket the board's filters show (oldest first, up to a limit)."""
+    form = SendReadyForm()
+    board_query = (form.board.data or "").lstrip("?")
+    if not form.validate_on_submit():
+        notice, level, status = "The form has expired; reload the page.", "error", 400
+    else:
+        notice, level = _send_ready(board_query_args(board_query))
+        status = 200
+    if not is_fragment_request():
+        flash(notice, level)
+        return redirect(url_for(".index") + ("?" + board_query if board_query else ""))
+    args = board_query_args(board_query)
+    return render(
+        "board/_send_ready.html",
+        "board/_send_ready.html",
+        notice=notice,
+        level=level,
+        status=status,
+        **board_context(args, board_query),
+    )
+
+
+def _send_ready(args) -> tuple[str, str]:
+    conditions = ticket_conditions(ticket_filters(args))
+    ready = trafficking.ready_tickets(conditions, SEND_ALL_LIMIT)
+    ids = [ticket.id for ticket in ready]
+    sent, refused = 0, []
+    for ticket_id in ids:
+        ticket = db.session.get(Ticket, ticket_id)
+        name = ticket.platform_name
+        try:
+            trafficking.start_send(ticket, actor=current_user)
+        except DomainError as err:
+            db.session.rollback()
+            refused.append(f"{name}: {err.message}")
+        else:
+            sent += 1
+    if not ids:
+        return "No ticket under these filters is Ready for API and waiting to be sent.", "info"
+    notice = f"Sending {sent} ticket{'s' if sent != 1 else ''} to their platforms."
+    if len(ids) == SEND_ALL_LIMIT:
+        notice += f" (At most {SEND_ALL_LIMIT} at a time: send again for the rest.)"
+    if refused:
+        notice += f" Not sent ({len(refused)}): " + " ".join(refused)
+    return notice, "error" if refused else "success"
 
 
 def render_move(ticket, board_query, error, asking, status):
@@ -166,7 +233,7 @@ def render_move(ticket, board_query, error, asking, status):
     return response
 
 
-def render_card(ticket, board_query: str):
+def render_card(ticket, board_query: str, *, error=None, status=200):
     return render(
         "tickets/_card.html",
         "tickets/_card.html",
@@ -174,4 +241,6 @@ def render_card(ticket, board_query: str):
         board_query=board_query,
         transitions=tickets.TRANSITIONS,
         label=tickets.label,
+        error=error,
+        status=status,
     )

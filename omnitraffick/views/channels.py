@@ -1,6 +1,6 @@
 """Channels: the ad platforms tickets are trafficked to."""
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, current_app, flash, redirect, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField
@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired
 from ..auth import admin_required
 from ..extensions import db
 from ..models import Channel
-from ..services import reference
+from ..services import reference, trafficking
 from ..services.errors import Conflict, DomainError
 from ..web import ListArgs, form_error, form_status, paginate, render
 
@@ -45,7 +45,13 @@ def index():
     args = ListArgs.from_request(SORTABLE, "platform_name")
     stmt = args.apply(select(Channel), SORTABLE, (Channel.platform_name, Channel.api_identifier))
     page = paginate(stmt, args.page, 50)
-    return render("channels/index.html", "channels/_table.html", page=page, args=args)
+    return render(
+        "channels/index.html",
+        "channels/_table.html",
+        page=page,
+        args=args,
+        connection_for=lambda code: trafficking.connection_for(code, current_app.config),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

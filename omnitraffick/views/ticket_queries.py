@@ -10,7 +10,16 @@ from sqlalchemy.orm import contains_eager, selectinload
 from werkzeug.datastructures import MultiDict
 
 from ..extensions import db
-from ..models import Brand, Campaign, Channel, Market, Ticket, TicketEvent, TicketStatus
+from ..models import (
+    Brand,
+    Campaign,
+    Channel,
+    Market,
+    PlatformSend,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
 from ..web import escape_like
 
 
@@ -86,7 +95,11 @@ def load_ticket(ticket_id) -> Ticket:
     ticket = db.session.scalar(
         with_card_data(select(Ticket))
         .where(Ticket.id == ticket_id)
-        .options(selectinload(Ticket.events).joinedload(TicketEvent.actor))
+        .options(
+            selectinload(Ticket.events).joinedload(TicketEvent.actor),
+            selectinload(Ticket.sends).selectinload(PlatformSend.attempts),
+            selectinload(Ticket.sends).joinedload(PlatformSend.requested_by),
+        )
     )
     if ticket is None:
         abort(404)

@@ -15,7 +15,7 @@ from ..models import (
     Ticket,
     TicketStatus,
 )
-from ..services import campaigns, tickets
+from ..services import campaigns, tickets, trafficking
 from ..services import settings as ticket_settings
 from ..services.errors import Conflict, DomainError, ValidationError
 from ..services.translators import TranslationError
@@ -95,6 +95,12 @@ class TicketForm(FlaskForm):
 
     def settings(self) -> dict:
         return {name: self[name].data for name in ticket_settings.ALL_FIELDS}
+
+
+class SendForm(FlaskForm):
+    version = HiddenField()
+    board = HiddenField()  # set when sent from a board card
+    again = HiddenField()  # "1": a FAILED ticket goes back to Ready for API and is sent
 
 
 class MoveForm(FlaskForm):
@@ -214,6 +220,8 @@ def _payload_context(ticket: Ticket) -> dict:
 def _ticket_context(ticket: Ticket) -> dict:
     return {
         **_payload_context(ticket),
+        "connection": trafficking.connection_of(ticket),
+        "object_names": trafficking.OBJECT_NAMES,
         "moves": tickets.allowed_moves(ticket),
         "missing": ticket_settings.missing_settings(ticket.request_type, ticket.payload_config),
         "labels": ticket_settings.LABELS,
@@ -293,18 +301,75 @@ def move(ticket_id):
         return redirect(url_for(".show", ticket_id=ticket.id))
     if on_board:
         return board.render_move(ticket, form.board.data, error, asking, status)
+    # An UPDATE ticket's request depends on what the campaign's CREATE ticket got, so the
+    # other panels refresh after a move.
+    return _status_panel(ticket, error=error, status=status, changed=status == 200, asking=asking)
+
+
+@bp.post("/<uuid:ticket_id>/send")
+@editor_required
+def send(ticket_id):
+    """Send a Ready for API ticket to its platform (or a Failed one again).
+
+    Answers with the status panel, or the board card, showing the send in progress; both
+    poll until the platform has answered.
+    """
+    ticket = load_ticket(ticket_id)
+    form = SendForm()
+    on_board = "board" in request.form
+    error, status = None, 200
+    if not form.validate_on_submit():
+        error, status = "The form has expired; reload the page.", 400
+    else:
+        try:
+            version = form.version.data
+            if form.again.data == "1" and ticket.status is TicketStatus.FAILED:
+                tickets.move_ticket(
+                    ticket, TicketStatus.READY_FOR_API, actor=current_user, version=version
+                )
+                version = None  # checked by the move
+            trafficking.start_send(ticket, actor=current_user, version=version)
+        except DomainError as err:
+            db.session.rollback()
+            error, status = err.message, err.status_code
+    ticket = load_ticket(ticket_id)
+    if not is_fragment_request():
+        if error:
+            flash(error, "error")
+        elif ticket.sending_since:
+            flash(f"Sending to {ticket.channel.platform_name}…", "info")
+        if on_board:
+            return redirect(url_for("board.index") + "?" + (form.board.data or "").lstrip("?"))
+        return redirect(url_for(".show", ticket_id=ticket.id))
+    if on_board:
+        if error is None and ticket.status is not TicketStatus.READY_FOR_API:
+            # The platform answered already: the card moves to its new column.
+            return board.render_move(ticket, form.board.data, None, None, 200)
+        return board.render_card(ticket, form.board.data or "", error=error, status=status)
+    return _status_panel(ticket, error=error, status=status, changed=error is None)
+
+
+@bp.get("/<uuid:ticket_id>/status")
+def status(ticket_id):
+    """The status panel as it is now; a send in progress polls it until it ends."""
+    ticket = load_ticket(ticket_id)
+    seen = request.args.get("version", "")
+    return _status_panel(ticket, changed=seen != str(ticket.version))
+
+
+def _status_panel(ticket: Ticket, *, error=None, status=200, changed=False, asking=None):
     response = render(
         "tickets/_status_panel.html",
         "tickets/_status_panel.html",
         ticket=ticket,
         error=error,
         asking=asking,
-        oob_history=status == 200,
+        oob_history=changed,
         status=status,
         **_ticket_context(ticket),
     )
-    if status == 200:
-        # An UPDATE ticket's request depends on what the campaign's CREATE ticket got.
+    if changed:
+        # The request panel and QA panel depend on the status too.
         response.headers["HX-Trigger"] = "ticket-changed"
     return response
 
@@ -327,8 +392,19 @@ def qa(ticket_id):
 
 @bp.get("/<uuid:ticket_id>/card")
 def card(ticket_id):
-    """One board card, as it is now (e.g. to close an inline form)."""
-    return board.render_card(load_ticket(ticket_id), request.args.get("board", ""))
+    """One board card, as it is now (e.g. to close an inline form).
+
+    `watch=1` is a card polling while its send is in progress: nothing (204) until the
+    platform has answered, then the card moves to its new column.
+    """
+    ticket = load_ticket(ticket_id)
+    board_query = request.args.get("board", "")
+    if request.args.get("watch") == "1":
+        if ticket.sending_since is not None:
+            return "", 204
+        if ticket.status is not TicketStatus.READY_FOR_API:
+            return board.render_move(ticket, board_query, None, None, 200)
+    return board.render_card(ticket, board_query)
 
 
 @bp.post("/<uuid:ticket_id>/delete")

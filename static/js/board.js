@@ -3,10 +3,13 @@
   const board = document.getElementById("board");
   if (!board) return;
   const POLL_HEADER = "X-Board-Refresh";
+  const WATCH_HEADER = "X-Card-Watch"; // a card polling while its send is in progress
   let pending = 0; // moves and other requests in flight (not refreshes)
   let epoch = 0; // bumped by anything the user does on the board
 
   const isRefresh = (ctx) => Boolean(ctx?.request?.headers?.[POLL_HEADER]);
+  // Refreshes and card watches run by themselves: they are not the user doing something.
+  const isBackground = (ctx) => isRefresh(ctx) || Boolean(ctx?.request?.headers?.[WATCH_HEADER]);
 
   function busy() {
     const active = document.activeElement;
@@ -61,12 +64,12 @@
   }
 
   document.addEventListener("htmx:before:request", (event) => {
-    if (isRefresh(event.detail?.ctx)) return;
+    if (isBackground(event.detail?.ctx)) return;
     pending += 1;
     epoch += 1;
   });
   document.addEventListener("htmx:finally:request", (event) => {
-    if (!isRefresh(event.detail?.ctx)) pending = Math.max(0, pending - 1);
+    if (!isBackground(event.detail?.ctx)) pending = Math.max(0, pending - 1);
   });
   board.addEventListener("focusin", () => { epoch += 1; });
   // A refresh that was already on its way when the user started something is dropped.

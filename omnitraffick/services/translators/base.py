@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import abc
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -132,6 +132,47 @@ class Translation:
             "account_placeholders": list(self.account_placeholders),
             "docs": list(self.docs),
         }
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """How to ask a platform whether the object a create request makes already exists.
+
+    A send checks before every create, so that a retry after a lost answer (or a second
+    send of the same ticket) finds the object instead of making it twice.
+    """
+
+    method: str
+    path: str
+    params: dict[str, str]
+    body: dict[str, Any] | None
+    # The existing object's value for the create request's `returns`, from the lookup's
+    # response JSON; None when there is no such object.
+    pick: Callable[[Any], str | None]
+    what: str  # e.g. "campaign", for messages
+
+
+def dig(data: Any, path: Sequence[str | int]) -> Any:
+    """The value at `path` (keys and list indexes) in decoded JSON; None when absent."""
+    for key in path:
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def named(rows_path: Sequence[str | int], name_key: str, id_path: Sequence[str | int], name: str):
+    """A `Lookup.pick` that finds the row called exactly `name` in a list of rows."""
+
+    def pick(data: Any) -> str | None:
+        for row in dig(data, rows_path) or ():
+            if isinstance(row, Mapping) and row.get(name_key) == name:
+                value = dig(row, id_path)
+                return None if value is None else str(value)
+        return None
+
+    return pick
 
 
 class TranslationError(ValidationError):
@@ -471,6 +512,14 @@ class PlatformTranslator(abc.ABC):
 
     @abc.abstractmethod
     def update_budget(self, change: BudgetChange) -> list[PlatformRequest]: ...
+
+    def lookup(self, request: PlatformRequest) -> Lookup | None:
+        """For a create request (placeholders filled): how to find what it would create.
+
+        None for requests that create nothing (updates, searches): sending them twice is
+        harmless.
+        """
+        return None
 
     @abc.abstractmethod
     def update_status(self, change: StatusChange) -> list[PlatformRequest]: ...

@@ -34,12 +34,14 @@ from .base import (
     API_VERSIONS,
     Budget,
     BudgetChange,
+    Lookup,
     NewCampaign,
     Parsed,
     PlatformRequest,
     PlatformTranslator,
     Problems,
     StatusChange,
+    dig,
 )
 
 VERSION = API_VERSIONS["GOOGLE"]
@@ -101,6 +103,20 @@ GEO_TARGET_CONSTANTS = {
     "SE": 2752,
     "SG": 2702,
     "US": 2840,
+}
+
+
+def gaql_string(value: str) -> str:
+    """A GAQL string literal: quotes and backslashes escaped with a backslash."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+# What a create request makes, by its service: the resource to search, the row key in the
+# search response, and the condition that identifies the object.
+LOOKUPS = {
+    "campaignBudgets:mutate": ("campaign_budget", "campaignBudget", "budget"),
+    "campaigns:mutate": ("campaign", "campaign", "campaign"),
+    "campaignCriteria:mutate": ("campaign_criterion", "campaignCriterion", "location target"),
 }
 
 
@@ -268,3 +284,27 @@ class GoogleAdsTranslator(PlatformTranslator):
     @staticmethod
     def _geo(country: str) -> int:
         return GEO_TARGET_CONSTANTS[country]
+
+    def lookup(self, request: PlatformRequest) -> Lookup | None:
+        # Google Ads refuses a second budget or campaign with the same name, and a campaign
+        # has one location criterion per country; a search finds the one a lost answer made.
+        prefix, _, service = request.path.rpartition("/")
+        operations = request.body.get("operations") or [{}]
+        create = operations[0].get("create")
+        if service not in LOOKUPS or not create:
+            return None
+        resource, row, what = LOOKUPS[service]
+        if resource == "campaign_criterion":
+            condition = (
+                f"campaign_criterion.campaign = {gaql_string(create['campaign'])} "
+                "AND campaign_criterion.type = 'LOCATION'"
+            )
+        else:
+            condition = f"{resource}.name = {gaql_string(create['name'])}"
+        query = f"SELECT {resource}.resource_name FROM {resource} WHERE {condition}"
+
+        def pick(data) -> str | None:
+            value = dig(data, ("results", 0, row, "resourceName"))
+            return None if value is None else str(value)
+
+        return Lookup("POST", f"{prefix}/googleAds:search", {}, {"query": query}, pick, what)

@@ -17,6 +17,7 @@ A new campaign is two requests: the campaign, then one ad set under it. Referenc
   https://developers.facebook.com/documentation/ads-commerce/marketing-api/reference/ad-account/dsa_recommendations
 """
 
+import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,12 +28,14 @@ from .base import (
     API_VERSIONS,
     Budget,
     BudgetChange,
+    Lookup,
     NewCampaign,
     Parsed,
     PlatformRequest,
     PlatformTranslator,
     Problems,
     StatusChange,
+    named,
 )
 from .countries import EU_COUNTRIES
 
@@ -222,3 +225,19 @@ class MetaTranslator(PlatformTranslator):
                 f"Set the campaign's status to {STATUSES[change.status]}.",
             )
         ]
+
+    def lookup(self, request: PlatformRequest) -> Lookup | None:
+        # Meta lets several campaigns share a name, so a create is preceded by a search of
+        # the account's campaigns (or the campaign's ad sets) for this exact name.
+        name = request.body.get("name")
+        if request.method != "POST" or not name:
+            return None
+        pick = named(("data",), "name", ("id",), name)
+        if request.path.endswith("/campaigns"):
+            filtering = [{"field": "name", "operator": "EQUAL", "value": name}]
+            params = {"fields": "id,name", "filtering": json.dumps(filtering)}
+            return Lookup("GET", request.path, params, None, pick, "campaign")
+        if request.path.endswith("/adsets"):
+            path = f"/{VERSION}/{request.body['campaign_id']}/adsets"
+            return Lookup("GET", path, {"fields": "id,name"}, None, pick, "ad set")
+        return None

@@ -16,6 +16,7 @@ portal pages of TikTok's docs; the official SDK mirrors them field by field):
   CampaignStatusUpdateBody.md)
 """
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,12 +24,14 @@ from ..settings import BudgetType, DeliveryStatus, Objective
 from .base import (
     API_VERSIONS,
     BudgetChange,
+    Lookup,
     NewCampaign,
     Parsed,
     PlatformRequest,
     PlatformTranslator,
     Problems,
     StatusChange,
+    named,
     number,
 )
 
@@ -218,3 +221,26 @@ class TikTokTranslator(PlatformTranslator):
                 f"Set the campaign's status to {status}.",
             )
         ]
+
+    def lookup(self, request: PlatformRequest) -> Lookup | None:
+        # campaign/get/ and adgroup/get/ take their filters as a JSON string.
+        body = request.body
+        if request.path.endswith("/campaign/create/"):
+            name = body["campaign_name"]
+            params = {
+                "advertiser_id": body["advertiser_id"],
+                "filtering": json.dumps({"campaign_name": name}),
+            }
+            pick = named(("data", "list"), "campaign_name", ("campaign_id",), name)
+            path = f"/open_api/{VERSION}/campaign/get/"
+            return Lookup("GET", path, params, None, pick, "campaign")
+        if request.path.endswith("/adgroup/create/"):
+            name = body["adgroup_name"]
+            params = {
+                "advertiser_id": body["advertiser_id"],
+                "filtering": json.dumps({"campaign_ids": [body["campaign_id"]]}),
+            }
+            pick = named(("data", "list"), "adgroup_name", ("adgroup_id",), name)
+            path = f"/open_api/{VERSION}/adgroup/get/"
+            return Lookup("GET", path, params, None, pick, "ad group")
+        return None

@@ -1,0 +1,113 @@
+"""Background jobs: Celery workers through Redis, or threads inside the web process.
+
+- `JOBS = "celery"` (the default when REDIS_URL is set): `dispatch` puts the job on the
+  Redis queue and a separate worker runs it: `make worker` (or `flask worker`). Web
+  processes and workers scale on their own machines; a job survives a web restart.
+- `JOBS = "thread"` (the default without Redis): a small thread pool in each web process
+  runs the job. Nothing else to start, but a job in flight is lost if the process stops;
+  a send left unfinished that way is closed when someone sends the ticket again.
+- `JOBS = "inline"`: the job runs before `dispatch` returns (tests).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+from celery import Celery
+from flask import Flask, current_app, g
+
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+celery = Celery("omnitraffick", set_as_current=False)
+celery.conf.update(
+    task_ignore_result=True,
+    # A job is acknowledged when it ends, so a worker that dies mid-send hands it back.
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    broker_connection_retry_on_startup=True,
+    worker_hijack_root_logger=False,
+)
+_executor: ThreadPoolExecutor | None = None
+
+
+class DispatchError(Exception):
+    """The job could not be queued (e.g. Redis is unreachable)."""
+
+
+def init_app(app: Flask) -> None:
+    if app.config["JOBS"] == "celery":
+        if not app.config["REDIS_URL"]:
+            raise RuntimeError("JOBS=celery needs REDIS_URL (e.g. redis://127.0.0.1:6379/0).")
+        celery.conf.update(
+            broker_url=app.config["REDIS_URL"],
+            task_default_queue=app.config["CELERY_QUEUE"],
+            # Keep a queued job from being handed out twice while a send waits out backoffs.
+            broker_transport_options={"visibility_timeout": 3600},
+            # Redis down: say so within a second or two instead of hanging the request.
+            task_publish_retry_policy={
+                "max_retries": 2,
+                "interval_start": 0,
+                "interval_step": 0.2,
+                "interval_max": 0.5,
+            },
+            broker_connection_timeout=2,
+        )
+        celery.flask_app = app
+
+
+@celery.task(name="omnitraffick.send_ticket")
+def send_ticket(send_id: str) -> None:
+    """The Celery task: run one send inside the worker's Flask app."""
+    with celery.flask_app.app_context():
+        try:
+            _run(send_id)
+        finally:
+            db.session.remove()
+
+
+def dispatch(send_id: uuid.UUID) -> None:
+    """Start the job for a queued send; the send must already be committed."""
+    mode = current_app.config["JOBS"]
+    if mode == "inline":
+        _run(send_id)
+    elif mode == "thread":
+        _pool().submit(_run_in_app, current_app._get_current_object(), send_id)
+    else:
+        try:
+            send_ticket.apply_async(args=[str(send_id)], queue=current_app.config["CELERY_QUEUE"])
+        except Exception as err:  # kombu raises many kinds: all mean "not queued"
+            log.exception("could not queue send %s", send_id)
+            raise DispatchError(
+                "The job queue (Redis) could not be reached, so nothing was sent. "
+                "Try again in a moment."
+            ) from err
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _executor
+    if _executor is None:
+        _executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="omnitraffick-job")
+    return _executor
+
+
+def _run_in_app(app: Flask, send_id: uuid.UUID) -> None:
+    with app.app_context():
+        try:
+            _run(send_id)
+        except Exception:
+            log.exception("send job %s crashed", send_id)
+        finally:
+            db.session.remove()
+
+
+def _run(send_id) -> None:
+    from .services.trafficking import run_send
+
+    # Jobs write; on SQLite they take the write lock at BEGIN like web writes (see __init__).
+    g.sqlite_immediate = True
+    run_send(send_id)

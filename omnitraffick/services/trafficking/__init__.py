@@ -1,0 +1,36 @@
+"""Trafficking: READY_FOR_API tickets go to their platforms' APIs and the ids come back.
+
+    send = queue_send(ticket, actor=user)   # checks; the caller commits
+    jobs.dispatch(send.id)                  # Celery, a job thread, or inline (tests)
+    run_send(send.id)                       # the job: requests, retries, results
+
+Connections (live, sandbox or off) come from the environment: see connections.py.
+"""
+
+from .connections import PLATFORMS, Connection, connection_for
+from .sender import OBJECT_NAMES, Policy, run_send
+from .sends import (
+    abandon,
+    active_send,
+    connection_of,
+    is_stale,
+    queue_send,
+    ready_tickets,
+    start_send,
+)
+
+__all__ = [
+    "OBJECT_NAMES",
+    "PLATFORMS",
+    "Connection",
+    "Policy",
+    "abandon",
+    "active_send",
+    "connection_for",
+    "connection_of",
+    "is_stale",
+    "queue_send",
+    "ready_tickets",
+    "run_send",
+    "start_send",
+]

@@ -1,0 +1,327 @@
+"""The send job: a ticket's requests go to its platform, and the answer comes back.
+
+`run_send(send_id)` runs in a Celery worker, in the web process's job threads, or inline in
+tests. It never holds a database transaction while it waits on the network: every step
+commits what it learnt (an attempt, an id the platform returned) before the next call, so a
+re-run resumes where the last one stopped.
+
+Failures: a 429 waits as Retry-After says; server errors and timeouts back off
+exponentially with jitter up to SEND_MAX_ATTEMPTS tries; other refusals fail at once. Before
+each create the job asks the platform whether the object already exists (by its exact
+name), so a retry after a lost answer never makes it twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import update
+
+from ...extensions import db
+from ...models import (
+    AttemptOutcome,
+    PlatformSend,
+    SendAttempt,
+    SendState,
+    TicketStatus,
+    utcnow,
+)
+from .. import tickets, translators
+from ..translators import PlatformRequest, Translation, TranslationError
+from ..translators.base import Lookup, dig
+from .client import Answer, Kind, PlatformClient
+from .connections import Connection, connection_for
+
+log = logging.getLogger(__name__)
+
+# What the object a request returns is called, for people.
+OBJECT_NAMES = {
+    "campaign_id": "campaign",
+    "adset_id": "ad set",
+    "adgroup_id": "ad group",
+    "budget_resource_name": "budget",
+    "campaign_resource_name": "campaign",
+}
+
+
+class SendFailed(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Policy:
+    max_attempts: int
+    backoff: float
+    backoff_max: float
+    max_retry_after: float
+    timeout: float
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> Policy:
+        return cls(
+            max(1, int(config["SEND_MAX_ATTEMPTS"])),
+            float(config["SEND_BACKOFF_SECONDS"]),
+            float(config["SEND_BACKOFF_MAX_SECONDS"]),
+            float(config["SEND_MAX_RETRY_AFTER_SECONDS"]),
+            float(config["SEND_TIMEOUT_SECONDS"]),
+        )
+
+    def backoff_delay(self, attempt: int) -> float:
+        """Exponential backoff with "equal jitter": half fixed, half random."""
+        delay = min(self.backoff_max, self.backoff * 2 ** (attempt - 1))
+        return delay / 2 + random.uniform(0, delay / 2)
+
+
+def run_send(send_id: uuid.UUID | str, *, sleep: Callable[[float], None] = time.sleep) -> None:
+    """Run one queued send to the end; a send that is not queued any more is left alone."""
+    send_id = uuid.UUID(str(send_id))
+    if not _claim(send_id):
+        return
+    try:
+        _Job(send_id, sleep).run()
+    except Exception:
+        log.exception("send %s failed unexpectedly", send_id)
+        db.session.rollback()
+        _finish_failed(
+            send_id,
+            "OmniTraffick hit an unexpected error while sending (see the server log). "
+            "Objects already made on the platform are found, not made again, when you send "
+            "again.",
+            {},
+        )
+
+
+def _claim(send_id: uuid.UUID) -> bool:
+    """QUEUED -> RUNNING, atomically: two deliveries of the same job run it once."""
+    result = db.session.execute(
+        update(PlatformSend)
+        .where(PlatformSend.id == send_id, PlatformSend.state == SendState.QUEUED)
+        .values(state=SendState.RUNNING, started_at=utcnow())
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+class _Job:
+    def __init__(self, send_id: uuid.UUID, sleep: Callable[[float], None]):
+        self.send_id = send_id
+        self.sleep = sleep
+        self.policy = Policy.from_config(current_app.config)
+        self.done: list[str] = []  # what each step achieved, for the summary
+
+    def run(self) -> None:
+        send = db.session.get(PlatformSend, self.send_id)
+        ticket = send.ticket
+        connection = connection_for(ticket.channel.api_identifier, current_app.config)
+        try:
+            translation = tickets.platform_request(ticket)
+        except TranslationError as err:
+            db.session.rollback()
+            _finish_failed(self.send_id, err.message, {})
+            return
+        target = tickets.created_object_id(ticket)
+        self.platform = connection.platform
+        values = {**connection.values, **(send.progress or {})}
+        db.session.commit()  # no transaction stays open while the network is used
+
+        if not connection.connected:
+            _finish_failed(self.send_id, connection.describe(), {})
+            return
+        client = PlatformClient(connection, self.policy.timeout)
+        try:
+            for step, request in enumerate(translation.requests, start=1):
+                if request.returns and request.returns in values:
+                    continue  # made by an earlier run of this send
+                value = self._step(client, step, request.filled(values))
+                if request.returns:
+                    values[request.returns] = value
+                    _save_progress(self.send_id, request.returns, value)
+        except SendFailed as failure:
+            _finish_failed(self.send_id, failure.message, _returned(translation, values))
+            return
+        finally:
+            client.close()
+        _finish_succeeded(
+            self.send_id, translation, values, target, self._summary(connection, translation)
+        )
+
+    def _summary(self, connection: Connection, translation: Translation) -> str:
+        where = "the platform sandbox" if connection.sandbox else f"{connection.platform}"
+        count = len(translation.requests)
+        steps = "; ".join(self.done)
+        return f"Sent to {where} ({count} request{'s' if count != 1 else ''}): {steps}."
+
+    def _step(self, client: PlatformClient, step: int, request: PlatformRequest) -> str | None:
+        """Send one request, checking first for what it would create; retry as allowed."""
+        translator = translators.translator_for(client.connection.channel_code)
+        lookup = translator.lookup(request) if translator else None
+        what = OBJECT_NAMES.get(request.returns or "", lookup.what if lookup else "object")
+        action = _action(request)
+        for attempt in range(1, self.policy.max_attempts + 1):
+            if lookup is not None:
+                answer = client.call(
+                    lookup.method, lookup.path, params=lookup.params, body=lookup.body
+                )
+                if answer.kind is Kind.OK:
+                    found = lookup.pick(answer.data)
+                    self._found(step, attempt, lookup, answer, found)
+                    if found is not None:
+                        self.done.append(f"found {what} {found} already there, not made again")
+                        return found
+                else:
+                    self._retry_or_fail(step, attempt, lookup.method, lookup.path, answer, action)
+                    continue
+            answer = client.call(request.method, request.path, body=request.body)
+            if answer.kind is Kind.OK:
+                value = None
+                if request.returns:
+                    raw = dig(answer.data, request.response_path)
+                    if raw is None or raw == "":
+                        message = (
+                            f"{self.platform} answered the request to {action} without the id "
+                            f"of the new {what}."
+                        )
+                        self._record(step, attempt, request, answer, AttemptOutcome.FAILED, message)
+                        raise SendFailed(message)
+                    value = str(raw)
+                message = f"Created {what} {value}." if value else f"Done: {action}."
+                self._record(step, attempt, request, answer, AttemptOutcome.OK, message)
+                self.done.append(f"created {what} {value}" if value else action)
+                return value
+            self._retry_or_fail(step, attempt, request.method, request.path, answer, action)
+        raise AssertionError("unreachable: the last attempt fails or succeeds")
+
+    def _found(self, step, attempt, lookup: Lookup, answer: Answer, found) -> None:
+        if found is not None:
+            message = f"Found {lookup.what} {found} with this name already on {self.platform}."
+            outcome = AttemptOutcome.FOUND
+        else:
+            message = f"Checked {self.platform}: no {lookup.what} with this name yet."
+            outcome = AttemptOutcome.NOT_FOUND
+        _record(self.send_id, step, attempt, lookup.method, lookup.path, answer, outcome, message)
+
+    def _retry_or_fail(self, step, attempt, method, path, answer: Answer, action: str) -> None:
+        """Record a failed call; wait before the next try, or raise SendFailed."""
+
+        def record(outcome: AttemptOutcome, message: str) -> None:
+            _record(self.send_id, step, attempt, method, path, answer, outcome, message)
+
+        def fail(message: str):
+            record(AttemptOutcome.FAILED, message)
+            return SendFailed(message)
+
+        said = _said(answer)
+        if answer.kind is Kind.REFUSED:
+            raise fail(f"{self.platform} refused the request to {action}: {said}.")
+        if answer.kind is Kind.RATE_LIMITED and answer.retry_after is not None:
+            wait = answer.retry_after
+            if wait > self.policy.max_retry_after:
+                raise fail(
+                    f"{self.platform} is rate limiting this account and asks to wait "
+                    f"{wait:.0f} s before the request to {action}; send again later."
+                )
+        else:
+            wait = self.policy.backoff_delay(attempt)
+        if attempt >= self.policy.max_attempts:
+            raise fail(
+                f"{self.platform} did not take the request to {action} after {attempt} "
+                f"attempts (last: {said}); nothing was made twice. Send again later."
+            )
+        record(AttemptOutcome.RETRY, f"{said[0].upper()}{said[1:]}; trying again in {wait:.1f} s.")
+        self.sleep(wait)
+
+    def _record(self, step, attempt, request: PlatformRequest, answer, outcome, message) -> None:
+        _record(self.send_id, step, attempt, request.method, request.path, answer, outcome, message)
+
+
+def _action(request: PlatformRequest) -> str:
+    """'Create the campaign, which holds the budget.' -> 'create the campaign'."""
+    text = request.description.split(",")[0].split(":")[0].rstrip(".")
+    return text[:1].lower() + text[1:]
+
+
+def _said(answer: Answer) -> str:
+    """What the platform said, with the HTTP status, as part of a sentence."""
+    if answer.status is None:
+        return answer.message
+    kind = {
+        Kind.RATE_LIMITED: "rate limited",
+        Kind.TRANSIENT: "a server error",
+        Kind.REFUSED: "refused",
+        Kind.OK: "ok",
+    }[answer.kind]
+    detail = answer.message.strip().rstrip(".") or "no details"
+    return f"{detail} (HTTP {answer.status}, {kind})"
+
+
+def _returned(translation: Translation, values: Mapping[str, str]) -> dict[str, str]:
+    """The ids the platform returned, by placeholder, in request order."""
+    return {
+        r.returns: values[r.returns]
+        for r in translation.requests
+        if r.returns and values.get(r.returns)
+    }
+
+
+# --- writing results (each commits at once) -------------------------------------------------
+
+
+def _record(send_id, step, attempt, method, path, answer: Answer, outcome, message) -> None:
+    db.session.add(
+        SendAttempt(
+            send_id=send_id,
+            created_at=utcnow(),
+            step=step,
+            attempt=attempt,
+            method=method,
+            path=path[:500],
+            http_status=answer.status,
+            outcome=outcome,
+            message=message,
+            duration_ms=answer.duration_ms,
+        )
+    )
+    db.session.commit()
+
+
+def _save_progress(send_id, name: str, value: str) -> None:
+    send = db.session.get(PlatformSend, send_id)
+    send.progress = {**(send.progress or {}), name: value}
+    db.session.commit()
+
+
+def _finish_succeeded(send_id, translation: Translation, values, target, summary: str) -> None:
+    send = db.session.get(PlatformSend, send_id)
+    ticket = send.ticket
+    returned = _returned(translation, values)
+    # A create keeps the new campaign's id; an update, the id of the campaign it changed.
+    platform_id = values[translation.platform_id_from] if translation.platform_id_from else target
+    ticket.external_platform_id = platform_id
+    ticket.platform_ids = returned or ({"campaign": platform_id} if platform_id else None)
+    ticket.sending_since = None
+    ticket.send_error = None
+    tickets.record_move(ticket, TicketStatus.TRAFFICKED_SUCCESS, send.requested_by, summary)
+    send.state, send.finished_at, send.message = SendState.SUCCEEDED, utcnow(), summary
+    db.session.commit()
+
+
+def _finish_failed(send_id, message: str, returned: dict[str, str]) -> None:
+    send = db.session.get(PlatformSend, send_id)
+    ticket = send.ticket
+    ticket.sending_since = None
+    ticket.send_error = message
+    if returned:
+        # Objects made before the failure: kept so people can see them (and clean up).
+        ticket.platform_ids = returned
+    if ticket.status is TicketStatus.READY_FOR_API:
+        tickets.record_move(ticket, TicketStatus.FAILED, send.requested_by, message)
+    send.state, send.finished_at, send.message = SendState.FAILED, utcnow(), message
+    db.session.commit()

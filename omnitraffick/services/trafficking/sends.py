@@ -1,0 +1,147 @@
+"""Queueing sends: the checks made before a ticket may go to its platform."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ... import jobs
+from ...extensions import db
+from ...models import PlatformSend, SendState, Ticket, TicketStatus, User, utcnow
+from .. import tickets
+from ..errors import Conflict, Unavailable
+from .connections import Connection, connection_for
+
+
+def connection_of(ticket: Ticket) -> Connection:
+    return connection_for(ticket.channel.api_identifier, current_app.config)
+
+
+def active_send(ticket: Ticket) -> PlatformSend | None:
+    """The ticket's send that is queued or running, if any."""
+    return db.session.scalar(
+        select(PlatformSend).where(
+            PlatformSend.ticket_id == ticket.id,
+            PlatformSend.state.in_((SendState.QUEUED, SendState.RUNNING)),
+        )
+    )
+
+
+def is_stale(send: PlatformSend) -> bool:
+    """A send that has not finished long after it was queued: its job was lost."""
+    limit = timedelta(seconds=current_app.config["SEND_STALE_AFTER_SECONDS"])
+    started = send.started_at or send.requested_at
+    return utcnow() - _aware(started) > limit
+
+
+def _aware(moment):
+    # SQLite hands back naive datetimes; every time stored here is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+
+
+def queue_send(ticket: Ticket, *, actor: User | None, version=None) -> PlatformSend:
+    """Queue a send of a READY_FOR_API ticket; the caller commits, then dispatches the job.
+
+    Refused (Conflict) when the ticket is not ready, a send is already in flight, or the
+    channel is not connected; a ticket that no longer translates is a TranslationError.
+    """
+    tickets.check_version(ticket, version)
+    if ticket.status is not TicketStatus.READY_FOR_API:
+        raise Conflict(
+            f"Only tickets Ready for API can be sent; this one is {tickets.label(ticket.status)}.",
+            "status",
+        )
+    platform = ticket.channel.platform_name
+    current = active_send(ticket)
+    if current is not None:
+        if not is_stale(current):
+            raise Conflict(
+                f"This ticket is already being sent to {platform}; wait for the answer.",
+                "status",
+            )
+        abandon(current)
+    translation = tickets.platform_request(ticket)
+    connection = connection_of(ticket)
+    if not connection.connected:
+        raise Conflict(connection.describe(), "channel")
+    missing = connection.missing_for(translation.account_placeholders)
+    if missing:
+        raise Conflict(
+            f"This ticket needs {', '.join(missing)} for {connection.platform}; set it in the "
+            "environment and restart, then send again.",
+            "channel",
+        )
+    now = utcnow()
+    send = PlatformSend(
+        ticket=ticket,
+        requested_by=actor,
+        requested_at=now,
+        state=SendState.QUEUED,
+        target=connection.mode,
+        base_url=connection.base_url,
+    )
+    db.session.add(send)
+    ticket.sending_since = now
+    ticket.send_error = None
+    try:
+        tickets.flush_or_conflict(ticket)
+    except IntegrityError:
+        # Another request queued a send for this ticket at the same moment.
+        db.session.rollback()
+        raise Conflict(
+            f"This ticket is already being sent to {platform}; wait for the answer.", "status"
+        ) from None
+    return send
+
+
+def start_send(ticket: Ticket, *, actor: User | None, version=None) -> PlatformSend:
+    """Queue a send, commit, and hand it to the job runner.
+
+    If the job cannot be queued the send is closed at once (the ticket stays Ready for API)
+    and Unavailable (503) says so.
+    """
+    send = queue_send(ticket, actor=actor, version=version)
+    db.session.commit()
+    send_id = send.id
+    try:
+        jobs.dispatch(send_id)
+    except jobs.DispatchError as err:
+        send = db.session.get(PlatformSend, send_id)
+        send.state, send.finished_at, send.message = SendState.FAILED, utcnow(), str(err)
+        send.ticket.sending_since = None
+        db.session.commit()
+        raise Unavailable(str(err)) from None
+    return db.session.get(PlatformSend, send_id)
+
+
+def abandon(send: PlatformSend) -> None:
+    """Close a send whose job was lost (a restarted process), so the ticket can go again."""
+    send.state = SendState.FAILED
+    send.finished_at = utcnow()
+    send.message = (
+        "This send never finished (its job was lost, e.g. when the server restarted); it was "
+        "closed so the ticket could be sent again. Objects it made are found, not made twice."
+    )
+    send.ticket.sending_since = None
+    db.session.flush()
+
+
+def ready_tickets(conditions: list, limit: int) -> list[Ticket]:
+    """READY_FOR_API tickets under the board's filters that are not being sent, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Ticket)
+            .join(Ticket.campaign)
+            .join(Ticket.channel)
+            .where(
+                Ticket.status == TicketStatus.READY_FOR_API,
+                Ticket.sending_since.is_(None),
+                *conditions,
+            )
+            .order_by(Ticket.status_changed_at, Ticket.id)
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,1 @@
+"""The worker lane: real Celery workers send tickets through Redis (make test-worker)."""
