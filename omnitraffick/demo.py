@@ -166,11 +166,42 @@ def _campaign_part(index: int) -> tuple[int, int, int, int, str]:
     return *parts, THEMES[index % len(THEMES)] + (f"Wave{wave + 1}" if wave else "")
 
 
+# Tickets in these statuses passed QA: their settings must translate, so they can be sent.
+PAST_QA = (TicketStatus.READY_FOR_API, TicketStatus.TRAFFICKED_SUCCESS, TicketStatus.FAILED)
+
+
+def _sendable_settings(
+    rng: random.Random, market, budget: Decimal, name: str, channel_code: str
+) -> dict:
+    """Settings without mistakes that the channel's translator accepts."""
+    for _ in range(50):
+        settings = _settings(rng, market.currency, budget, name, channel_code, mistakes=False)
+        data = translators.TranslationInput(
+            platform_name=name,
+            request_type=RequestType.CREATE_CAMPAIGN,
+            settings=settings,
+            currency=market.currency,
+            country=translators.country_code(market.code, market.country),
+        )
+        try:
+            translators.translate(channel_code, data)
+        except translators.TranslationError:
+            continue
+        return settings
+    return settings
+
+
 def _settings(
-    rng: random.Random, currency: str, budget: Decimal, name: str, channel_code: str
+    rng: random.Random,
+    currency: str,
+    budget: Decimal,
+    name: str,
+    channel_code: str,
+    *,
+    mistakes: bool = True,
 ) -> dict:
     """Complete, realistic settings for the channel's platform; about one ticket in six
-    carries a deliberate mistake, so QA has something to catch."""
+    carries a deliberate mistake (unless `mistakes` is off), so QA has something to catch."""
     translator = translators.translator_for(channel_code)
     objectives = translator.supported_objectives() if translator else ("TRAFFIC",)
     start = date.today() + timedelta(days=rng.randint(3, 45))
@@ -187,7 +218,7 @@ def _settings(
         f"?utm_source=paid&utm_medium=social&utm_campaign={name}",
         "initial_status": "PAUSED",
     }
-    mistake = rng.randrange(12)
+    mistake = rng.randrange(12) if mistakes else None
     if mistake == 0:
         settings["landing_url"] = settings["landing_url"].split("&utm_campaign")[0]
     elif mistake == 1:
@@ -254,9 +285,11 @@ def seed_demo(n_campaigns: int, per_campaign: int) -> str:
                     "request_type": RequestType.CREATE_CAMPAIGN
                     if t < len(channels)
                     else RequestType.UPDATE_BUDGET,
-                    "payload_config": _settings(
-                        rng, market.currency, budget, platform, channel.api_identifier
-                    ),
+                    "payload_config": _sendable_settings(
+                        rng, market, budget, platform, channel.api_identifier
+                    )
+                    if status in PAST_QA and t < len(channels)
+                    else _settings(rng, market.currency, budget, platform, channel.api_identifier),
                     "status": status,
                     "external_platform_id": str(rng.randrange(10**14, 10**15))
                     if status is TicketStatus.TRAFFICKED_SUCCESS

@@ -3,6 +3,7 @@
 from sqlalchemy import func, select
 
 from omnitraffick.models import Campaign, Market, Ticket, TicketEvent, TicketStatus, User
+from omnitraffick.services import tickets
 
 
 def test_create_user_with_password(app, db):
@@ -63,6 +64,10 @@ def test_demo_seed_is_realistic_and_idempotent(app, db):
     for ticket in db.session.scalars(select(Ticket)):
         assert ticket.events[-1].to_status == ticket.status
         assert ticket.events[0].from_status is None
+    # Tickets past QA can be sent: their settings translate.
+    ready = db.session.scalars(select(Ticket).where(Ticket.status == TicketStatus.READY_FOR_API))
+    for ticket in ready:
+        assert tickets.platform_request(ticket).requests, ticket.payload_config
 
     again = runner.invoke(args=["demo", "seed", "--campaigns", "40", "--tickets-per-campaign", "3"])
     assert "0 new campaigns" in again.output

@@ -659,3 +659,26 @@ def test_history_lists_every_attempt(client, db, editor, sandbox, ready, meta):
     text = page.by_id("history").text
     assert "HTTP 500" in text and "trying again" in text
     assert "/v27.0/act_1000000001/campaigns" in text
+
+
+def test_one_send_per_campaign_and_platform_at_a_time(db, editor, sandbox, ready, meta):
+    first, second = ready(meta), ready(meta)
+    trafficking.queue_send(first, actor=editor)
+    db.session.commit()
+    with pytest.raises(Conflict, match="Another ticket of this campaign is being sent"):
+        trafficking.queue_send(second, actor=editor)
+    db.session.rollback()
+
+
+def test_send_all_lists_what_it_could_not_send(client, db, editor, sandbox, ready, meta, tiktok):
+    good = ready(meta)
+    bad = ready(tiktok, objective="LEADS")  # TikTok tickets cannot carry lead forms
+    response = client.post("/board/send-ready", data={"board": ""}, headers={"HX-Request": "true"})
+    page = parse(response.text)
+    notice = page.by_id("board-notice")
+    assert "Sending 1 ticket to their platforms. 1 could not be sent:" in notice.text
+    [refused] = notice.find_all("li")
+    assert "DIS_US_TIKTOK_2026_MoanaLaunch" in refused.text
+    assert "TikTok does not support the objective LEADS" in refused.text
+    assert reload(db, good).status is TicketStatus.TRAFFICKED_SUCCESS
+    assert reload(db, bad).status is READY

@@ -1,7 +1,7 @@
 """The kanban board: one column per ticket status, moves by drag and drop or keyboard."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import Blueprint, flash, redirect, request, url_for
@@ -162,29 +162,53 @@ def send_ready():
     form = SendReadyForm()
     board_query = (form.board.data or "").lstrip("?")
     if not form.validate_on_submit():
-        notice, level, status = "The form has expired; reload the page.", "error", 400
+        outcome, status = SendAll(expired=True), 400
     else:
-        notice, level = _send_ready(board_query_args(board_query))
-        status = 200
+        outcome, status = _send_ready(board_query_args(board_query)), 200
     if not is_fragment_request():
-        flash(notice, level)
+        flash(outcome.summary(), outcome.level)
         return redirect(url_for(".index") + ("?" + board_query if board_query else ""))
-    args = board_query_args(board_query)
     return render(
         "board/_send_ready.html",
         "board/_send_ready.html",
-        notice=notice,
-        level=level,
+        outcome=outcome,
         status=status,
-        **board_context(args, board_query),
+        **board_context(board_query_args(board_query), board_query),
     )
 
 
-def _send_ready(args) -> tuple[str, str]:
+@dataclass
+class SendAll:
+    """What "Send all ready" did."""
+
+    sent: int = 0
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (platform name, why)
+    capped: bool = False
+    expired: bool = False
+
+    @property
+    def level(self) -> str:
+        if self.expired or (self.refused and not self.sent):
+            return "error"
+        return "info" if self.refused else "success"
+
+    def summary(self) -> str:
+        if self.expired:
+            return "The form has expired; reload the page."
+        if not self.sent and not self.refused:
+            return "No ticket under these filters is Ready for API and waiting to be sent."
+        text = f"Sending {self.sent} ticket{'s' if self.sent != 1 else ''} to their platforms."
+        if self.capped:
+            text += f" At most {SEND_ALL_LIMIT} go at a time: send again for the rest."
+        if self.refused:
+            text += f" {len(self.refused)} could not be sent:"
+        return text
+
+
+def _send_ready(args) -> SendAll:
     conditions = ticket_conditions(ticket_filters(args))
-    ready = trafficking.ready_tickets(conditions, SEND_ALL_LIMIT)
-    ids = [ticket.id for ticket in ready]
-    sent, refused = 0, []
+    ids = [ticket.id for ticket in trafficking.ready_tickets(conditions, SEND_ALL_LIMIT)]
+    outcome = SendAll(capped=len(ids) == SEND_ALL_LIMIT)
     for ticket_id in ids:
         ticket = db.session.get(Ticket, ticket_id)
         name = ticket.platform_name
@@ -192,17 +216,10 @@ def _send_ready(args) -> tuple[str, str]:
             trafficking.start_send(ticket, actor=current_user)
         except DomainError as err:
             db.session.rollback()
-            refused.append(f"{name}: {err.message}")
+            outcome.refused.append((name, err.message))
         else:
-            sent += 1
-    if not ids:
-        return "No ticket under these filters is Ready for API and waiting to be sent.", "info"
-    notice = f"Sending {sent} ticket{'s' if sent != 1 else ''} to their platforms."
-    if len(ids) == SEND_ALL_LIMIT:
-        notice += f" (At most {SEND_ALL_LIMIT} at a time: send again for the rest.)"
-    if refused:
-        notice += f" Not sent ({len(refused)}): " + " ".join(refused)
-    return notice, "error" if refused else "success"
+            outcome.sent += 1
+    return outcome
 
 
 def render_move(ticket, board_query, error, asking, status):

@@ -91,14 +91,44 @@ def live_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def live_server(live_db: Path, server_log: Path) -> Iterator[str]:
-    """Serve the app with gunicorn on a free port; yield its base URL."""
-    env = os.environ.copy()
-    env.pop("TEST_DATABASE_URL", None)
+def live_sandbox(live_db: Path) -> Iterator[str]:
+    """The platform sandbox as `make run` starts it, on a free port; yields its URL."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = live_db.parent / "sandbox.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "omnitraffick.sandbox", "--port", str(port)],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not _answers(f"{url}/"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"The sandbox did not start; log tail:\n{_tail(log_path)}")
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_db: Path, server_log: Path, live_sandbox: str) -> Iterator[str]:
+    """Serve the app with gunicorn on a free port, sending to the sandbox; yield its URL."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("TEST_DATABASE_URL", "REDIS_URL")
+        and not key.startswith(("META_", "TIKTOK_", "GOOGLE_ADS_"))
+    }
     env.update(
         DATABASE_URL=f"sqlite:///{live_db}",
         SECRET_KEY="e2e-secret-key-not-for-production",
         FLASK_APP="wsgi.py",
+        PLATFORM_SANDBOX_URL=live_sandbox,
     )
     _flask(env, "db", "upgrade")
     for role, email in USERS.items():

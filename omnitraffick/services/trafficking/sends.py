@@ -63,6 +63,14 @@ def queue_send(ticket: Ticket, *, actor: User | None, version=None) -> PlatformS
                 "status",
             )
         abandon(current)
+    if _sibling_in_flight(ticket):
+        # Two sends for one campaign on one platform could both find no object by its name
+        # and both create it; one at a time, the second finds what the first made.
+        raise Conflict(
+            f"Another ticket of this campaign is being sent to {platform}; send this one when "
+            "it has finished.",
+            "status",
+        )
     translation = tickets.platform_request(ticket)
     connection = connection_of(ticket)
     if not connection.connected:
@@ -115,6 +123,22 @@ def start_send(ticket: Ticket, *, actor: User | None, version=None) -> PlatformS
         db.session.commit()
         raise Unavailable(str(err)) from None
     return db.session.get(PlatformSend, send_id)
+
+
+def _sibling_in_flight(ticket: Ticket) -> bool:
+    return (
+        db.session.scalar(
+            select(Ticket.id)
+            .where(
+                Ticket.campaign_id == ticket.campaign_id,
+                Ticket.channel_id == ticket.channel_id,
+                Ticket.id != ticket.id,
+                Ticket.sending_since.is_not(None),
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def abandon(send: PlatformSend) -> None:
