@@ -2,7 +2,7 @@
 
 import sys
 
-from . import bench_board, bench_campaigns, bench_reference, bench_reports
+from . import bench_board, bench_campaigns, bench_reference, bench_reports, bench_sends
 from .common import bench_app, databases
 
 BENCHMARKS = {
@@ -10,6 +10,7 @@ BENCHMARKS = {
     "campaigns": bench_campaigns,
     "board": bench_board,
     "reports": bench_reports,
+    "sends": bench_sends,
 }
 
 
