@@ -587,7 +587,8 @@ def test_a_send_in_progress_polls_and_the_panel_updates_when_it_ends(
 def test_board_card_sends_and_watches(client, db, editor, sandbox, ready, meta):
     ticket = ready(meta)
     board = parse(client.get("/board/").text)
-    assert board.by_id(f"ticket-{ticket.id}").find("button", "send-go") is not None
+    button = board.by_id(f"ticket-{ticket.id}").find("button", "send-go")
+    assert button.text == "Send to Meta sandbox"
     queued = trafficking.queue_send(ticket, actor=editor)
     db.session.commit()
     card = client.get(f"/tickets/{ticket.id}/card", query_string={"board": ""}).text
@@ -682,3 +683,20 @@ def test_send_all_lists_what_it_could_not_send(client, db, editor, sandbox, read
     assert "TikTok does not support the objective LEADS" in refused.text
     assert reload(db, good).status is TicketStatus.TRAFFICKED_SUCCESS
     assert reload(db, bad).status is READY
+
+
+def test_a_ticket_whose_send_was_lost_can_move_and_be_sent_again(
+    client, db, editor, sandbox, ready, meta
+):
+    ticket = ready(meta)
+    lost = trafficking.queue_send(ticket, actor=editor)  # never dispatched: its job is lost
+    lost.requested_at = utcnow() - timedelta(hours=1)
+    ticket.sending_since = lost.requested_at
+    db.session.commit()
+    page = parse(client.get(f"/tickets/{ticket.id}").text)
+    assert page.find("button", "send-button") is not None  # not stuck on "Sending…"
+    tickets.move_ticket(ticket, "DRAFT", actor=editor)
+    db.session.commit()
+    db.session.refresh(lost)
+    assert lost.state is SendState.FAILED
+    assert reload(db, ticket).status is TicketStatus.DRAFT

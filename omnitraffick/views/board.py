@@ -1,10 +1,10 @@
 """The kanban board: one column per ticket status, moves by drag and drop or keyboard."""
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -55,22 +55,37 @@ class Card:
     @classmethod
     def of(cls, ticket: Ticket) -> "Card":
         campaign = ticket.campaign
-        return cls(
-            ticket.id,
-            ticket.status,
-            ticket.version,
-            ticket.request_type,
-            ticket.status_changed_at,
-            campaign.name,
-            campaign.brand.internal_code,
-            campaign.brand.name,
-            campaign.market.code,
-            campaign.market.country,
-            ticket.channel.api_identifier,
-            ticket.channel.platform_name,
-            ticket.sending_since,
-            ticket.send_error,
+        return _unstale(
+            cls(
+                ticket.id,
+                ticket.status,
+                ticket.version,
+                ticket.request_type,
+                ticket.status_changed_at,
+                campaign.name,
+                campaign.brand.internal_code,
+                campaign.brand.name,
+                campaign.market.code,
+                campaign.market.country,
+                ticket.channel.api_identifier,
+                ticket.channel.platform_name,
+                ticket.sending_since,
+                ticket.send_error,
+            )
         )
+
+
+@bp.app_template_global()
+def sends_to_sandbox(channel_code: str) -> bool:
+    """Whether a channel's sends go to the platform sandbox, for labels on cards."""
+    return trafficking.connection_for(channel_code, current_app.config).sandbox
+
+
+def _unstale(card: Card) -> Card:
+    """A send whose job was lost long ago no longer shows as in progress."""
+    if card.sending_since is None or trafficking.send_is_fresh(card.sending_since):
+        return card
+    return replace(card, sending_since=None)
 
 
 CARD_COLUMNS = (
@@ -126,7 +141,7 @@ def load_columns(args) -> dict:
                 .order_by(Ticket.status_changed_at.desc(), Ticket.id)
                 .limit(limit)
             )
-            cards = [Card(*row) for row in rows]
+            cards = [_unstale(Card(*row)) for row in rows]
         columns[status] = {"cards": cards, "count": counts[status], "limit": limit}
     return columns
 

@@ -221,6 +221,7 @@ def _ticket_context(ticket: Ticket) -> dict:
     return {
         **_payload_context(ticket),
         "connection": trafficking.connection_of(ticket),
+        "sending": trafficking.is_sending(ticket),
         "object_names": trafficking.OBJECT_NAMES,
         "moves": tickets.allowed_moves(ticket),
         "missing": ticket_settings.missing_settings(ticket.request_type, ticket.payload_config),
@@ -400,7 +401,7 @@ def card(ticket_id):
     ticket = load_ticket(ticket_id)
     board_query = request.args.get("board", "")
     if request.args.get("watch") == "1":
-        if ticket.sending_since is not None:
+        if trafficking.is_sending(ticket):
             return "", 204
         if ticket.status is not TicketStatus.READY_FOR_API:
             return board.render_move(ticket, board_query, None, None, 200)

@@ -13,9 +13,11 @@ from .sends import (
     abandon,
     active_send,
     connection_of,
+    is_sending,
     is_stale,
     queue_send,
     ready_tickets,
+    send_is_fresh,
     start_send,
 )
 
@@ -28,9 +30,11 @@ __all__ = [
     "active_send",
     "connection_for",
     "connection_of",
+    "is_sending",
     "is_stale",
     "queue_send",
     "ready_tickets",
     "run_send",
+    "send_is_fresh",
     "start_send",
 ]

@@ -37,6 +37,17 @@ def is_stale(send: PlatformSend) -> bool:
     return utcnow() - _aware(started) > limit
 
 
+def is_sending(ticket: Ticket) -> bool:
+    """Whether the ticket has a send in flight that has not gone stale."""
+    return ticket.sending_since is not None and send_is_fresh(ticket.sending_since)
+
+
+def send_is_fresh(sending_since) -> bool:
+    """A send queued at `sending_since` may still be running (it is not stale yet)."""
+    limit = timedelta(seconds=current_app.config["SEND_STALE_AFTER_SECONDS"])
+    return utcnow() - _aware(sending_since) <= limit
+
+
 def _aware(moment):
     # SQLite hands back naive datetimes; every time stored here is UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
