@@ -390,64 +390,43 @@ def test_bad_live_credentials_fail_with_the_platforms_message(
     assert reload(db, ticket).sends[-1].target == "live"
 
 
-def test_google_refresh_token_refused(app, client, db, editor, sandbox, ready, google):
-    app.config.update(
-        GOOGLE_ADS_DEVELOPER_TOKEN="sandbox-developer-token",
-        GOOGLE_ADS_CLIENT_ID="sandbox-client-id",
-        GOOGLE_ADS_CLIENT_SECRET="sandbox-client-secret",
-        GOOGLE_ADS_REFRESH_TOKEN="revoked",
-        GOOGLE_ADS_CUSTOMER_ID="123-456-7890",
-        GOOGLE_ADS_API_BASE_URL=f"{sandbox.url}/google",
-        GOOGLE_ADS_TOKEN_URL=f"{sandbox.url}/google/token",
-    )
-    try:
-        ticket = ready(google)
-        send(client, ticket)
-    finally:
-        app.config.update(
-            GOOGLE_ADS_DEVELOPER_TOKEN=None,
-            GOOGLE_ADS_CLIENT_ID=None,
-            GOOGLE_ADS_CLIENT_SECRET=None,
-            GOOGLE_ADS_REFRESH_TOKEN=None,
-            GOOGLE_ADS_CUSTOMER_ID=None,
-            GOOGLE_ADS_API_BASE_URL=None,
-            GOOGLE_ADS_TOKEN_URL=None,
-        )
+@pytest.fixture
+def live_google(app, sandbox):
+    """Google Ads configured as a live platform (its own credentials), served by the sandbox;
+    returns a function that sets the refresh token."""
+    settings = {
+        "GOOGLE_ADS_DEVELOPER_TOKEN": "sandbox-developer-token",
+        "GOOGLE_ADS_CLIENT_ID": "sandbox-client-id",
+        "GOOGLE_ADS_CLIENT_SECRET": "sandbox-client-secret",
+        "GOOGLE_ADS_REFRESH_TOKEN": "sandbox-refresh-token",
+        "GOOGLE_ADS_CUSTOMER_ID": "123-456-7890",
+        "GOOGLE_ADS_API_BASE_URL": f"{sandbox.url}/google",
+        "GOOGLE_ADS_TOKEN_URL": f"{sandbox.url}/google/token",
+    }
+    app.config.update(settings)
+    yield lambda token: app.config.update(GOOGLE_ADS_REFRESH_TOKEN=token)
+    app.config.update(dict.fromkeys(settings))
+
+
+def test_google_refresh_token_refused(client, db, editor, live_google, ready, google):
+    live_google("revoked")
+    ticket = ready(google)
+    send(client, ticket)
     ticket = reload(db, ticket)
     assert ticket.status is TicketStatus.FAILED
     assert "Google refused the OAuth credentials" in ticket.send_error
 
 
 def test_live_google_credentials_work_and_secrets_never_show(
-    app, client, db, editor, sandbox, ready, google
+    client, db, editor, live_google, ready, google
 ):
-    app.config.update(
-        GOOGLE_ADS_DEVELOPER_TOKEN="sandbox-developer-token",
-        GOOGLE_ADS_CLIENT_ID="sandbox-client-id",
-        GOOGLE_ADS_CLIENT_SECRET="sandbox-client-secret",
-        GOOGLE_ADS_REFRESH_TOKEN="sandbox-refresh-token",
-        GOOGLE_ADS_CUSTOMER_ID="123-456-7890",
-        GOOGLE_ADS_API_BASE_URL=f"{sandbox.url}/google",
-        GOOGLE_ADS_TOKEN_URL=f"{sandbox.url}/google/token",
-    )
-    try:
-        ticket = ready(google)
-        send(client, ticket)
-        ticket = reload(db, ticket)
-        assert ticket.status is TicketStatus.TRAFFICKED_SUCCESS, ticket.send_error
-        page = client.get(f"/tickets/{ticket.id}").text
-        channels = client.get("/channels/").text
-        api = client.get(f"/api/v1/tickets/{ticket.id}/sends").text
-    finally:
-        app.config.update(
-            GOOGLE_ADS_DEVELOPER_TOKEN=None,
-            GOOGLE_ADS_CLIENT_ID=None,
-            GOOGLE_ADS_CLIENT_SECRET=None,
-            GOOGLE_ADS_REFRESH_TOKEN=None,
-            GOOGLE_ADS_CUSTOMER_ID=None,
-            GOOGLE_ADS_API_BASE_URL=None,
-            GOOGLE_ADS_TOKEN_URL=None,
-        )
+    ticket = ready(google)
+    send(client, ticket)
+    ticket = reload(db, ticket)
+    assert ticket.status is TicketStatus.TRAFFICKED_SUCCESS, ticket.send_error
+    page = client.get(f"/tickets/{ticket.id}").text
+    channels = client.get("/channels/").text
+    api = client.get(f"/api/v1/tickets/{ticket.id}/sends").text
     assert "Live" in page
     for secret in ("sandbox-developer-token", "sandbox-client-secret", "sandbox-refresh-token"):
         assert secret not in page and secret not in channels and secret not in api
