@@ -694,3 +694,24 @@ def test_a_ticket_whose_send_was_lost_can_move_and_be_sent_again(
     db.session.refresh(lost)
     assert lost.state is SendState.FAILED
     assert reload(db, ticket).status is TicketStatus.DRAFT
+
+
+def test_a_job_handed_out_again_takes_over_a_send_whose_worker_died(
+    db, editor, sandbox, ready, meta
+):
+    ticket = ready(meta)
+    send_ = trafficking.queue_send(ticket, actor=editor)
+    db.session.commit()
+    trafficking.run_send(send_.id)  # done: a second delivery of the same job does nothing
+    requests_before = len(sandbox.requests())
+    trafficking.run_send(send_.id)
+    assert len(sandbox.requests()) == requests_before
+
+    other = ready(meta, request_type=RequestType.UPDATE_STATUS)
+    running = trafficking.queue_send(other, actor=editor)
+    db.session.commit()
+    # A worker took it and died: still RUNNING, started long ago.
+    running.state, running.started_at = SendState.RUNNING, utcnow() - timedelta(hours=2)
+    db.session.commit()
+    trafficking.run_send(running.id)
+    assert reload(db, other).status is TicketStatus.TRAFFICKED_SUCCESS

@@ -19,9 +19,10 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import and_, or_, update
 
 from ...extensions import db
 from ...models import (
@@ -100,11 +101,26 @@ def run_send(send_id: uuid.UUID | str, *, sleep: Callable[[float], None] = time.
 
 
 def _claim(send_id: uuid.UUID) -> bool:
-    """QUEUED -> RUNNING, atomically: two deliveries of the same job run it once."""
+    """QUEUED -> RUNNING, atomically: two deliveries of the same job run it once.
+
+    A send RUNNING for longer than SEND_STALE_AFTER_SECONDS lost its worker; the job queue
+    hands such a job out again, and this run takes it over (resuming from its progress).
+    """
+    now = utcnow()
+    stale = now - timedelta(seconds=current_app.config["SEND_STALE_AFTER_SECONDS"])
     result = db.session.execute(
         update(PlatformSend)
-        .where(PlatformSend.id == send_id, PlatformSend.state == SendState.QUEUED)
-        .values(state=SendState.RUNNING, started_at=utcnow())
+        .where(
+            PlatformSend.id == send_id,
+            or_(
+                PlatformSend.state == SendState.QUEUED,
+                and_(PlatformSend.state == SendState.RUNNING, PlatformSend.started_at < stale),
+            ),
+        )
+        .values(state=SendState.RUNNING, started_at=now)
+        # The commit below expires the session's copy anyway; no need to evaluate the
+        # condition in Python (SQLite's naive times do not compare with aware ones).
+        .execution_options(synchronize_session=False)
     )
     db.session.commit()
     return result.rowcount == 1
