@@ -568,6 +568,9 @@ def test_a_send_in_progress_polls_and_the_panel_updates_when_it_ends(
     assert "Sending to Meta sandbox" in panel.text
     assert "every 1s" in panel.text
     assert "HX-Trigger" not in panel.headers
+    history = parse(panel.text).by_id("history")  # swapped in too, to show attempts live
+    assert history.attrs["hx-swap-oob"] == "true"
+    assert "Send to Meta Sandbox · queued" in history.text
     assert "Send to Meta" not in panel.text  # no second send, no moves
     trafficking.run_send(queued.id)
     panel = client.get(f"/tickets/{ticket.id}/status?version={version}")

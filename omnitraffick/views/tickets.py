@@ -355,17 +355,22 @@ def status(ticket_id):
     """The status panel as it is now; a send in progress polls it until it ends."""
     ticket = load_ticket(ticket_id)
     seen = request.args.get("version", "")
-    return _status_panel(ticket, changed=seen != str(ticket.version))
+    # While the send runs, the history comes along too: each attempt shows as it happens.
+    return _status_panel(
+        ticket, changed=seen != str(ticket.version), history=trafficking.is_sending(ticket)
+    )
 
 
-def _status_panel(ticket: Ticket, *, error=None, status=200, changed=False, asking=None):
+def _status_panel(
+    ticket: Ticket, *, error=None, status=200, changed=False, asking=None, history=False
+):
     response = render(
         "tickets/_status_panel.html",
         "tickets/_status_panel.html",
         ticket=ticket,
         error=error,
         asking=asking,
-        oob_history=changed,
+        oob_history=changed or history,
         status=status,
         **_ticket_context(ticket),
     )
