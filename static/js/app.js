@@ -24,3 +24,14 @@ document.addEventListener("click", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+
+// GET forms (filters) send only the fields that are filled in, so the URLs they push stay
+// short and readable: ?status=DRAFT rather than ?q=&brand=&market=&status=DRAFT.
+document.addEventListener("htmx:config:request", (event) => {
+  const request = event.detail?.ctx?.request;
+  if (!request || String(request.method).toUpperCase() !== "GET") return;
+  if (!(request.body instanceof FormData)) return;
+  for (const [name, value] of [...request.body.entries()]) {
+    if (value === "") request.body.delete(name);
+  }
+});

@@ -343,6 +343,7 @@ def test_list_search_filter_sort_and_back_button(page: Page, login, screenshot):
     page.get_by_label("Status", exact=True).select_option(label="Draft")
     expect(page).to_have_url(re.compile(r"[?&]status=DRAFT(&|$)"))
     expect(page.locator(".result-count")).to_have_text("2 campaigns")
+    assert "brand=" not in page.url and "market=" not in page.url  # empty filters stay out
     expect(result_names(page)).to_have_text([gamma, alpha])
     filtered_url = page.url
 
