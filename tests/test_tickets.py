@@ -605,6 +605,25 @@ def test_qa_failed_stores_the_reason_and_passing_qa_clears_it(db, open_ticket, p
     assert saved.qa_failure_reason is None
 
 
+def test_changing_settings_drops_the_qa_report_that_judged_the_old_ones(db, open_ticket):
+    broken = valid_settings() | {"landing_url": "http://example.com/moana"}
+    ticket = open_ticket(settings=broken)
+    service.move_ticket(ticket, S.QA_TESTING, actor=None)
+    db.session.commit()
+    ticket = reload(db, ticket.id)
+    assert ticket.status is S.QA_FAILED and ticket.qa_report
+
+    service.update_settings(ticket, dict(ticket.payload_config))  # the same settings again
+    db.session.commit()
+    assert reload(db, ticket.id).qa_report  # nothing changed: the report still holds
+
+    service.update_settings(ticket, valid_settings())
+    db.session.commit()
+    ticket = reload(db, ticket.id)
+    assert ticket.qa_report is None
+    assert ticket.qa_failure_reason  # what QA found stays until QA runs again
+
+
 @pytest.mark.parametrize("platform_id", [None, "", "   "])
 def test_trafficked_success_needs_the_platform_id(db, open_ticket, put, platform_id):
     ticket = put(open_ticket(), S.READY_FOR_API)

@@ -126,9 +126,13 @@ def update_settings(ticket: Ticket, settings: dict, *, version=None) -> Ticket:
             f"Settings can only change while a ticket is Draft or QA failed; "
             f"this one is {label(ticket.status)}."
         )
-    ticket.payload_config = ticket_settings.clean_settings(
+    cleaned = ticket_settings.clean_settings(
         ticket.request_type, settings, ticket.campaign.market.currency
     )
+    if cleaned != ticket.payload_config:
+        # The last QA run judged other settings: it no longer says anything about these.
+        ticket.qa_report = None
+    ticket.payload_config = cleaned
     flush_or_conflict(ticket)
     return ticket
 
