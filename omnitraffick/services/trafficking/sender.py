@@ -170,7 +170,7 @@ class _Job:
         )
 
     def _summary(self, connection: Connection, translation: Translation) -> str:
-        where = "the platform sandbox" if connection.sandbox else f"{connection.platform}"
+        where = "the platform sandbox" if connection.sandbox else connection.platform
         count = len(translation.requests)
         steps = "; ".join(self.done)
         return f"Sent to {where} ({count} request{'s' if count != 1 else ''}): {steps}."
