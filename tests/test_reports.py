@@ -940,6 +940,12 @@ def test_portfolio_shows_at_most_200_rows_but_counts_them_all(
     )
     assert table_rows(section(doc, "Budget by currency"))[0][:2] == ["USD", "230"]
     assert sum(ticket_counts(doc).values()) == 460
+    # In another order the first 200 are not "the largest".
+    by_name = portfolio(client, "sort=name")
+    assert (
+        section(by_name, "Campaigns").find("h2").text
+        == "Campaigns (first 200 of 230; all in the CSV)"
+    )
 
 
 # =================================================================================================
