@@ -153,7 +153,7 @@ def move_ticket(
     """Move a ticket along the workflow and record who moved it, when, and why."""
     target = parse_status(to_status)
     check_version(ticket, version)
-    if ticket.sending_since is not None and not _close_stale_send(ticket):
+    if ticket.sending_since is not None and not _sends().clear_stale_send(ticket):
         raise Conflict(
             f"This ticket is being sent to {ticket.channel.platform_name}; it moves by itself "
             "when the platform has answered.",
@@ -188,17 +188,10 @@ def move_ticket(
     return event
 
 
-def _close_stale_send(ticket: Ticket) -> bool:
-    """Close the ticket's send if its job was lost long ago; True when it was closed."""
+def _sends():
     from .trafficking import sends  # sends builds on this module
 
-    current = sends.active_send(ticket)
-    if current is None or sends.is_stale(current):
-        if current is not None:
-            sends.abandon(current)
-        ticket.sending_since = None
-        return True
-    return False
+    return sends
 
 
 def record_move(ticket: Ticket, target: TicketStatus, actor, reason: str | None) -> TicketEvent:

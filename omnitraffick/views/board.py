@@ -14,7 +14,6 @@ from ..auth import editor_required
 from ..extensions import db
 from ..models import Brand, Campaign, Channel, Market, RequestType, Ticket, TicketStatus
 from ..services import taxonomy, tickets, trafficking
-from ..services.errors import DomainError
 from ..web import is_fragment_request, render
 from .ticket_queries import board_query_args, filter_options, ticket_conditions, ticket_filters
 
@@ -222,19 +221,8 @@ class SendAll:
 
 def _send_ready(args) -> SendAll:
     conditions = ticket_conditions(ticket_filters(args))
-    ids = [ticket.id for ticket in trafficking.ready_tickets(conditions, SEND_ALL_LIMIT)]
-    outcome = SendAll(capped=len(ids) == SEND_ALL_LIMIT)
-    for ticket_id in ids:
-        ticket = db.session.get(Ticket, ticket_id)
-        name = ticket.platform_name
-        try:
-            trafficking.start_send(ticket, actor=current_user)
-        except DomainError as err:
-            db.session.rollback()
-            outcome.refused.append((name, err.message))
-        else:
-            outcome.sent += 1
-    return outcome
+    sent, refused = trafficking.send_all_ready(conditions, actor=current_user, limit=SEND_ALL_LIMIT)
+    return SendAll(sent, refused, capped=sent + len(refused) == SEND_ALL_LIMIT)
 
 
 def render_move(ticket, board_query, error, asking, status):

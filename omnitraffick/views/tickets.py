@@ -323,13 +323,8 @@ def send(ticket_id):
         error, status = "The form has expired; reload the page.", 400
     else:
         try:
-            version = form.version.data
-            if form.again.data == "1" and ticket.status is TicketStatus.FAILED:
-                tickets.move_ticket(
-                    ticket, TicketStatus.READY_FOR_API, actor=current_user, version=version
-                )
-                version = None  # checked by the move
-            trafficking.start_send(ticket, actor=current_user, version=version)
+            send_now = trafficking.send_again if form.again.data == "1" else trafficking.start_send
+            send_now(ticket, actor=current_user, version=form.version.data)
         except DomainError as err:
             db.session.rollback()
             error, status = err.message, err.status_code

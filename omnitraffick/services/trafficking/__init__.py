@@ -17,6 +17,8 @@ from .sends import (
     is_stale,
     queue_send,
     ready_tickets,
+    send_again,
+    send_all_ready,
     send_is_fresh,
     start_send,
 )
@@ -35,6 +37,8 @@ __all__ = [
     "queue_send",
     "ready_tickets",
     "run_send",
+    "send_again",
+    "send_all_ready",
     "send_is_fresh",
     "start_send",
 ]

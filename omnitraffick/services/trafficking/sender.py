@@ -38,6 +38,7 @@ from ..translators import PlatformRequest, Translation, TranslationError
 from ..translators.base import Lookup, dig
 from .client import Answer, Kind, PlatformClient
 from .connections import Connection, connection_for
+from .sends import close
 
 log = logging.getLogger(__name__)
 
@@ -332,12 +333,11 @@ def _finish_succeeded(send_id, translation: Translation, values, target, summary
 def _finish_failed(send_id, message: str, returned: dict[str, str]) -> None:
     send = db.session.get(PlatformSend, send_id)
     ticket = send.ticket
-    ticket.sending_since = None
+    close(send, message)
     ticket.send_error = message
     if returned:
         # Objects made before the failure: kept so people can see them (and clean up).
         ticket.platform_ids = returned
     if ticket.status is TicketStatus.READY_FOR_API:
         tickets.record_move(ticket, TicketStatus.FAILED, send.requested_by, message)
-    send.state, send.finished_at, send.message = SendState.FAILED, utcnow(), message
     db.session.commit()

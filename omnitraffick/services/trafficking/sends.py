@@ -12,7 +12,7 @@ from ... import jobs
 from ...extensions import db
 from ...models import PlatformSend, SendState, Ticket, TicketStatus, User, utcnow
 from .. import tickets
-from ..errors import Conflict, Unavailable
+from ..errors import Conflict, DomainError, Unavailable
 from .connections import Connection, connection_for
 
 
@@ -32,9 +32,7 @@ def active_send(ticket: Ticket) -> PlatformSend | None:
 
 def is_stale(send: PlatformSend) -> bool:
     """A send that has not finished long after it was queued: its job was lost."""
-    limit = timedelta(seconds=current_app.config["SEND_STALE_AFTER_SECONDS"])
-    started = send.started_at or send.requested_at
-    return utcnow() - _aware(started) > limit
+    return not send_is_fresh(send.started_at or send.requested_at)
 
 
 def is_sending(ticket: Ticket) -> bool:
@@ -66,14 +64,10 @@ def queue_send(ticket: Ticket, *, actor: User | None, version=None) -> PlatformS
             "status",
         )
     platform = ticket.channel.platform_name
-    current = active_send(ticket)
-    if current is not None:
-        if not is_stale(current):
-            raise Conflict(
-                f"This ticket is already being sent to {platform}; wait for the answer.",
-                "status",
-            )
-        abandon(current)
+    if not clear_stale_send(ticket):
+        raise Conflict(
+            f"This ticket is already being sent to {platform}; wait for the answer.", "status"
+        )
     if _sibling_in_flight(ticket):
         # Two sends for one campaign on one platform could both find no object by its name
         # and both create it; one at a time, the second finds what the first made.
@@ -128,9 +122,7 @@ def start_send(ticket: Ticket, *, actor: User | None, version=None) -> PlatformS
     try:
         jobs.dispatch(send_id)
     except jobs.DispatchError as err:
-        send = db.session.get(PlatformSend, send_id)
-        send.state, send.finished_at, send.message = SendState.FAILED, utcnow(), str(err)
-        send.ticket.sending_since = None
+        close(db.session.get(PlatformSend, send_id), str(err))
         db.session.commit()
         raise Unavailable(str(err)) from None
     return db.session.get(PlatformSend, send_id)
@@ -152,15 +144,59 @@ def _sibling_in_flight(ticket: Ticket) -> bool:
     )
 
 
+def send_again(ticket: Ticket, *, actor: User | None, version=None) -> PlatformSend:
+    """A FAILED ticket goes back to Ready for API and is sent, in one step."""
+    if ticket.status is TicketStatus.FAILED:
+        tickets.move_ticket(ticket, TicketStatus.READY_FOR_API, actor=actor, version=version)
+        version = None  # checked by the move
+    return start_send(ticket, actor=actor, version=version)
+
+
+def send_all_ready(
+    conditions: list, *, actor: User | None, limit: int
+) -> tuple[int, list[tuple[str, str]]]:
+    """Send the READY_FOR_API tickets under `conditions` (at most `limit`, oldest first).
+
+    Returns how many were sent and, for each one refused, its platform name and why.
+    """
+    sent, refused = 0, []
+    for ticket_id in [ticket.id for ticket in ready_tickets(conditions, limit)]:
+        ticket = db.session.get(Ticket, ticket_id)
+        name = ticket.platform_name
+        try:
+            start_send(ticket, actor=actor)
+        except DomainError as err:
+            db.session.rollback()
+            refused.append((name, err.message))
+        else:
+            sent += 1
+    return sent, refused
+
+
+def close(send: PlatformSend, message: str) -> None:
+    """End a send as FAILED with `message`; its ticket is no longer being sent."""
+    send.state, send.finished_at, send.message = SendState.FAILED, utcnow(), message
+    send.ticket.sending_since = None
+
+
+def clear_stale_send(ticket: Ticket) -> bool:
+    """True when no live send holds the ticket; a send whose job was lost is closed."""
+    current = active_send(ticket)
+    if current is not None:
+        if not is_stale(current):
+            return False
+        abandon(current)
+    ticket.sending_since = None
+    return True
+
+
 def abandon(send: PlatformSend) -> None:
     """Close a send whose job was lost (a restarted process), so the ticket can go again."""
-    send.state = SendState.FAILED
-    send.finished_at = utcnow()
-    send.message = (
+    close(
+        send,
         "This send never finished (its job was lost, e.g. when the server restarted); it was "
-        "closed so the ticket could be sent again. Objects it made are found, not made twice."
+        "closed so the ticket could be sent again. Objects it made are found, not made twice.",
     )
-    send.ticket.sending_since = None
     db.session.flush()
 
 
