@@ -7,19 +7,33 @@ HOST ?= 127.0.0.1
 SANDBOX_PORT ?= 8001
 export FLASK_APP := wsgi.py
 
-.PHONY: run sandbox worker test e2e test-worker bench lint format assets install clean
+.PHONY: run sandbox worker test e2e test-worker bench lint format assets install clean lock lock-check
 
-$(BIN)/python:
+# Python packages come only from the lock files (uv pip compile, with hashes): .venv holds
+# exactly requirements-dev.txt, rebuilt from scratch whenever the lock changes. The app runs
+# from this checkout, so the project itself is not installed into the venv.
+$(VENV)/.installed: requirements-dev.txt
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip --isolated --disable-pip-version-check install --quiet --no-deps --require-hashes -r requirements-dev.txt
+	$(BIN)/python tools/lockcheck.py --venv-only
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e ".[test]"
-	touch $@
+# Regenerate the locks after changing pyproject.toml (pins stay where they are unless they
+# must move); `make lock UPGRADE=babel` moves one package to its newest allowed release,
+# `make lock UPGRADE=--all` all of them. Review `git diff requirements*.txt`, then commit.
+UPGRADE ?=
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" --quiet \
+	$(if $(filter --all,$(UPGRADE)),--upgrade,$(addprefix --upgrade-package ,$(UPGRADE)))
+lock: $(VENV)/.installed
+	$(UV_COMPILE) -o requirements.txt
+	$(UV_COMPILE) --extra test -c requirements.txt -o requirements-dev.txt
+	$(BIN)/python tools/lockcheck.py
+
+# pyproject.toml and the locks agree (offline; CI runs it first).
+lock-check: $(VENV)/.installed
+	$(BIN)/python tools/lockcheck.py --installed
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -60,24 +74,24 @@ sandbox: install
 worker: install
 	$(BIN)/flask worker
 
-test: $(VENV)/.installed-test assets
+test: lock-check assets
 	$(BIN)/python -m pytest -m "not e2e and not worker" $(PYTEST_ARGS)
 
 # The worker lane: a real Celery worker against Redis (REDIS_URL, default 127.0.0.1:6379).
-test-worker: $(VENV)/.installed-test assets
+test-worker: $(VENV)/.installed assets
 	$(BIN)/python -m pytest -m worker $(PYTEST_ARGS)
 
-e2e: $(VENV)/.installed-test assets
+e2e: $(VENV)/.installed assets
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-test assets
+bench: $(VENV)/.installed assets
 	$(BIN)/python -m bench
 
-lint: $(VENV)/.installed-test
+lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(VENV)/.installed-test
+format: $(VENV)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 

@@ -40,14 +40,14 @@ BRANDS = [
     ("L'Oréal Paris", "LOREAL"),
 ]
 MARKETS = [
-    ("US", "United States", "NA", "USD"),
-    ("CA", "Canada", "NA", "CAD"),
-    ("UK", "United Kingdom", "EMEA", "GBP"),
-    ("DE", "Germany", "EMEA", "EUR"),
-    ("FR", "France", "EMEA", "EUR"),
-    ("JP", "Japan", "APAC", "JPY"),
-    ("AU", "Australia", "APAC", "AUD"),
-    ("BR", "Brazil", "LATAM", "BRL"),
+    ("US", "US", "NA", "USD"),
+    ("CA", "CA", "NA", "CAD"),
+    ("UK", "GB", "EMEA", "GBP"),
+    ("DE", "DE", "EMEA", "EUR"),
+    ("FR", "FR", "EMEA", "EUR"),
+    ("JP", "JP", "APAC", "JPY"),
+    ("AU", "AU", "APAC", "AUD"),
+    ("BR", "BR", "LATAM", "BRL"),
 ]
 CHANNELS = [("Meta", "META"), ("TikTok", "TIKTOK"), ("Google Ads", "GOOGLE")]
 THEMES = [
@@ -181,7 +181,7 @@ def _sendable_settings(
             request_type=RequestType.CREATE_CAMPAIGN,
             settings=settings,
             currency=market.currency,
-            country=translators.country_code(market.code, market.country),
+            country=market.country,
         )
         try:
             translators.translate(channel_code, data)

@@ -172,7 +172,8 @@ class Market(UUIDMixin, TimestampMixin, db.Model):
     __tablename__ = "markets"
 
     code: Mapped[str] = mapped_column(String(16), unique=True)
-    country: Mapped[str] = mapped_column(String(100))
+    # ISO 3166-1 alpha-2 code.
+    country: Mapped[str] = mapped_column(String(2))
     region: Mapped[str] = mapped_column(String(100))
     currency: Mapped[str] = mapped_column(String(3))
 

@@ -7,6 +7,7 @@ from functools import cache
 from babel.numbers import get_currency_symbol
 from flask import Flask, request, url_for
 
+from .services.countries import country_name
 from .services.currencies import minor_units
 from .services.tickets import label
 
@@ -59,6 +60,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["ago"] = ago
     app.jinja_env.filters["status_label"] = label
+    app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

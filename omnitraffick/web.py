@@ -76,7 +76,7 @@ class ListArgs:
 
     def search(self, *columns) -> list:
         """The WHERE conditions for the search text (none when there is no text)."""
-        if not self.q:
+        if not self.q or not columns:
             return []
         pattern = "%" + escape_like(self.q) + "%"
         return [or_(*(col.ilike(pattern, escape="\\") for col in columns))]

@@ -111,7 +111,7 @@ def login(client, make_user):
 def make_market(db):
     counter = iter(range(10_000))
 
-    def make(code=None, currency="USD", country="United States", region="NA"):
+    def make(code=None, currency="USD", country="US", region="NA"):
         market = reference.create_market(
             code=code or f"M{next(counter)}", country=country, region=region, currency=currency
         )
@@ -209,12 +209,12 @@ def pix(make_brand):
 
 @pytest.fixture
 def us(make_market):
-    return make_market(code="US", currency="USD", country="United States", region="NA")
+    return make_market(code="US", currency="USD", country="US", region="NA")
 
 
 @pytest.fixture
 def jp(make_market):
-    return make_market(code="JP", currency="JPY", country="Japan", region="APAC")
+    return make_market(code="JP", currency="JPY", country="JP", region="APAC")
 
 
 @pytest.fixture

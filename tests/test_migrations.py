@@ -1,12 +1,14 @@
 """Migrations build the schema the models describe, and can be undone."""
 
+import uuid
 import warnings
+from datetime import UTC, datetime
 
 import flask_migrate
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from omnitraffick.extensions import db
@@ -53,7 +55,7 @@ def test_campaign_names_are_unique_ignoring_case(fresh_app):
     """The database itself refuses a name that differs only in letter case."""
     flask_migrate.upgrade()
     brand = Brand(name="Disney", internal_code="DIS")
-    market = Market(code="US", country="United States", region="NA", currency="USD")
+    market = Market(code="US", country="US", region="NA", currency="USD")
     db.session.add_all([brand, market])
     db.session.flush()
 
@@ -70,3 +72,39 @@ def test_campaign_names_are_unique_ignoring_case(fresh_app):
     db.session.rollback()
     db.session.add(campaign("DIS_US_MULTI_2026_MoanaLaunch2"))
     db.session.commit()
+
+
+def insert_market(code: str, country: str) -> None:
+    db.session.execute(
+        text(
+            "INSERT INTO markets (id, code, country, region, currency, created_at, updated_at) "
+            "VALUES (:id, :code, :country, 'R', 'EUR', :now, :now)"
+        ),
+        {"id": uuid.uuid4().hex, "code": code, "country": country, "now": datetime.now(UTC)},
+    )
+    db.session.commit()
+
+
+def test_free_text_countries_become_iso_codes(fresh_app):
+    flask_migrate.upgrade(revision="0008_platform_sends")
+    for code, country in [
+        ("UK", "United Kingdom"),
+        ("GB_2", "UK"),
+        ("JP", "japan"),
+        ("USA", "USA"),
+        ("HU", "Magyarország"),  # not a name it knows: the market code says HU
+    ]:
+        insert_market(code, country)
+    flask_migrate.upgrade()
+    stored = dict(db.session.execute(text("SELECT code, country FROM markets")).all())
+    assert stored == {"UK": "GB", "GB_2": "GB", "JP": "JP", "USA": "US", "HU": "HU"}
+
+
+def test_a_country_that_names_nothing_stops_the_upgrade_with_the_rows_to_fix(fresh_app, capfd):
+    flask_migrate.upgrade(revision="0008_platform_sends")
+    insert_market("NOWHERE", "Atlantis")
+    with pytest.raises(SystemExit):  # flask-migrate logs the error and exits
+        flask_migrate.upgrade()
+    assert "market NOWHERE (country 'Atlantis')" in capfd.readouterr().err
+    db.session.rollback()
+    assert db.session.scalar(text("SELECT country FROM markets")) == "Atlantis"

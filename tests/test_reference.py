@@ -32,6 +32,7 @@ class Page(HTMLParser):
         self._row: list[str] | None = None
         self._capture: tuple[str, str, str] | None = None  # (tag, kind, key)
         self._text: list[str] = []
+        self._select: str | None = None
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
@@ -39,6 +40,11 @@ class Page(HTMLParser):
         classes = attrs.get("class", "").split()
         if tag == "input" and "name" in attrs:
             self.inputs[attrs["name"]] = attrs.get("value", "")
+        elif tag == "select" and "name" in attrs:
+            self._select = attrs["name"]
+            self.inputs[self._select] = ""
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.inputs[self._select] = attrs.get("value", "")
         elif tag == "small" and "field-error" in classes:
             self._start(tag, "error", attrs["id"].removesuffix("-help"))
         elif tag in ("p", "div") and "flash" in classes:
@@ -68,6 +74,8 @@ class Page(HTMLParser):
             self._row = None
         elif tag == "tbody":
             self._in_tbody = False
+        elif tag == "select":
+            self._select = None
 
     def handle_data(self, data):
         if self._capture:
@@ -114,7 +122,7 @@ MARKETS = Kind(
     code_field="code",
     code_label="Market code",
     code_column=0,
-    form={"code": " us ", "country": "United States", "region": "NA", "currency": "USD"},
+    form={"code": " us ", "country": "US", "region": "NA", "currency": "USD"},
     used_by="campaign",
     default_sort="code",
     columns={"code": "code", "country": "country", "region": "region", "currency": "currency"},
@@ -146,11 +154,11 @@ KINDS = [pytest.param(kind, id=str(kind)) for kind in (MARKETS, BRANDS, CHANNELS
 # Rows with a different order in every sortable column.
 SAMPLE_ROWS = {
     MARKETS: [
-        {"code": "US", "country": "United States", "region": "NA", "currency": "USD"},
-        {"code": "GB", "country": "United Kingdom", "region": "EMEA", "currency": "GBP"},
-        {"code": "JP", "country": "Japan", "region": "APAC", "currency": "JPY"},
-        {"code": "BR", "country": "Brazil", "region": "LATAM", "currency": "BRL"},
-        {"code": "AT", "country": "Austria", "region": "DACH", "currency": "EUR"},
+        {"code": "US", "country": "US", "region": "NA", "currency": "USD"},
+        {"code": "GB", "country": "GB", "region": "EMEA", "currency": "GBP"},
+        {"code": "JP", "country": "JP", "region": "APAC", "currency": "JPY"},
+        {"code": "BR", "country": "BR", "region": "LATAM", "currency": "BRL"},
+        {"code": "AT", "country": "AT", "region": "DACH", "currency": "EUR"},
     ],
     BRANDS: [
         {"name": "Disney", "internal_code": "DIS"},
@@ -396,7 +404,11 @@ def test_empty_field_is_required(client, admin, db, kind, name):
     "kind,name,message",
     [
         (MARKETS, "code", "Market code is required."),
-        (MARKETS, "country", "Country is required."),
+        (
+            MARKETS,
+            "country",
+            "Country is required (a two-letter ISO 3166-1 code such as US, DE or JP).",
+        ),
         (MARKETS, "region", "Region is required."),
         (MARKETS, "currency", "Currency is required (an ISO 4217 code such as USD)."),
         (BRANDS, "name", "Name is required."),
@@ -423,7 +435,7 @@ def test_all_fields_empty_shows_every_error(client, admin, db):
 
 @pytest.mark.parametrize(
     "kind,name,limit",
-    [(MARKETS, "country", 100), (MARKETS, "region", 100), (BRANDS, "name", 120)],
+    [(MARKETS, "region", 100), (BRANDS, "name", 120)],
     ids=kind_id,
 )
 def test_too_long_text_is_refused(client, admin, db, kind, name, limit):
@@ -463,7 +475,7 @@ def test_edit_form_shows_the_current_values(client, admin, make_row, kind):
         (
             MARKETS,
             {"code": " de_at ", "country": "Austria", "region": "EMEA", "currency": "eur"},
-            {"code": "DE_AT", "country": "Austria", "region": "EMEA", "currency": "EUR"},
+            {"code": "DE_AT", "country": "AT", "region": "EMEA", "currency": "EUR"},
         ),
         (
             BRANDS,
@@ -542,7 +554,7 @@ def test_edit_of_a_code_in_use_is_refused(client, admin, db, make_row, use_row, 
 @pytest.mark.parametrize(
     "kind,changes",
     [
-        (MARKETS, {"code": "old", "country": "Austria", "region": "DACH"}),
+        (MARKETS, {"code": "old", "country": "AT", "region": "DACH"}),
         (BRANDS, {"name": "Renamed Brand", "internal_code": " old "}),
         (CHANNELS, {"platform_name": "Renamed Platform"}),
     ],
@@ -655,7 +667,7 @@ def test_refused_delete_keeps_showing_the_row(client, make_user, make_market, us
     user = make_user()
     token = page_of(client.get("/login")).inputs["csrf_token"]
     client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
-    market = make_market(code="US", country="United States", region="NA", currency="USD")
+    market = make_market(code="US", country="US", region="NA", currency="USD")
     use_row(MARKETS, market, 1)
 
     edit_page = page_of(client.get(f"/markets/{market.id}/edit"))
@@ -667,7 +679,7 @@ def test_refused_delete_keeps_showing_the_row(client, make_user, make_market, us
     page = page_of(response)
     assert {name: page.inputs[name] for name in MARKETS.form} == {
         "code": "US",
-        "country": "United States",
+        "country": "US",
         "region": "NA",
         "currency": "USD",
     }
@@ -732,8 +744,8 @@ def test_search_ignores_case_beyond_ascii(client, admin, make_brand):
 
 
 def test_search_treats_underscore_literally(client, admin, make_market):
-    make_market(code="DE_AT", country="Austria")
-    make_market(code="DEXAT", country="Nowhere")
+    make_market(code="DE_AT", country="AT")
+    make_market(code="DEXAT", country="DE")
     response = client.get("/markets/", query_string={"q": "E_A"})
     assert listed_codes(response, MARKETS) == ["DE_AT"]
 
@@ -806,7 +818,7 @@ def test_search_and_sort_combine(client, admin, make_sample_rows, kind):
 @pytest.fixture
 def sixty_markets(make_market):
     for i in range(60):
-        make_market(code=f"M{i:02d}", country=f"Country {i:02d}")
+        make_market(code=f"M{i:02d}", country="US")
 
 
 def test_list_pages_through_many_rows(client, admin, sixty_markets):
@@ -898,7 +910,7 @@ def test_create_market_normalizes_its_values(db):
     db.session.commit()
     assert (market.code, market.country, market.region, market.currency) == (
         "US",
-        "United States",
+        "US",
         "NA",
         "USD",
     )
@@ -970,7 +982,7 @@ def test_service_update_refuses_a_currency_change_in_use(db, make_market, use_ro
     market = make_market(code="US", currency="USD")
     use_row(MARKETS, market, 1)
     with pytest.raises(Conflict) as raised:
-        reference.update_market(market, code="US", country="X", region="Y", currency="EUR")
+        reference.update_market(market, code="US", country="US", region="Y", currency="EUR")
     assert raised.value.field == "currency"
     assert "1 campaign " in raised.value.message
     db.session.rollback()

@@ -1320,3 +1320,62 @@ def test_concurrent_creates_of_one_name_make_one_tiktok_campaign(live_sandbox):
     with ThreadPoolExecutor(max_workers=8) as pool:
         codes = list(pool.map(create, range(8)))
     assert sorted(codes) == [0] + [40002] * 7
+
+
+# Locations: every country, under each platform's own ids; nothing that is not a place.
+
+
+@pytest.mark.parametrize("country", ["EC", "HU", "JP"])
+def test_meta_takes_any_iso_country(client, country):
+    campaign_id = create_meta_campaign(client)
+    targeting = {"geo_locations": {"countries": [country]}}
+    body = meta_adset(campaign_id, targeting=targeting)
+    assert client.post(f"{ACCOUNT}/adsets", json=body, headers=META_AUTH).status_code == 200
+
+
+def test_meta_refuses_a_country_code_that_is_no_country(client):
+    campaign_id = create_meta_campaign(client)
+    body = meta_adset(campaign_id, targeting={"geo_locations": {"countries": ["XZ"]}})
+    error = meta_error(client.post(f"{ACCOUNT}/adsets", json=body, headers=META_AUTH))
+    assert error["code"] == 100
+    assert "invalid country codes: XZ" in error["message"]
+
+
+@pytest.mark.parametrize("location_id", ["3658394", "719819", "1861060"])  # EC, HU, JP
+def test_tiktok_takes_the_geonames_id_of_any_country(client, location_id):
+    campaign_id = create_tiktok_campaign(client)
+    adgroup = tiktok_adgroup(campaign_id, location_ids=[location_id])
+    assert tiktok_post(client, "adgroup/create/", adgroup)["code"] == 0
+
+
+def test_tiktok_refuses_a_location_id_that_is_no_location(client):
+    campaign_id = create_tiktok_campaign(client)
+    body = tiktok_post(client, "adgroup/create/", tiktok_adgroup(campaign_id, location_ids=["42"]))
+    assert (body["code"], body["message"]) == (
+        40002,
+        "Invalid parameter: location_ids ['42'] are not available locations.",
+    )
+
+
+@pytest.mark.parametrize("constant", ["geoTargetConstants/2218", "geoTargetConstants/2348"])
+def test_google_targets_the_geo_target_constant_of_any_country(client, constant):
+    _, campaign = create_google_campaign(client)
+    criterion = {"campaign": campaign, "location": {"geoTargetConstant": constant}}
+    google_mutate(client, "campaignCriteria", {"create": criterion})
+
+
+@pytest.mark.parametrize(
+    ("constant", "code"),
+    [
+        ("geoTargetConstants/2999", {"criterionError": "INVALID_CRITERION_ID"}),
+        ("geoTargetConstants/2192", {"criterionError": "CANNOT_TARGET_CRITERION"}),  # Cuba
+    ],
+)
+def test_google_refuses_a_location_it_cannot_target(client, constant, code):
+    _, campaign = create_google_campaign(client)
+    criterion = {"campaign": campaign, "location": {"geoTargetConstant": constant}}
+    response = google_post(
+        client, "campaignCriteria:mutate", {"operations": [{"create": criterion}]}
+    )
+    assert [error["errorCode"] for error in google_errors(response)] == [code]
+    assert stored(client, "google", "campaign_criteria") == []

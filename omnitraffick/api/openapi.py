@@ -11,6 +11,7 @@ from flask import jsonify
 
 from ..models import AttemptOutcome, CampaignStatus, RequestType, SendState, TicketStatus
 from ..services import campaigns, currencies, taxonomy
+from ..services.countries import country_choices
 from ..services.currencies import active_currencies
 from ..services.settings import BudgetType, DeliveryStatus, Objective
 from . import bp
@@ -229,7 +230,7 @@ def schemas() -> dict:
             common_properties()
             | {
                 "code": string("Upper-case market code.", examples=["US"]),
-                "country": string(),
+                "country": string("ISO 3166-1 alpha-2 code.", examples=["HU"]),
                 "region": string(),
                 "currency": string("ISO 4217 code.", examples=["USD"]),
             }
@@ -494,7 +495,11 @@ def schemas() -> dict:
 def market_inputs() -> dict:
     return {
         "code": code("Market code", "US"),
-        "country": trimmed_text("Country", 100),
+        "country": string(
+            "An ISO 3166-1 alpha-2 country code; case-insensitive. The alpha-3 code or the "
+            "English name is accepted too; the alpha-2 code is stored.",
+            enum=[code for code, _ in country_choices()],
+        ),
         "region": trimmed_text("Region", 100),
         "currency": string(
             "An ISO 4217 currency in use today; case-insensitive.",

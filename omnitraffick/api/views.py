@@ -22,6 +22,7 @@ from ..models import (
     TicketStatus,
 )
 from ..services import campaigns, reference, tickets, tokens, trafficking
+from ..services.countries import codes_matching
 from ..services.errors import DomainError, ValidationError
 from ..web import escape_like
 from . import bp
@@ -154,6 +155,8 @@ class ReferenceResource:
     create: object
     update: object
     delete: object
+    # A further search condition for `q` beyond the text columns, e.g. country names.
+    search_more: object = None
 
 
 REFERENCE = [
@@ -168,6 +171,7 @@ REFERENCE = [
         reference.create_market,
         reference.update_market,
         reference.delete_market,
+        lambda q: Market.country.in_(codes_matching(q)),
     ),
     ReferenceResource(
         "brands",
@@ -206,9 +210,12 @@ def _register_reference(res: ReferenceResource) -> None:
 
     def list_rows():
         q = (request.args.get("q") or "").strip()[:200]
-        conditions = (
-            [or_(*(c.ilike(f"%{escape_like(q)}%", escape="\\") for c in res.search))] if q else []
-        )
+        conditions = []
+        if q:
+            matches = [c.ilike(f"%{escape_like(q)}%", escape="\\") for c in res.search]
+            if res.search_more is not None:
+                matches.append(res.search_more(q))
+            conditions.append(or_(*matches))
         stmt = select(res.model).where(*conditions).order_by(res.order_by, res.model.id)
         count = select(func.count(res.model.id)).where(*conditions)
         return listing(stmt, count, res.serialize)

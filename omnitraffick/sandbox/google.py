@@ -21,6 +21,7 @@ from . import gaql
 from .common import current_store, json_object_body, random_token, record_created
 from .credentials import GOOGLE_ACCESS_TOKEN, SANDBOX_CREDENTIALS
 from .faults import Fault
+from .locations import GOOGLE_RESTRICTED, google_geo_targets
 
 CREDENTIALS = SANDBOX_CREDENTIALS["GOOGLE"]
 API_VERSION = "v26"
@@ -919,4 +920,30 @@ def _criterion(fields: dict, op: Operation, failure: Failure) -> dict:
             trigger=value,
         )
         return {}
+    if key == "location" and not _check_location(value, op, failure):
+        return {}
     return {"type": criterion_type, key: {field: value}}
+
+
+def _check_location(resource_name: str, op: Operation, failure: Failure) -> bool:
+    """A country the platform knows and may target (CriterionError, as the API reports it:
+    https://developers.google.com/google-ads/api/reference/rpc/v26/CriterionErrorEnum.CriterionError).
+    """
+    country = google_geo_targets().get(int(resource_name.rsplit("/", 1)[1]))
+    if country is None:
+        failure.add(
+            {"criterionError": "INVALID_CRITERION_ID"},
+            "The CriterionId does not exist or is of the incorrect type.",
+            op.at("location", "geo_target_constant"),
+            trigger=resource_name,
+        )
+        return False
+    if country in GOOGLE_RESTRICTED:
+        failure.add(
+            {"criterionError": "CANNOT_TARGET_CRITERION"},
+            "The Criterion is not allowed to be targeted.",
+            op.at("location", "geo_target_constant"),
+            trigger=resource_name,
+        )
+        return False
+    return True

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, jsonify, request
 from .common import current_store, json_object_body, random_token, record_created, utc_now
 from .credentials import SANDBOX_CREDENTIALS
 from .faults import Fault
+from .locations import meta_countries
 
 API_VERSION = "v27.0"
 CREDENTIALS = SANDBOX_CREDENTIALS["META"]
@@ -583,6 +584,14 @@ def _targeting(data: dict) -> dict:
             "two-letter country codes",
             "Location required",
             'Target at least one country, e.g. {"geo_locations": {"countries": ["US"]}}.',
+        )
+    unknown = [c for c in countries if c not in meta_countries()]
+    if unknown:
+        raise invalid(
+            f"Param targeting[geo_locations][countries] has invalid country codes: "
+            f"{', '.join(unknown)}",
+            "Invalid location",
+            "Use ISO 3166-1 alpha-2 country codes, e.g. US, DE, JP.",
         )
     return targeting
 

@@ -22,6 +22,7 @@ from .common import (
 )
 from .credentials import SANDBOX_CREDENTIALS
 from .faults import Fault
+from .locations import tiktok_location_ids
 
 CREDENTIALS = SANDBOX_CREDENTIALS["TIKTOK"]
 API = "/open_api/v1.3"
@@ -359,6 +360,12 @@ def create_adgroup():
     location_ids = _required(data, "location_ids")
     if not isinstance(location_ids, list) or not all(isinstance(i, str) for i in location_ids):
         raise invalid("Invalid parameter: location_ids must be a list of location id strings.")
+    unknown = [i for i in location_ids if i not in tiktok_location_ids()]
+    if not location_ids or unknown:
+        raise invalid(
+            "Invalid parameter: location_ids "
+            + (f"{unknown} are not available locations." if unknown else "must not be empty.")
+        )
     schedule_type = _enum(data, "schedule_type", SCHEDULE_TYPES)
     start = _time(data, "schedule_start_time", required=True)
     end = _time(data, "schedule_end_time", required=schedule_type == "SCHEDULE_START_END")

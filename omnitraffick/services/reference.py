@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import Brand, Campaign, Channel, Market, Ticket
 from . import taxonomy
+from .countries import validate_country
 from .currencies import parse_budget, validate_currency
 from .errors import Conflict, Duplicate, NotFound, ValidationError
 
@@ -90,7 +91,7 @@ def _market_values(code, country, region, currency, current: Market | None) -> d
         _refuse_code_change(used, "campaign", "Market code", current.code, "code")
     return {
         "code": code,
-        "country": _text(country, "Country", "country", 100),
+        "country": validate_country(country),
         "region": _text(region, "Region", "region", 100),
         "currency": validate_currency(currency),
     }

@@ -7,6 +7,7 @@ from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..models import Brand, Campaign, Market, Ticket, TicketStatus
+from .countries import country_name
 
 
 def portfolio(conditions: list) -> dict:
@@ -59,7 +60,7 @@ def portfolio(conditions: list) -> dict:
     by_currency = roll_up(lambda brand, code, country: ())
     return {
         "by_brand": roll_up(lambda brand, code, country: (brand,)),
-        "by_market": roll_up(lambda brand, code, country: (code, country)),
+        "by_market": roll_up(lambda brand, code, country: (code, country_name(country))),
         "by_currency": by_currency,
         "campaigns": sum(row["campaigns"] for row in by_currency),
         "tickets_by_status": by_status,

@@ -2,14 +2,15 @@
 
 from flask import Blueprint, flash, redirect, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from wtforms import StringField
+from sqlalchemy import or_, select
+from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired
 
 from ..auth import admin_required
 from ..extensions import db
 from ..models import Market
 from ..services import reference
+from ..services.countries import codes_matching, country_choices
 from ..services.errors import Conflict, DomainError
 from ..web import ListArgs, form_error, form_status, paginate, render
 
@@ -25,11 +26,16 @@ SORTABLE = {
 
 class MarketForm(FlaskForm):
     code = StringField("Code", validators=[InputRequired()], description="e.g. US, UK, DE_AT")
-    country = StringField("Country", validators=[InputRequired()])
+    country = SelectField("Country", validators=[InputRequired()], validate_choice=False)
     region = StringField("Region", validators=[InputRequired()], description="e.g. NA, EMEA")
     currency = StringField(
         "Currency", validators=[InputRequired()], description="ISO 4217, e.g. USD"
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The service validates the code; an unknown one comes back with its message.
+        self.country.choices = [("", "Choose a country")] + list(country_choices())
 
     def values(self) -> dict:
         return {name: self[name].data for name in ("code", "country", "region", "currency")}
@@ -43,7 +49,12 @@ def get_market_or_404(market_id) -> Market:
 def index():
     """List markets, searchable and sortable."""
     args = ListArgs.from_request(SORTABLE, "code")
-    stmt = args.apply(select(Market), SORTABLE, (Market.code, Market.country, Market.region))
+    stmt = select(Market)
+    if args.q:
+        # Countries are stored as codes: a search for "hungary" finds HU by its name too.
+        by_name = Market.country.in_(codes_matching(args.q))
+        stmt = stmt.where(or_(*args.search(Market.code, Market.country, Market.region), by_name))
+    stmt = args.apply(stmt, SORTABLE)
     page = paginate(stmt, args.page, 50)
     return render("markets/index.html", "markets/_table.html", page=page, args=args)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..countries import is_country
 from ..errors import ValidationError
 from .base import (
     API_HOSTS,
@@ -22,7 +23,6 @@ from .base import (
     TranslationError,
     TranslationInput,
 )
-from .countries import country_code
 from .google_ads import GoogleAdsTranslator
 from .meta import MetaTranslator
 from .tiktok import TikTokTranslator
@@ -42,7 +42,6 @@ __all__ = [
     "Translation",
     "TranslationError",
     "TranslationInput",
-    "country_code",
     "input_for",
     "translate",
     "translator_for",
@@ -89,6 +88,6 @@ def input_for(ticket: Ticket, created_object_id: str | None) -> TranslationInput
         request_type=ticket.request_type,
         settings=dict(ticket.payload_config or {}),
         currency=market.currency,
-        country=country_code(market.code, market.country),
+        country=market.country if is_country(market.country) else None,
         created_object_id=created_object_id,
     )

