@@ -26,9 +26,16 @@ UPGRADE ?=
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command "make lock" --quiet \
 	$(if $(filter --all,$(UPGRADE)),--upgrade,$(addprefix --upgrade-package ,$(UPGRADE)))
+# Each lock is compiled into a copy of itself (uv keeps the pins it finds there) and replaced
+# only when it changed, so an unchanged lock does not rebuild .venv.
 lock: $(VENV)/.installed
-	$(UV_COMPILE) -o requirements.txt
-	$(UV_COMPILE) --extra test -c requirements.txt -o requirements-dev.txt
+	cp requirements.txt $(VENV)/requirements.txt
+	$(UV_COMPILE) -o $(VENV)/requirements.txt
+	cmp -s $(VENV)/requirements.txt requirements.txt || cp $(VENV)/requirements.txt requirements.txt
+	cp requirements-dev.txt $(VENV)/requirements-dev.txt
+	$(UV_COMPILE) --extra test -c requirements.txt -o $(VENV)/requirements-dev.txt
+	cmp -s $(VENV)/requirements-dev.txt requirements-dev.txt || \
+		cp $(VENV)/requirements-dev.txt requirements-dev.txt
 	$(BIN)/python tools/lockcheck.py
 
 # pyproject.toml and the locks agree (offline; CI runs it first).

@@ -16,6 +16,7 @@ from wtforms.validators import InputRequired
 from ..auth import editor_required
 from ..extensions import db
 from ..models import Brand, Campaign, CampaignStatus, Market, Ticket, TicketStatus
+from ..services.countries import country_name
 from ..services import campaigns, reference
 from ..services.currencies import quantum
 from ..services.errors import Conflict, DomainError
@@ -63,7 +64,7 @@ class CampaignForm(FlaskForm):
             SelectChoice(str(id_), f"{name} ({code})") for id_, name, code in brands
         ]
         self.market_id.choices = [SelectChoice("", "Choose a market…")] + [
-            SelectChoice(str(id_), f"{code} — {country} ({currency})")
+            SelectChoice(str(id_), f"{code} — {country_name(country)} ({currency})")
             for id_, code, country, currency in markets
         ]
 

@@ -113,9 +113,7 @@ def make_board(
     live_sql(
         "INSERT INTO markets (id, code, country, region, currency, created_at, updated_at)"
         " VALUES (?, ?, ?, 'NA', 'USD', ?, ?)",
-        # Translators target the market's country by ISO code: give them a real one.
-        (market_id.hex, market_code, "United States" if platform else f"Boardland {suffix}")
-        + (now, now),
+        (market_id.hex, market_code, "US", now, now),
     )
     if platform:
         channel_code, channel_hex = platform, platform_channel(live_sql, platform)

@@ -24,7 +24,7 @@ class Refs:
     brand_code: str
     brand_name: str
     market_code: str
-    country: str
+    country: str  # its name; the market is made in Ecuador
     currency: str
 
     @property
@@ -43,9 +43,9 @@ class Refs:
 def make_refs(page: Page, currency: str = "USD") -> Refs:
     """Create a brand and a market with fresh codes through the reference-data UI."""
     suffix = uuid.uuid4().hex[:6].upper()
-    refs = Refs(f"B{suffix}", f"Brand {suffix}", f"M{suffix}", f"Land {suffix}", currency)
+    refs = Refs(f"B{suffix}", f"Brand {suffix}", f"M{suffix}", "Ecuador", currency)
     create_brand(page, refs.brand_name, refs.brand_code.lower())
-    create_market(page, refs.market_code.lower(), refs.country, "NA", currency.lower())
+    create_market(page, refs.market_code.lower(), "EC", "NA", currency.lower())
     return refs
 
 

@@ -94,7 +94,7 @@ def make_report_campaign(
     live_sql(
         "INSERT INTO markets (id, code, country, region, currency, created_at, updated_at)"
         " VALUES (?, ?, ?, 'EMEA', 'EUR', ?, ?)",
-        (market_id.hex, market_code, f"Germany {suffix}", now, now),
+        (market_id.hex, market_code, "DE", now, now),
     )
     (admin_id,) = live_sql("SELECT id FROM users WHERE email = ?", (ADMIN_EMAIL,))[0]
     year = date.today().year
