@@ -16,8 +16,8 @@ from wtforms.validators import InputRequired
 from ..auth import editor_required
 from ..extensions import db
 from ..models import Brand, Campaign, CampaignStatus, Market, Ticket, TicketStatus
-from ..services.countries import country_name
 from ..services import campaigns, reference
+from ..services.countries import country_name
 from ..services.currencies import quantum
 from ..services.errors import Conflict, DomainError
 from ..web import ListArgs, form_error, form_status, is_fragment_request, paginate, render
