@@ -337,11 +337,24 @@ class PlatformSend(UUIDMixin, db.Model):
             sqlite_where=text("state IN ('QUEUED', 'RUNNING')"),
             postgresql_where=text("state IN ('QUEUED', 'RUNNING')"),
         ),
+        # And at most one per campaign and channel: two sends of one campaign to one
+        # platform could both find no object by its name and both create it.
+        Index(
+            "uq_platform_sends_active_campaign_channel",
+            "campaign_id",
+            "channel_id",
+            unique=True,
+            sqlite_where=text("state IN ('QUEUED', 'RUNNING')"),
+            postgresql_where=text("state IN ('QUEUED', 'RUNNING')"),
+        ),
     )
 
     ticket_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("tickets.id", ondelete="CASCADE"), index=True
     )
+    # The ticket's campaign and channel, copied so the index above can hold them.
+    campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id"))
+    channel_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("channels.id"))
     requested_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     state: Mapped[SendState] = mapped_column(
@@ -351,6 +364,9 @@ class PlatformSend(UUIDMixin, db.Model):
     target: Mapped[str] = mapped_column(String(16))
     base_url: Mapped[str] = mapped_column(String(255))
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Touched by the running job at every step and while it waits: a RUNNING send whose
+    # heartbeat stopped lost its worker, and another delivery of the job takes it over.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The ids the platform returned so far, by placeholder name: a re-run resumes from them.
     progress: Mapped[dict | None] = mapped_column(JSON)
