@@ -93,6 +93,7 @@ def test_registry_holds_every_rule_once_with_a_severity():
     assert len(codes) == len(set(codes))
     assert set(codes) == {
         "taxonomy",
+        "one_create",
         "translator",
         "budget_positive",
         "campaign_budget",

@@ -43,6 +43,9 @@ class Context:
     sibling_settings: tuple[dict, ...]
     # For UPDATE_BUDGET: the settings of the CREATE_CAMPAIGN ticket that made the object.
     create_settings: dict | None
+    # For CREATE_CAMPAIGN: another CREATE ticket of the campaign and channel that is ready,
+    # being sent or trafficked (see competing_create).
+    competitor: Ticket | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,11 @@ def check_taxonomy(ctx: Context) -> list[str]:
         if getattr(parts, part) != value:
             problems.append(f"The name's {part} part is {getattr(parts, part)}, expected {value}.")
     return problems
+
+
+@rule("one_create", "The campaign is created once on each platform")
+def check_one_create(ctx: Context) -> list[str]:
+    return [describe_competitor(ctx.competitor)] if ctx.competitor is not None else []
 
 
 @rule("translator", "The platform's API accepts the request")
@@ -262,6 +270,45 @@ def check_budget_type_kept(ctx: Context) -> list[str]:
     return []
 
 
+def competing_create(ticket: Ticket, *, only_trafficked: bool = False) -> Ticket | None:
+    """Another CREATE_CAMPAIGN ticket of this ticket's campaign and channel that holds the one
+    object it makes on the platform: ready, being sent or trafficked (or only trafficked).
+
+    One campaign is created once per platform; a second CREATE ticket would make a twin.
+    """
+    if ticket.request_type is not RequestType.CREATE_CAMPAIGN:
+        return None
+    for other in ticket.campaign.tickets:
+        if (
+            other.id == ticket.id
+            or other.channel_id != ticket.channel_id
+            or other.request_type is not RequestType.CREATE_CAMPAIGN
+        ):
+            continue
+        if other.status is TicketStatus.TRAFFICKED_SUCCESS or (
+            not only_trafficked
+            and (other.status is TicketStatus.READY_FOR_API or other.sending_since is not None)
+        ):
+            return other
+    return None
+
+
+def describe_competitor(other: Ticket) -> str:
+    """Why `other` blocks a second CREATE_CAMPAIGN ticket, and what to do instead."""
+    platform = other.channel.platform_name
+    if other.sending_since is not None:
+        state = "is being sent"
+    elif other.status is TicketStatus.TRAFFICKED_SUCCESS:
+        state = f"created it (id {other.external_platform_id})"
+    else:
+        state = "is Ready for API"
+    return (
+        f"Another CREATE_CAMPAIGN ticket of this campaign on {platform} {state}; a campaign "
+        f"is created once per platform. Change it with an UPDATE_BUDGET or UPDATE_STATUS "
+        "ticket instead."
+    )
+
+
 def context_for(ticket: Ticket, created_object_id: str | None, today: date | None = None):
     """Gather what the rules need about a ticket and its campaign's other tickets."""
     counted = (TicketStatus.READY_FOR_API, TicketStatus.TRAFFICKED_SUCCESS, TicketStatus.QA_TESTING)
@@ -289,6 +336,7 @@ def context_for(ticket: Ticket, created_object_id: str | None, today: date | Non
             dict(o.payload_config or {}) for o in siblings if o.status in counted
         ),
         create_settings=dict(create.payload_config or {}) if create else None,
+        competitor=competing_create(ticket),
     )
 
 

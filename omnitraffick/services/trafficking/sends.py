@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from ... import jobs
 from ...extensions import db
 from ...models import PlatformSend, SendState, Ticket, TicketStatus, User, utcnow
-from .. import tickets
+from .. import qa, tickets
 from ..errors import Conflict, DomainError, Unavailable
 from .connections import Connection, connection_for
 
@@ -70,12 +70,13 @@ def queue_send(ticket: Ticket, *, actor: User | None, version=None) -> PlatformS
         )
     if _sibling_in_flight(ticket):
         # Two sends for one campaign on one platform could both find no object by its name
-        # and both create it; one at a time, the second finds what the first made.
-        raise Conflict(
-            f"Another ticket of this campaign is being sent to {platform}; send this one when "
-            "it has finished.",
-            "status",
-        )
+        # and both create it; one at a time, the second finds what the first made. The
+        # database holds this too (uq_platform_sends_active_campaign_channel).
+        raise Conflict(_SIBLING_SENDING.format(platform=platform), "status")
+    # Sends of twins are one at a time (above); once one has made the campaign, no other may.
+    competitor = qa.competing_create(ticket, only_trafficked=True)
+    if competitor is not None:
+        raise Conflict(qa.describe_competitor(competitor), "status")
     translation = tickets.platform_request(ticket)
     connection = connection_of(ticket)
     if not connection.connected:
@@ -101,14 +102,25 @@ def queue_send(ticket: Ticket, *, actor: User | None, version=None) -> PlatformS
     db.session.add(send)
     ticket.sending_since = now
     ticket.send_error = None
+    ticket_id = ticket.id
     try:
         tickets.flush_or_conflict(ticket)
     except IntegrityError:
-        # Another request queued a send for this ticket at the same moment.
+        # Another request queued a send for this ticket, or for a ticket of the same
+        # campaign and channel, at the same moment: the unique indexes refused this one.
         db.session.rollback()
-        raise Conflict(
-            f"This ticket is already being sent to {platform}; wait for the answer.", "status"
-        ) from None
+        mine = db.session.scalar(
+            select(PlatformSend.id).where(
+                PlatformSend.ticket_id == ticket_id,
+                PlatformSend.state.in_((SendState.QUEUED, SendState.RUNNING)),
+            )
+        )
+        message = (
+            f"This ticket is already being sent to {platform}; wait for the answer."
+            if mine
+            else _SIBLING_SENDING.format(platform=platform)
+        )
+        raise Conflict(message, "status") from None
     return send
 
 
@@ -130,20 +142,28 @@ def start_send(ticket: Ticket, *, actor: User | None, version=None) -> PlatformS
     return db.session.get(PlatformSend, send_id)
 
 
+_SIBLING_SENDING = (
+    "Another ticket of this campaign is being sent to {platform}; send this one when it has "
+    "finished."
+)
+
+
 def _sibling_in_flight(ticket: Ticket) -> bool:
-    return (
-        db.session.scalar(
-            select(Ticket.id)
-            .where(
-                Ticket.campaign_id == ticket.campaign_id,
-                Ticket.channel_id == ticket.channel_id,
-                Ticket.id != ticket.id,
-                Ticket.sending_since.is_not(None),
-            )
-            .limit(1)
+    """Whether another ticket of the campaign and channel has a live send; sends of theirs
+    whose job was lost are closed on the way, so they do not hold this one back."""
+    siblings = db.session.scalars(
+        select(PlatformSend).where(
+            PlatformSend.campaign_id == ticket.campaign_id,
+            PlatformSend.channel_id == ticket.channel_id,
+            PlatformSend.ticket_id != ticket.id,
+            PlatformSend.state.in_((SendState.QUEUED, SendState.RUNNING)),
         )
-        is not None
-    )
+    ).all()
+    for send in siblings:
+        if not is_stale(send):
+            return True
+        abandon(send)
+    return False
 
 
 def send_again(ticket: Ticket, *, actor: User | None, version=None) -> PlatformSend:
