@@ -142,7 +142,9 @@ def _sandbox_request(method: str, path: str, body: dict | None = None):
 
 
 @click.command("worker")
-@click.option("--concurrency", default=8, show_default=True, type=int, help="Jobs at once.")
+@click.option(
+    "--concurrency", default=4, show_default=True, type=int, help="Jobs at once (processes)."
+)
 @click.option("--loglevel", default="INFO", show_default=True)
 def run_worker(concurrency: int, loglevel: str):
     """Run a Celery worker for the send jobs (needs REDIS_URL)."""
@@ -153,13 +155,14 @@ def run_worker(concurrency: int, loglevel: str):
             "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run workers; without it jobs "
             "run inside the web process."
         )
-    # Threads: a send spends its time waiting on the network, and threads share one
-    # database pool instead of forking it.
+    # The prefork pool: a pool process that dies mid-send has its job handed back at once
+    # (the thread pool cannot notice, and the job would wait for Redis' visibility timeout).
+    # Forked processes get database connections of their own (jobs.py).
     celery.worker_main(
         [
             "worker",
             f"--loglevel={loglevel}",
-            "--pool=threads",
+            "--pool=prefork",
             f"--concurrency={concurrency}",
             f"--queues={current_app.config['CELERY_QUEUE']}",
         ]

@@ -85,5 +85,12 @@ def load_config(instance_path: Path, overrides: dict) -> dict:
         "SEND_MAX_RETRY_AFTER_SECONDS": _number("SEND_MAX_RETRY_AFTER_SECONDS", 120.0),
         "SEND_TIMEOUT_SECONDS": _number("SEND_TIMEOUT_SECONDS", 30.0),
         "SEND_STALE_AFTER_SECONDS": _number("SEND_STALE_AFTER_SECONDS", 15 * 60.0),
+        # A running send touches its heartbeat this often; silent this long, its worker is
+        # gone and another delivery of the job takes it over (resuming, never repeating).
+        "SEND_HEARTBEAT_SECONDS": _number("SEND_HEARTBEAT_SECONDS", 10.0),
+        "SEND_HEARTBEAT_TIMEOUT_SECONDS": _number("SEND_HEARTBEAT_TIMEOUT_SECONDS", 60.0),
+        # Redis hands an unacknowledged job to another worker after this long: a worker
+        # killed outright (not just one of its processes) gives its jobs back then.
+        "CELERY_VISIBILITY_TIMEOUT": _number("CELERY_VISIBILITY_TIMEOUT", 300.0),
         **{name: os.environ.get(name) or None for name in PLATFORM_VARIABLES},
     } | overrides

@@ -3,6 +3,16 @@
 - `JOBS = "celery"` (the default when REDIS_URL is set): `dispatch` puts the job on the
   Redis queue and a separate worker runs it: `make worker` (or `flask worker`). Web
   processes and workers scale on their own machines; a job survives a web restart.
+
+  A job is acknowledged only when it ends (`task_acks_late`). Workers run the prefork pool:
+  when a pool process dies mid-send, the worker hands its job back to Redis at once
+  (`task_reject_on_worker_lost` works with prefork, not with threads). When a whole worker
+  dies (killed, or its machine gone), Redis hands its unacknowledged jobs to another
+  worker after CELERY_VISIBILITY_TIMEOUT. Either way the next run finds the send RUNNING
+  with a silent heartbeat and takes it over, resuming from the ids already returned and
+  checking the platform by name before each create, so nothing is made twice. A job handed
+  out while its first run is still alive (a send longer than the visibility timeout) finds
+  a live heartbeat, looks again later, and lets the first run finish.
 - `JOBS = "thread"` (the default without Redis): a small thread pool in each web process
   runs the job. Nothing else to start, but a job in flight is lost if the process stops;
   a send left unfinished that way is closed when someone sends the ticket again.
@@ -11,11 +21,13 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from celery import Celery
+from celery.signals import worker_process_init
 from flask import Flask, current_app, g
 
 from .extensions import db
@@ -25,7 +37,7 @@ log = logging.getLogger(__name__)
 celery = Celery("omnitraffick", set_as_current=False)
 celery.conf.update(
     task_ignore_result=True,
-    # A job is acknowledged when it ends, so a worker that dies mid-send hands it back.
+    # Acknowledged when it ends; a pool process that dies hands its job back (see above).
     task_acks_late=True,
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,
@@ -33,6 +45,13 @@ celery.conf.update(
     worker_hijack_root_logger=False,
 )
 _executor: ThreadPoolExecutor | None = None
+
+
+class Outcome(enum.Enum):
+    """What a job's run came to."""
+
+    DONE = "done"  # ran to its end, or found nothing left to do
+    LOOK_AGAIN = "look again"  # another run holds the work and is alive: check back later
 
 
 class DispatchError(Exception):
@@ -46,8 +65,10 @@ def init_app(app: Flask) -> None:
         celery.conf.update(
             broker_url=app.config["REDIS_URL"],
             task_default_queue=app.config["CELERY_QUEUE"],
-            # Keep a queued job from being handed out twice while a send waits out backoffs.
-            broker_transport_options={"visibility_timeout": 3600},
+            # How long before Redis hands out again a job whose worker went silent.
+            broker_transport_options={
+                "visibility_timeout": app.config["CELERY_VISIBILITY_TIMEOUT"]
+            },
             # Redis down: say so within a second or two instead of hanging the request.
             task_publish_retry_policy={
                 "max_retries": 2,
@@ -63,11 +84,28 @@ def init_app(app: Flask) -> None:
 @celery.task(name="omnitraffick.send_ticket")
 def send_ticket(send_id: str) -> None:
     """The Celery task: run one send inside the worker's Flask app."""
-    with celery.flask_app.app_context():
+    app = celery.flask_app
+    with app.app_context():
         try:
-            _run(send_id)
+            result = _run(send_id)
         finally:
             db.session.remove()
+    if result is Outcome.LOOK_AGAIN:
+        # Another run holds the send and is alive. Keep a job on the queue that looks
+        # again once that run could have died, rather than trusting it to finish.
+        send_ticket.apply_async(
+            args=[send_id],
+            countdown=app.config["SEND_HEARTBEAT_TIMEOUT_SECONDS"],
+            queue=app.config["CELERY_QUEUE"],
+        )
+
+
+@worker_process_init.connect
+def _fresh_connections(**_):
+    """A forked pool process must not share the parent's database connections."""
+    if getattr(celery, "flask_app", None) is not None:
+        with celery.flask_app.app_context():
+            db.engine.dispose(close=False)
 
 
 def dispatch(send_id: uuid.UUID) -> None:
@@ -105,9 +143,9 @@ def _run_in_app(app: Flask, send_id: uuid.UUID) -> None:
             db.session.remove()
 
 
-def _run(send_id) -> None:
+def _run(send_id) -> Outcome:
     from .services.trafficking import run_send
 
     # Jobs write; on SQLite they take the write lock at BEGIN like web writes (see __init__).
     g.sqlite_immediate = True
-    run_send(send_id)
+    return run_send(send_id)

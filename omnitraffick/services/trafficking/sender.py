@@ -19,12 +19,13 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, func, or_, select, update
 
 from ...extensions import db
+from ...jobs import Outcome
 from ...models import (
     AttemptOutcome,
     PlatformSend,
@@ -82,57 +83,108 @@ class Policy:
         return delay / 2 + random.uniform(0, delay / 2)
 
 
-def run_send(send_id: uuid.UUID | str, *, sleep: Callable[[float], None] = time.sleep) -> None:
+class LostSend(Exception):
+    """Another job took this send over (this one was thought dead): stop, write nothing."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A job's hold on a send. `token` is the send's started_at as this job set it: every
+    write checks it, so a job that was taken over (a long pause, a partitioned worker)
+    cannot write over the job that took over."""
+
+    send_id: uuid.UUID
+    token: datetime
+
+
+def run_send(
+    send_id: uuid.UUID | str, *, sleep: Callable[[float], None] = time.sleep
+) -> Outcome:
     """Run one queued send to the end; a send that is not queued any more is left alone."""
     send_id = uuid.UUID(str(send_id))
-    if not _claim(send_id):
-        return
+    claim = _claim(send_id)
+    if claim is None:
+        state = db.session.scalar(select(PlatformSend.state).where(PlatformSend.id == send_id))
+        db.session.commit()
+        return Outcome.LOOK_AGAIN if state is SendState.RUNNING else Outcome.DONE
     try:
-        _Job(send_id, sleep).run()
+        _Job(claim, sleep).run()
+    except LostSend:
+        db.session.rollback()
+        log.warning("send %s was taken over by another job; this run stops", send_id)
     except Exception:
         log.exception("send %s failed unexpectedly", send_id)
         db.session.rollback()
-        _finish_failed(
-            send_id,
-            "OmniTraffick hit an unexpected error while sending (see the server log). "
-            "Objects already made on the platform are found, not made again, when you send "
-            "again.",
-            {},
-        )
+        try:
+            _finish_failed(
+                claim,
+                "OmniTraffick hit an unexpected error while sending (see the server log). "
+                "Objects already made on the platform are found, not made again, when you "
+                "send again.",
+                {},
+            )
+        except LostSend:
+            db.session.rollback()
+    return Outcome.DONE
 
 
-def _claim(send_id: uuid.UUID) -> bool:
+def _claim(send_id: uuid.UUID) -> Claim | None:
     """QUEUED -> RUNNING, atomically: two deliveries of the same job run it once.
 
-    A send RUNNING for longer than SEND_STALE_AFTER_SECONDS lost its worker; the job queue
-    hands such a job out again, and this run takes it over (resuming from its progress).
+    A RUNNING send whose heartbeat stopped lost its worker (killed, or its machine gone); the
+    job queue hands such a job out again, and this run takes it over, resuming from its
+    progress. A RUNNING send with a live heartbeat is left to the job running it.
     """
     now = utcnow()
-    stale = now - timedelta(seconds=current_app.config["SEND_STALE_AFTER_SECONDS"])
+    dead = now - timedelta(seconds=current_app.config["SEND_HEARTBEAT_TIMEOUT_SECONDS"])
+    beat = func.coalesce(PlatformSend.heartbeat_at, PlatformSend.started_at)
     result = db.session.execute(
         update(PlatformSend)
         .where(
             PlatformSend.id == send_id,
             or_(
                 PlatformSend.state == SendState.QUEUED,
-                and_(PlatformSend.state == SendState.RUNNING, PlatformSend.started_at < stale),
+                and_(PlatformSend.state == SendState.RUNNING, beat < dead),
             ),
         )
-        .values(state=SendState.RUNNING, started_at=now)
+        .values(state=SendState.RUNNING, started_at=now, heartbeat_at=now)
         # The commit below expires the session's copy anyway; no need to evaluate the
         # condition in Python (SQLite's naive times do not compare with aware ones).
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return result.rowcount == 1
+    return Claim(send_id, now) if result.rowcount == 1 else None
+
+
+def _beat(claim: Claim) -> None:
+    """Touch the heartbeat inside the caller's transaction; LostSend if no longer ours."""
+    result = db.session.execute(
+        update(PlatformSend)
+        .where(PlatformSend.id == claim.send_id, PlatformSend.started_at == claim.token)
+        .values(heartbeat_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise LostSend(str(claim.send_id))
 
 
 class _Job:
-    def __init__(self, send_id: uuid.UUID, sleep: Callable[[float], None]):
-        self.send_id = send_id
+    def __init__(self, claim: Claim, sleep: Callable[[float], None]):
+        self.claim = claim
+        self.send_id = claim.send_id
         self.sleep = sleep
         self.policy = Policy.from_config(current_app.config)
+        self.heartbeat = float(current_app.config["SEND_HEARTBEAT_SECONDS"])
         self.done: list[str] = []  # what each step achieved, for the summary
+
+    def wait(self, seconds: float) -> None:
+        """Sleep, touching the heartbeat as often as it must be touched."""
+        while seconds > 0:
+            chunk = min(seconds, self.heartbeat)
+            self.sleep(chunk)
+            seconds -= chunk
+            _beat(self.claim)
+            db.session.commit()
 
     def run(self) -> None:
         send = db.session.get(PlatformSend, self.send_id)
@@ -142,7 +194,7 @@ class _Job:
             translation = tickets.platform_request(ticket)
         except TranslationError as err:
             db.session.rollback()
-            _finish_failed(self.send_id, err.message, {})
+            _finish_failed(self.claim, err.message, {})
             return
         target = tickets.created_object_id(ticket)
         self.platform = connection.platform
@@ -150,7 +202,7 @@ class _Job:
         db.session.commit()  # no transaction stays open while the network is used
 
         if not connection.connected:
-            _finish_failed(self.send_id, connection.describe(), {})
+            _finish_failed(self.claim, connection.describe(), {})
             return
         client = PlatformClient(connection, self.policy.timeout)
         try:
@@ -160,14 +212,14 @@ class _Job:
                 value = self._step(client, step, request.filled(values))
                 if request.returns:
                     values[request.returns] = value
-                    _save_progress(self.send_id, request.returns, value)
+                    _save_progress(self.claim, request.returns, value)
         except SendFailed as failure:
-            _finish_failed(self.send_id, failure.message, _returned(translation, values))
+            _finish_failed(self.claim, failure.message, _returned(translation, values))
             return
         finally:
             client.close()
         _finish_succeeded(
-            self.send_id, translation, values, target, self._summary(connection, translation)
+            self.claim, translation, values, target, self._summary(connection, translation)
         )
 
     def _summary(self, connection: Connection, translation: Translation) -> str:
@@ -223,13 +275,13 @@ class _Job:
         else:
             message = f"Checked {self.platform}: no {lookup.what} with this name yet."
             outcome = AttemptOutcome.NOT_FOUND
-        _record(self.send_id, step, attempt, lookup.method, lookup.path, answer, outcome, message)
+        _record(self.claim, step, attempt, lookup.method, lookup.path, answer, outcome, message)
 
     def _retry_or_fail(self, step, attempt, method, path, answer: Answer, action: str) -> None:
         """Record a failed call; wait before the next try, or raise SendFailed."""
 
         def record(outcome: AttemptOutcome, message: str) -> None:
-            _record(self.send_id, step, attempt, method, path, answer, outcome, message)
+            _record(self.claim, step, attempt, method, path, answer, outcome, message)
 
         def fail(message: str):
             record(AttemptOutcome.FAILED, message)
@@ -253,10 +305,10 @@ class _Job:
                 f"attempts (last: {said}); nothing was made twice. Send again later."
             )
         record(AttemptOutcome.RETRY, f"{said[0].upper()}{said[1:]}; trying again in {wait:.1f} s.")
-        self.sleep(wait)
+        self.wait(wait)
 
     def _record(self, step, attempt, request: PlatformRequest, answer, outcome, message) -> None:
-        _record(self.send_id, step, attempt, request.method, request.path, answer, outcome, message)
+        _record(self.claim, step, attempt, request.method, request.path, answer, outcome, message)
 
 
 def _action(request: PlatformRequest) -> str:
@@ -291,10 +343,11 @@ def _returned(translation: Translation, values: Mapping[str, str]) -> dict[str, 
 # --- writing results (each commits at once) -------------------------------------------------
 
 
-def _record(send_id, step, attempt, method, path, answer: Answer, outcome, message) -> None:
+def _record(claim: Claim, step, attempt, method, path, answer: Answer, outcome, message) -> None:
+    _beat(claim)
     db.session.add(
         SendAttempt(
-            send_id=send_id,
+            send_id=claim.send_id,
             created_at=utcnow(),
             step=step,
             attempt=attempt,
@@ -309,14 +362,16 @@ def _record(send_id, step, attempt, method, path, answer: Answer, outcome, messa
     db.session.commit()
 
 
-def _save_progress(send_id, name: str, value: str) -> None:
-    send = db.session.get(PlatformSend, send_id)
+def _save_progress(claim: Claim, name: str, value: str) -> None:
+    _beat(claim)
+    send = db.session.get(PlatformSend, claim.send_id)
     send.progress = {**(send.progress or {}), name: value}
     db.session.commit()
 
 
-def _finish_succeeded(send_id, translation: Translation, values, target, summary: str) -> None:
-    send = db.session.get(PlatformSend, send_id)
+def _finish_succeeded(claim: Claim, translation: Translation, values, target, summary: str):
+    _beat(claim)
+    send = db.session.get(PlatformSend, claim.send_id)
     ticket = send.ticket
     returned = _returned(translation, values)
     # A create keeps the new campaign's id; an update, the id of the campaign it changed.
@@ -330,8 +385,9 @@ def _finish_succeeded(send_id, translation: Translation, values, target, summary
     db.session.commit()
 
 
-def _finish_failed(send_id, message: str, returned: dict[str, str]) -> None:
-    send = db.session.get(PlatformSend, send_id)
+def _finish_failed(claim: Claim, message: str, returned: dict[str, str]) -> None:
+    _beat(claim)
+    send = db.session.get(PlatformSend, claim.send_id)
     ticket = send.ticket
     close(send, message)
     ticket.send_error = message

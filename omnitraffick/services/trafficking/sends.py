@@ -31,8 +31,18 @@ def active_send(ticket: Ticket) -> PlatformSend | None:
 
 
 def is_stale(send: PlatformSend) -> bool:
-    """A send that has not finished long after it was queued: its job was lost."""
-    return not send_is_fresh(send.started_at or send.requested_at)
+    """A send whose job was lost: RUNNING with a heartbeat that stopped, or QUEUED and never
+    picked up long after it was queued."""
+    if send.state is SendState.RUNNING:
+        return not heartbeat_is_fresh(send.heartbeat_at or send.started_at)
+    return not send_is_fresh(send.requested_at)
+
+
+def heartbeat_is_fresh(beat) -> bool:
+    """A running job touches its send's heartbeat every SEND_HEARTBEAT_SECONDS; one silent
+    for SEND_HEARTBEAT_TIMEOUT_SECONDS has lost its worker."""
+    limit = timedelta(seconds=current_app.config["SEND_HEARTBEAT_TIMEOUT_SECONDS"])
+    return beat is not None and utcnow() - _aware(beat) <= limit
 
 
 def is_sending(ticket: Ticket) -> bool:
