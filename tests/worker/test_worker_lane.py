@@ -4,6 +4,8 @@ The app here only queues (JOBS=celery); every HTTP call to the sandbox is made b
 worker process, which also retries a server error along the way.
 """
 
+import os
+import signal
 import time
 
 import requests
@@ -11,6 +13,7 @@ import requests
 from omnitraffick.extensions import db
 from omnitraffick.models import (
     AttemptOutcome,
+    Channel,
     RequestType,
     Role,
     SendAttempt,
@@ -19,6 +22,7 @@ from omnitraffick.models import (
 )
 from omnitraffick.services import reference, tokens, users
 from omnitraffick.services.campaigns import create_campaign
+from tests.processes import children
 
 SETTINGS = {
     "objective": "TRAFFIC",
@@ -43,7 +47,7 @@ def wait_for(app, ids, timeout=90.0):
 
 
 def test_a_worker_traffics_tickets_for_every_platform(lane, sandbox_server):
-    app, worker_log = lane
+    app, _, worker_log = lane
     requests.post(f"{sandbox_server}/_sandbox/reset", timeout=5).raise_for_status()
     # One server error on the way: the worker backs off and tries again.
     requests.post(
@@ -55,9 +59,7 @@ def test_a_worker_traffics_tickets_for_every_platform(lane, sandbox_server):
         user = users.create_user("lane@example.com", "worker lane password", Role.TRAFFICKER)
         _, token = tokens.create_token(user, "lane")
         brand = reference.create_brand(name="Disney", internal_code="DIS")
-        market = reference.create_market(
-            code="US", country="United States", region="NA", currency="USD"
-        )
+        market = reference.create_market(code="US", country="US", region="NA", currency="USD")
         channels = [
             reference.create_channel(platform_name=name, api_identifier=code)
             for name, code in (("Meta", "META"), ("TikTok", "TIKTOK"), ("Google Ads", "GOOGLE"))
@@ -127,3 +129,61 @@ def test_a_worker_traffics_tickets_for_every_platform(lane, sandbox_server):
         retried = db.session.query(SendAttempt).filter_by(outcome=AttemptOutcome.RETRY).count()
     assert retried == 1
     assert "omnitraffick.send_ticket" in worker_log.read_text()
+
+
+def test_a_pool_process_that_dies_mid_send_hands_its_job_back_at_once(lane, sandbox_server):
+    """The prefork pool notices a dead process and gives its job back to the queue; the next
+    run waits out the silent heartbeat, takes the send over and finishes it, once."""
+    app, worker, worker_log = lane
+    requests.post(f"{sandbox_server}/_sandbox/reset", timeout=5).raise_for_status()
+    # The job hangs in its first call (the check for an existing campaign) ...
+    requests.post(
+        f"{sandbox_server}/_sandbox/faults",
+        json={"platform": "meta", "method": "GET", "path_contains": "/campaigns", "delay": 45},
+        timeout=5,
+    ).raise_for_status()
+    with app.app_context():
+        user = users.create_user("pool@example.com", "worker lane password", Role.TRAFFICKER)
+        _, token = tokens.create_token(user, "lane")
+        brand = reference.create_brand(name="Pixar", internal_code="PIX")
+        market = reference.create_market(code="JP", country="JP", region="APAC", currency="JPY")
+        channel = db.session.query(Channel).filter_by(api_identifier="META").one()
+        campaign = create_campaign(
+            brand_id=brand.id,
+            market_id=market.id,
+            campaign_name="PoolDeath",
+            year=2027,
+            budget="1000000",
+        )
+        ticket = Ticket(
+            campaign=campaign,
+            channel=channel,
+            request_type=RequestType.CREATE_CAMPAIGN,
+            payload_config=dict(SETTINGS, budget_amount="25000"),
+            status=TicketStatus.READY_FOR_API,
+        )
+        db.session.add(ticket)
+        db.session.commit()
+        ticket_id, name = ticket.id, ticket.platform_name
+
+    response = app.test_client().post(
+        f"/api/v1/tickets/{ticket_id}/send", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 202, response.text
+    deadline = time.monotonic() + 20
+    while requests.get(f"{sandbox_server}/_sandbox/faults", timeout=5).json()["faults"]:
+        assert time.monotonic() < deadline, "the job never reached the platform"
+        time.sleep(0.1)
+
+    # ... and the pool process running it is killed.
+    for pid in children(worker.pid):
+        os.kill(pid, signal.SIGKILL)
+    killed = time.monotonic()
+
+    [(status, platform_id, error)] = wait_for(app, [ticket_id], timeout=60).values()
+    assert status is TicketStatus.TRAFFICKED_SUCCESS, error
+    # Back at once: no wait for Redis' visibility timeout (12 s here), only for the heartbeat.
+    assert time.monotonic() - killed < 12
+    objects = requests.get(f"{sandbox_server}/_sandbox/objects", timeout=5).json()
+    assert [c["id"] for c in objects["meta"]["campaigns"] if c["name"] == name] == [platform_id]
+    assert "taking over from a run whose heartbeat stopped" in worker_log.read_text()

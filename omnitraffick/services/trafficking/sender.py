@@ -135,6 +135,7 @@ def _claim(send_id: uuid.UUID) -> Claim | None:
     job queue hands such a job out again, and this run takes it over, resuming from its
     progress. A RUNNING send with a live heartbeat is left to the job running it.
     """
+    was = db.session.scalar(select(PlatformSend.state).where(PlatformSend.id == send_id))
     now = utcnow()
     dead = now - timedelta(seconds=current_app.config["SEND_HEARTBEAT_TIMEOUT_SECONDS"])
     beat = func.coalesce(PlatformSend.heartbeat_at, PlatformSend.started_at)
@@ -153,7 +154,11 @@ def _claim(send_id: uuid.UUID) -> Claim | None:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return Claim(send_id, now) if result.rowcount == 1 else None
+    if result.rowcount != 1:
+        return None
+    if was is SendState.RUNNING:
+        log.info("send %s: taking over from a run whose heartbeat stopped", send_id)
+    return Claim(send_id, now)
 
 
 def _beat(claim: Claim) -> None:
