@@ -1,5 +1,7 @@
 """Login throttling per account and address, with growing delays (time is controlled)."""
 
+import threading
+
 from omnitraffick.models import Role
 from omnitraffick.services import users as user_service
 from tests.html import parse
@@ -161,3 +163,28 @@ def test_flask_users_unlock(app, client, make_user):
     unknown = runner.invoke(args=["users", "unlock", "who@example.com"])
     assert unknown.exit_code == 1
     assert "No user with email who@example.com." in unknown.output
+
+
+def test_a_burst_of_simultaneous_guesses_gets_no_more_free_failures(app, make_user, db):
+    """Attempts of one account and address take turns on the pair's row (PostgreSQL) or on
+    SQLite's write lock, so guessing in parallel gains nothing."""
+    email = make_user(Role.VIEWER).email
+    db.session.remove()  # each thread is a request with a session of its own
+    burst = 8
+    start = threading.Barrier(burst)
+    statuses: list[int] = []
+
+    def guess():
+        client = app.test_client()
+        start.wait(10)
+        statuses.append(sign_in(client, email, WRONG, ATTACKER).status_code)
+
+    threads = [threading.Thread(target=guess) for _ in range(burst)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not any(thread.is_alive() for thread in threads)
+
+    free = app.config["LOGIN_FREE_FAILURES"]
+    assert sorted(statuses) == [401] * free + [429] * (burst - free)
