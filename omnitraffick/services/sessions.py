@@ -7,22 +7,17 @@ Flask-Login's user id; the database keeps only its SHA-256 digest. Ending a sess
 
 import secrets
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
 from ..extensions import db
-from ..models import User, UserSession, utcnow
+from ..models import User, UserSession, as_utc, utcnow
 from .tokens import digest
 
 # "Last seen" is a hint for the user, not an audit log: writing it on every request would
 # turn every page view into a write.
 TOUCH_INTERVAL = timedelta(minutes=5)
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they are UTC.
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def start(user: User, *, user_agent: str | None, address: str | None) -> UserSession:
@@ -66,7 +61,7 @@ def load(secret: str) -> User | None:
     user, row = found
     user.session_secret, user.current_session_id = secret, row.id
     now = utcnow()
-    if now - _aware(row.last_seen_at) > TOUCH_INTERVAL:
+    if now - as_utc(row.last_seen_at) > TOUCH_INTERVAL:
         row.last_seen_at = now
     return user
 

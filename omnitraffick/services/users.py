@@ -2,7 +2,7 @@
 
 import math
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 from flask import current_app
@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..models import LoginThrottle, Role, User, utcnow
+from ..models import LoginThrottle, Role, User, as_utc, utcnow
 from . import sessions
 from .errors import Duplicate, Throttled, ValidationError
 
@@ -118,11 +118,6 @@ def change_own_password(
 # an address that has not failed, and delays grow instead of locking for a fixed time.
 
 
-def _aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they are UTC.
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
@@ -177,7 +172,7 @@ def _seconds_to_wait(pair: LoginThrottle, now: datetime, limits: dict) -> int:
         limits["LOGIN_FIRST_DELAY_SECONDS"] * 2 ** min(beyond, 32),
         limits["LOGIN_MAX_DELAY_SECONDS"],
     )
-    remaining = (_aware(pair.last_failure_at) - now).total_seconds() + delay
+    remaining = (as_utc(pair.last_failure_at) - now).total_seconds() + delay
     return math.ceil(remaining) if remaining > 0 else 0
 
 
@@ -202,7 +197,7 @@ def authenticate(email: str, password: str, address: str, *, limits: dict) -> Us
     now = utcnow()
     forget_before = _forget_before(now, limits)
     pair = _locked_pair(email, address)
-    if pair.last_failure_at is not None and _aware(pair.last_failure_at) < forget_before:
+    if pair.last_failure_at is not None and as_utc(pair.last_failure_at) < forget_before:
         pair.failures = 0
     wait = _seconds_to_wait(pair, now, limits)
     if wait:
