@@ -38,6 +38,19 @@ def create_user(email: str, role: str, name: str, password: str | None):
     click.echo(f"Created {user.role.value} {user.email}")
 
 
+@users_cli.command("unlock")
+@click.argument("email")
+def unlock_user(email: str):
+    """Clear a user's failed sign-ins, so no address has to wait to sign in."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"No user with email {email}.")
+    cleared = user_service.clear_throttle(user)
+    db.session.commit()
+    noun = "sign-in" if cleared == 1 else "sign-ins"
+    click.echo(f"Cleared {cleared} failed {noun} for {user.email}.")
+
+
 @users_cli.command("list")
 def list_users():
     """List users with their roles."""

@@ -65,10 +65,16 @@ def load_config(instance_path: Path, overrides: dict) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": 1024 * 1024,
-        # Failed logins allowed per account and per address inside the window.
-        "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
-        "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
-        "LOGIN_THROTTLE_WINDOW_SECONDS": 15 * 60,
+        # Login throttling per account and address (services/users.py, README): free
+        # failures, then a delay that doubles per failure up to the maximum; an account
+        # failing from LOGIN_ATTACK_ADDRESSES addresses leaves those addresses fewer free
+        # failures. Failures older than the memory are forgotten.
+        "LOGIN_FREE_FAILURES": int(_number("LOGIN_FREE_FAILURES", 5)),
+        "LOGIN_FIRST_DELAY_SECONDS": _number("LOGIN_FIRST_DELAY_SECONDS", 30.0),
+        "LOGIN_MAX_DELAY_SECONDS": _number("LOGIN_MAX_DELAY_SECONDS", 15 * 60.0),
+        "LOGIN_ATTACK_ADDRESSES": int(_number("LOGIN_ATTACK_ADDRESSES", 5)),
+        "LOGIN_FREE_FAILURES_UNDER_ATTACK": int(_number("LOGIN_FREE_FAILURES_UNDER_ATTACK", 1)),
+        "LOGIN_FAILURE_MEMORY_SECONDS": _number("LOGIN_FAILURE_MEMORY_SECONDS", 24 * 3600.0),
         "PASSWORD_HASH_METHOD": "scrypt",
         # Jobs: Celery workers through Redis when REDIS_URL is set ("celery"); otherwise a
         # small thread pool inside each web process ("thread"). Tests use "inline".

@@ -39,11 +39,20 @@ def error_response(status: int, message: str, errors: dict | None = None):
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+def error_headers(err: DomainError) -> dict[str, str]:
+    """Headers an error's response carries: when to try again after a 429."""
+    retry_after = getattr(err, "retry_after", None)
+    return {"Retry-After": str(retry_after)} if retry_after is not None else {}
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(err: DomainError):
         db.session.rollback()
-        return error_response(err.status_code, err.message, getattr(err, "errors", None))
+        response, status = error_response(
+            err.status_code, err.message, getattr(err, "errors", None)
+        )
+        return response, status, error_headers(err)
 
     @app.errorhandler(CSRFError)
     def csrf_error(err: CSRFError):

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
     Uuid,
     func,
     text,
@@ -30,6 +31,11 @@ from .services.taxonomy import parse_name, platform_name
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """A stored time as an aware UTC datetime (SQLite hands back naive ones, in UTC)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 class Role(enum.StrEnum):
@@ -112,9 +118,30 @@ class User(UUIDMixin, TimestampMixin, UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(_enum(Role, "user_role"), default=Role.VIEWER)
     active: Mapped[bool] = mapped_column(default=True)
 
+    # Not stored: the signed-in session this request runs under (services/sessions.py sets
+    # both when a session starts or is loaded). None for API token requests.
+    session_secret = None
+    current_session_id = None
+
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and remember-me cookies.
+
+        It is the secret of a server-side session, not the user's id, so that revoking the
+        session row signs out every cookie that carries it.
+        """
+        if self.session_secret is None:
+            raise RuntimeError("Start a session (services.sessions.start) before login_user().")
+        return self.session_secret
+
+    # UserMixin compares users by get_id(), which is now per session: compare rows instead.
+    def __eq__(self, other):
+        return isinstance(other, User) and self.id == other.id
+
+    __hash__ = object.__hash__
 
     @property
     def display_name(self) -> str:
@@ -155,17 +182,46 @@ class ApiToken(UUIDMixin, db.Model):
         return f"<ApiToken {self.prefix}… {self.name}>"
 
 
-class LoginFailure(UUIDMixin, db.Model):
-    """A failed login, kept for a while to throttle guessing."""
+class UserSession(UUIDMixin, db.Model):
+    """A signed-in browser; only the SHA-256 digest of its secret is stored."""
 
-    __tablename__ = "login_failures"
+    __tablename__ = "user_sessions"
 
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    address: Mapped[str] = mapped_column(String(64), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Updated now and then, not on every request (see services/sessions.py).
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # As they were at sign-in, so the user can tell their sessions apart.
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.user_id} from {self.address}>"
+
+
+class LoginThrottle(UUIDMixin, db.Model):
+    """Failed sign-ins of one account (email) from one address: how many, and the latest.
+
+    One row per pair so that concurrent attempts of a pair queue on its row lock.
+    """
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (UniqueConstraint("email", "address"),)
+
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     def __repr__(self) -> str:
-        return f"<LoginFailure {self.email} from {self.address}>"
+        return f"<LoginThrottle {self.email} from {self.address}: {self.failures}>"
 
 
 class Market(UUIDMixin, TimestampMixin, db.Model):

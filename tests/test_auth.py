@@ -1,4 +1,4 @@
-"""Login, logout, roles, CSRF and login throttling."""
+"""Login, logout, roles and CSRF (throttling and sessions: tests/security/)."""
 
 import re
 
@@ -71,43 +71,6 @@ def test_disabled_user_cannot_sign_in(client, make_user, db):
     db.session.commit()
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 401
-
-
-def test_failed_logins_are_throttled_per_account(client, make_user, app):
-    user = make_user()
-    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
-        assert (
-            client.post("/login", data={"email": user.email, "password": "x" * 9}).status_code
-            == 401
-        )
-    # Even the right password is refused until the window passes.
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 429
-    assert "Too many failed logins" in response.text
-
-
-def test_failed_logins_are_throttled_per_address(client, make_user, app):
-    limit = app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    for i in range(limit):
-        client.post("/login", data={"email": f"guess{i}@example.com", "password": "x" * 9})
-    user = make_user()
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 429
-
-
-def test_success_clears_earlier_failures(client, make_user, app):
-    user = make_user()
-    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"] - 1):
-        client.post("/login", data={"email": user.email, "password": "x" * 9})
-    assert (
-        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    )
-    client.post("/logout")
-    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"] - 1):
-        client.post("/login", data={"email": user.email, "password": "x" * 9})
-    assert (
-        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    )
 
 
 @pytest.mark.parametrize("role", [Role.VIEWER, Role.TRAFFICKER])

@@ -108,3 +108,32 @@ def test_a_country_that_names_nothing_stops_the_upgrade_with_the_rows_to_fix(fre
     assert "market NOWHERE (country 'Atlantis')" in capfd.readouterr().err
     db.session.rollback()
     assert db.session.scalar(text("SELECT country FROM markets")) == "Atlantis"
+
+
+def test_recorded_login_failures_carry_over_per_account_and_address(fresh_app):
+    flask_migrate.upgrade(revision="0010_one_send_per_campaign")
+    first, last = datetime(2026, 12, 3, 9, 0, tzinfo=UTC), datetime(2026, 12, 3, 9, 5, tzinfo=UTC)
+    for address, created_at in [
+        ("198.51.100.1", first),
+        ("198.51.100.1", last),
+        ("198.51.100.1", first),
+        ("203.0.113.9", first),
+    ]:
+        db.session.execute(
+            text(
+                "INSERT INTO login_failures (id, email, address, created_at) "
+                "VALUES (:id, 'ana@example.com', :address, :created_at)"
+            ),
+            {"id": uuid.uuid4().hex, "address": address, "created_at": created_at},
+        )
+    db.session.commit()
+    flask_migrate.upgrade()
+    rows = db.session.execute(
+        text("SELECT address, failures, last_failure_at FROM login_throttles ORDER BY address")
+    ).all()
+    assert [(address, failures) for address, failures, _ in rows] == [
+        ("198.51.100.1", 3),
+        ("203.0.113.9", 1),
+    ]
+    assert str(rows[0][2]).startswith("2026-12-03 09:05:00")
+    assert "login_failures" not in inspect(db.engine).get_table_names()

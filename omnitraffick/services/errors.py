@@ -37,7 +37,13 @@ class Conflict(DomainError):
 
 
 class Throttled(DomainError):
+    """Too many attempts: `retry_after` says in how many seconds the next one is allowed."""
+
     status_code = 429
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class Unavailable(DomainError):

@@ -13,7 +13,8 @@ from .errors import NotFound, ValidationError
 PREFIX = "ot_"
 
 
-def _digest(token: str) -> str:
+def digest(token: str) -> str:
+    """The SHA-256 hex digest stored in place of a secret (API tokens, sessions)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -23,7 +24,7 @@ def create_token(user: User, name: str = "") -> tuple[ApiToken, str]:
     if len(name) > 100:
         raise ValidationError("Token name must be at most 100 characters.", "name")
     token = PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user=user, name=name, digest=_digest(token), prefix=token[:10])
+    row = ApiToken(user=user, name=name, digest=digest(token), prefix=token[:10])
     db.session.add(row)
     db.session.flush()
     return row, token
@@ -34,7 +35,7 @@ def authenticate(token: str) -> User | None:
     if not token or len(token) > 200:
         return None
     row = db.session.scalar(
-        select(ApiToken).where(ApiToken.digest == _digest(token), ApiToken.revoked_at.is_(None))
+        select(ApiToken).where(ApiToken.digest == digest(token), ApiToken.revoked_at.is_(None))
     )
     if row is None or not row.user.active:
         return None

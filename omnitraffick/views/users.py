@@ -1,6 +1,6 @@
 """Users and their roles, kept by admins."""
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, current_app, flash, redirect, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from wtforms.validators import InputRequired, Optional
 from ..auth import admin_required
 from ..extensions import db
 from ..models import Role, User
-from ..services import reference, users
+from ..services import reference, sessions, users
 from ..services.errors import DomainError
 from ..web import ListArgs, form_error, form_status, paginate, render
 
@@ -76,6 +76,17 @@ def new():
     return render("users/form.html", form=form, user=None, status=form_status(form))
 
 
+def _edit_page(user: User, form: EditUserForm):
+    return render(
+        "users/form.html",
+        form=form,
+        user=user,
+        session_count=sessions.count_active(user),
+        failures=users.recent_failures(user, limits=current_app.config),
+        status=form_status(form),
+    )
+
+
 @bp.route("/<uuid:user_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit(user_id):
@@ -92,11 +103,37 @@ def edit(user_id):
                 acting=current_user,
             )
             if form.password.data:
-                users.set_password(user, form.password.data)
+                users.set_password(
+                    user, form.password.data, keep_session=current_user.current_session_id
+                )
         except DomainError as err:
             form_error(form, err)
         else:
             db.session.commit()
             flash(f"User {user.email} saved.", "success")
             return redirect(url_for(".index"))
-    return render("users/form.html", form=form, user=user, status=form_status(form))
+    return _edit_page(user, form)
+
+
+@bp.post("/<uuid:user_id>/sign-out-everywhere")
+@admin_required
+def sign_out_everywhere(user_id):
+    """End every session of a user (API tokens are left alone)."""
+    user = reference.get_or_404(User, user_id)
+    ended = sessions.revoke_all(user)
+    db.session.commit()
+    noun = "session" if ended == 1 else "sessions"
+    flash(f"Signed {user.email} out of {ended} {noun}.", "success")
+    return redirect(url_for(".edit", user_id=user.id))
+
+
+@bp.post("/<uuid:user_id>/unlock")
+@admin_required
+def unlock(user_id):
+    """Clear a user's failed sign-ins, so no address has to wait."""
+    user = reference.get_or_404(User, user_id)
+    cleared = users.clear_throttle(user)
+    db.session.commit()
+    noun = "sign-in" if cleared == 1 else "sign-ins"
+    flash(f"Cleared {cleared} failed {noun} for {user.email}.", "success")
+    return redirect(url_for(".edit", user_id=user.id))
