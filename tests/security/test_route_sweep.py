@@ -26,7 +26,14 @@ from tests.html import parse
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Routes every signed-in person may use for themselves, whatever their role.
-SELF_SERVICE = {"auth.login", "auth.logout", "auth.profile", "auth.revoke_token"}
+SELF_SERVICE = {
+    "auth.login",
+    "auth.logout",
+    "auth.profile",
+    "auth.change_password",
+    "auth.revoke_other_sessions",
+    "auth.revoke_token",
+}
 # Routes that need no sign-in at all.
 PUBLIC = {"auth.login", "static"}
 XSS = '"><script>alert("xss")</script><img src=x onerror=alert(1)>'

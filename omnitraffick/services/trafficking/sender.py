@@ -97,9 +97,7 @@ class Claim:
     token: datetime
 
 
-def run_send(
-    send_id: uuid.UUID | str, *, sleep: Callable[[float], None] = time.sleep
-) -> Outcome:
+def run_send(send_id: uuid.UUID | str, *, sleep: Callable[[float], None] = time.sleep) -> Outcome:
     """Run one queued send to the end; a send that is not queued any more is left alone."""
     send_id = uuid.UUID(str(send_id))
     claim = _claim(send_id)
