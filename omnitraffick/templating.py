@@ -1,29 +1,32 @@
 """Jinja filters and globals: money, dates, URLs that keep the list's arguments."""
 
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_EVEN, Decimal
-from functools import cache
+from decimal import Decimal
 
-from babel.numbers import get_currency_symbol
-from flask import Flask, request, url_for
+from babel.localedata import locale_identifiers
+from flask import Flask, has_request_context, request, url_for
 
 from .services.countries import country_name
-from .services.currencies import minor_units
+from .services.currencies import DEFAULT_LOCALE, format_money
 from .services.tickets import label
 
 
-@cache
-def _currency_format(currency: str) -> tuple[str, int]:
-    return get_currency_symbol(currency, locale="en_US"), minor_units(currency)
-
-
 def money(amount: Decimal | str | None, currency: str) -> str:
-    """Format an amount with its currency's symbol and minor units (no cents for JPY)."""
+    """An amount in the reader's locale, with its currency's sign and decimals."""
     if amount is None or amount == "":
         return ""
-    symbol, digits = _currency_format(currency)
-    value = Decimal(amount).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
-    return f"{symbol}{value:,.{digits}f}"
+    return format_money(amount, currency, reader_locale())
+
+
+def reader_locale() -> str:
+    """The best of the browser's languages that CLDR knows (en_US without one)."""
+    if not has_request_context():
+        return DEFAULT_LOCALE
+    environ = request.environ  # worked out once per request, not once per amount
+    if "omnitraffick.locale" not in environ:
+        best = request.accept_languages.best_match(KNOWN_LOCALES, DEFAULT_LOCALE)
+        environ["omnitraffick.locale"] = best
+    return environ["omnitraffick.locale"]
 
 
 def when(value: datetime | None) -> str:
@@ -45,6 +48,9 @@ def ago(value: datetime | None) -> str:
         if seconds >= size:
             return f"{seconds // size}{unit}"
     return f"{seconds}s"
+
+
+KNOWN_LOCALES = sorted(locale_identifiers())
 
 
 def url_with(**changes) -> str:

@@ -279,9 +279,7 @@ def test_campaign_budget_counts_daily_budget_times_flight_days(ticket_for):
     # 400.00 a day for the 28 days of February is 11,200.00, over the 10,000.00 budget.
     findings = findings_of(ticket_for(create_settings(budget_amount="400.00")))
 
-    assert_only_failure(
-        findings, "campaign_budget", "up to 11,200.00 USD", "budget of 10,000.00 USD"
-    )
+    assert_only_failure(findings, "campaign_budget", "up to $11,200.00", "budget of $10,000.00")
 
 
 def test_campaign_budget_passes_at_exactly_the_budget(ticket_for):
@@ -302,7 +300,7 @@ def test_campaign_budget_adds_up_the_campaigns_counted_create_tickets(ticket_for
 
     findings = findings_of(ticket)
 
-    assert_only_failure(findings, "campaign_budget", "up to 10,600.00 USD")
+    assert_only_failure(findings, "campaign_budget", "up to $10,600.00")
 
 
 def test_campaign_budget_ignores_draft_and_failed_siblings_and_other_campaigns(
@@ -484,7 +482,7 @@ def test_brand_ceiling_blocks_a_daily_budget_over_the_daily_ceiling(db, ticket_f
     assert_only_failure(
         findings,
         "brand_ceiling",
-        "daily budget 100.00 USD is over Disney's daily ceiling of 99.99 USD",
+        "daily budget $100.00 is over Disney's daily ceiling of $99.99",
     )
 
 
@@ -498,7 +496,7 @@ def test_brand_ceiling_blocks_a_lifetime_budget_over_the_lifetime_ceiling(db, ti
     assert_only_failure(
         findings,
         "brand_ceiling",
-        "lifetime budget 2,500.01 USD is over Disney's lifetime ceiling of 2,500.00 USD",
+        "lifetime budget $2,500.01 is over Disney's lifetime ceiling of $2,500.00",
     )
 
 
@@ -522,7 +520,7 @@ def test_brand_ceiling_also_applies_to_budget_updates(db, ticket_for, brand):
     findings = findings_of(ticket, created_object_id="120000000000")
 
     assert not findings["brand_ceiling"].passed
-    assert "over Disney's daily ceiling of 150.00 USD" in findings["brand_ceiling"].message
+    assert "over Disney's daily ceiling of $150.00" in findings["brand_ceiling"].message
 
 
 def test_brand_ceiling_currency_warns_and_the_ceiling_is_not_applied(

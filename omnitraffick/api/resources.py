@@ -1,10 +1,9 @@
 """How each row looks in the API: every column, ids as strings, budgets as decimal strings."""
 
 from datetime import UTC, datetime
-from decimal import Decimal
 
 from ..models import Brand, Campaign, Channel, Market, PlatformSend, Ticket
-from ..services.currencies import quantum
+from ..services.currencies import amount_text
 
 
 def iso(value: datetime | None) -> str | None:
@@ -14,10 +13,6 @@ def iso(value: datetime | None) -> str | None:
         # SQLite hands back naive datetimes; every stored time is UTC.
         value = value.replace(tzinfo=UTC)
     return value.isoformat()
-
-
-def money(amount: Decimal, currency: str) -> str:
-    return str(amount.quantize(quantum(currency)))
 
 
 def _common(row) -> dict:
@@ -35,7 +30,7 @@ def market_json(market: Market) -> dict:
 
 def brand_json(brand: Brand) -> dict:
     def ceiling(amount):
-        return money(amount, brand.ceiling_currency) if amount is not None else None
+        return amount_text(amount, brand.ceiling_currency) if amount is not None else None
 
     return _common(brand) | {
         "name": brand.name,
@@ -61,7 +56,7 @@ def campaign_json(campaign: Campaign) -> dict:
         "brand_id": str(campaign.brand_id),
         "market_id": str(campaign.market_id),
         "year": campaign.year,
-        "budget": money(campaign.budget, campaign.market.currency),
+        "budget": amount_text(campaign.budget, campaign.market.currency),
         "currency": campaign.market.currency,
         "status": campaign.status.value,
         "created_by_id": str(campaign.created_by_id) if campaign.created_by_id else None,

@@ -1,10 +1,15 @@
-"""ISO 4217 currencies in use today, and their minor units."""
+"""ISO 4217 currencies in use today, their minor units, and how amounts read.
 
-from decimal import Decimal, InvalidOperation
+Money is formatted in one place, `format_money`, with CLDR's rules for the reader's locale
+(babel): `¥150,000` and `€2,300.25` in en_US, `2.300,25 €` in de_DE; never a decimal a
+currency does not have. `amount_text` is the plain decimal machines read (API, CSV).
+"""
+
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from functools import cache
 
-from babel import Locale
-from babel.numbers import get_currency_name, get_currency_precision, get_territory_currencies
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_currency, get_currency_precision, get_territory_currencies
 
 from .errors import ValidationError
 
@@ -36,8 +41,7 @@ def validate_currency(value: str | None, field: str = "currency") -> str:
     return code
 
 
-def currency_name(code: str) -> str:
-    return get_currency_name(code, locale="en")
+DEFAULT_LOCALE = "en_US"
 
 
 def minor_units(code: str) -> int:
@@ -47,6 +51,29 @@ def minor_units(code: str) -> int:
 
 def quantum(code: str) -> Decimal:
     return Decimal(1).scaleb(-minor_units(code))
+
+
+def rounded(amount, code: str) -> Decimal:
+    """The amount with exactly the currency's decimals (banker's rounding)."""
+    return Decimal(amount).quantize(quantum(code), rounding=ROUND_HALF_EVEN)
+
+
+def amount_text(amount, code: str) -> str:
+    """The amount as a plain decimal string with the currency's decimals: "2300.25"."""
+    return str(rounded(amount, code))
+
+
+@cache
+def _locale(identifier: str) -> Locale:
+    try:
+        return Locale.parse(identifier)
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse(DEFAULT_LOCALE)
+
+
+def format_money(amount, code: str, locale: str = DEFAULT_LOCALE) -> str:
+    """The amount as a reader in `locale` writes it: "¥150,000", "€2,300.25"."""
+    return format_currency(rounded(amount, code), code, locale=_locale(locale))
 
 
 def parse_budget(value, currency: str, field: str = "budget") -> Decimal:

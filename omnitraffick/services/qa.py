@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..models import RequestType, Ticket, TicketStatus
 from . import taxonomy, translators
+from .currencies import format_money
 from .errors import ValidationError
 
 BLOCK, WARN = "block", "warn"
@@ -96,10 +97,6 @@ def planned_spend(settings: dict) -> Decimal | None:
     return None
 
 
-def _money(amount: Decimal, currency: str) -> str:
-    return f"{amount:,.2f} {currency}"
-
-
 @rule("taxonomy", "Platform name follows the taxonomy and matches its campaign")
 def check_taxonomy(ctx: Context) -> list[str]:
     ticket, campaign = ctx.ticket, ctx.ticket.campaign
@@ -162,9 +159,9 @@ def check_campaign_budget(ctx: Context) -> list[str]:
     others = [planned_spend(s) or Decimal(0) for s in ctx.sibling_settings]
     total, budget = mine + sum(others), ctx.ticket.campaign.budget
     if total > budget:
+        spend, limit = format_money(total, ctx.currency), format_money(budget, ctx.currency)
         return [
-            f"The campaign's tickets would spend up to {_money(total, ctx.currency)}, more than "
-            f"its budget of {_money(budget, ctx.currency)}."
+            f"The campaign's tickets would spend up to {spend}, more than its budget of {limit}."
         ]
     return []
 
@@ -236,9 +233,10 @@ def check_brand_ceiling(ctx: Context) -> list[str]:
     if brand.ceiling_currency != ctx.currency:
         return []  # ceilings in another currency are reported by brand_ceiling_currency
     if amount > ceiling:
+        asked, limit = format_money(amount, ctx.currency), format_money(ceiling, ctx.currency)
         return [
-            f"The {kind.lower()} budget {_money(amount, ctx.currency)} is over {brand.name}'s "
-            f"{kind.lower()} ceiling of {_money(ceiling, ctx.currency)}."
+            f"The {kind.lower()} budget {asked} is over {brand.name}'s {kind.lower()} ceiling "
+            f"of {limit}."
         ]
     return []
 

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models import Brand, Campaign, CampaignStatus, Market, Ticket, TicketStatus
 from ..services import campaigns, reference
 from ..services.countries import country_name
-from ..services.currencies import quantum
+from ..services.currencies import amount_text
 from ..services.errors import Conflict, DomainError
 from ..web import ListArgs, form_error, form_status, is_fragment_request, paginate, render
 
@@ -244,7 +244,7 @@ def edit(campaign_id):
         SelectChoice(s.value, s.value.title()) for s in campaigns.allowed_statuses(campaign)
     ]
     if request.method == "GET":
-        form.budget.data = str(campaign.budget.quantize(quantum(campaign.market.currency)))
+        form.budget.data = amount_text(campaign.budget, campaign.market.currency)
     if form.validate_on_submit():
         try:
             campaigns.update_campaign(campaign, budget=form.budget.data, status=form.status.data)

@@ -19,7 +19,7 @@ from ..models import (
     utcnow,
 )
 from ..services import reports
-from ..services.currencies import quantum
+from ..services.currencies import rounded
 from ..services.taxonomy import platform_name
 from ..web import ListArgs, render
 from .campaigns import SORTABLE, campaign_conditions, campaign_filters, load_campaign_page
@@ -49,7 +49,7 @@ def _campaign_csv_rows(rows):
     """CSV rows from campaign_rows: the id dropped, budgets in the currency's precision."""
     for row in rows:
         values = list(row[1:])
-        values[6] = values[6].quantize(quantum(values[4]))  # budget, by currency
+        values[6] = rounded(values[6], values[4])  # budget, by currency
         yield values
 
 
