@@ -253,14 +253,14 @@ def test_budget_positive_fails_for_zero(ticket_for, amount):
     findings = findings_of(ticket_for(create_settings(budget_amount=amount)))
 
     assert not findings["budget_positive"].passed
-    assert findings["budget_positive"].message == "The budget amount must be more than zero."
+    assert findings["budget_positive"].message == "Budget amount must be greater than zero."
     assert findings["budget_positive"].severity == qa.BLOCK
 
 
 def test_budget_positive_fails_without_an_amount(ticket_for):
     findings = findings_of(ticket_for(create_settings(budget_amount=None)))
 
-    assert findings["budget_positive"].message == "No budget amount is set."
+    assert findings["budget_positive"].message == "Budget amount is required."
 
 
 def test_budget_positive_does_not_apply_to_status_updates(ticket_for):
@@ -728,3 +728,24 @@ def test_a_zero_budget_with_a_backwards_flight_reports_both(ticket_for):
 )
 def test_planned_spend(settings, expected):
     assert qa.planned_spend(settings) == expected
+
+
+# --- one problem, one line ------------------------------------------------------------------
+
+
+def test_a_problem_a_rule_owns_is_not_repeated_by_the_translator_rule(ticket_for):
+    """QA's budget and flight rules use the translators' own checks; the platform's finding
+    lists only what is left, so the person fixing the ticket reads each problem once."""
+    ticket = ticket_for(
+        create_settings(budget_amount="0", flight_start="2026-03-01", flight_end="2026-02-01")
+    )
+    findings = findings_of(ticket)
+    lines = [
+        line for f in findings.values() if not f.passed for line in f.message.split(". ") if line
+    ]
+    assert len(lines) == len(set(lines)), lines
+    assert findings["translator"].passed
+    assert findings["budget_positive"].message == "Budget amount must be greater than zero."
+    assert "The flight ends (2026-02-01) before it starts (2026-03-01)." in (
+        findings["flight"].message
+    )

@@ -856,7 +856,7 @@ def test_flight_end_before_start_and_bad_values(channel):
     assert problems_of(channel, data) == (
         "Objective 'SALES' is not one of AWARENESS, REACH, TRAFFIC, ENGAGEMENT, VIDEO_VIEWS, "
         "LEADS, APP_INSTALLS, CONVERSIONS.",
-        "Flight end is before flight start.",
+        "The flight ends (2026-03-01) before it starts (2026-03-31).",
         "Create as 'LIVE' is not one of ACTIVE, PAUSED.",
     )
 

@@ -15,6 +15,7 @@ from ..models import RequestType, Ticket, TicketStatus
 from . import taxonomy, translators
 from .currencies import format_money
 from .errors import ValidationError
+from .translators.base import flight_order_problem, read_amount
 
 BLOCK, WARN = "block", "warn"
 
@@ -135,7 +136,9 @@ def check_translator(ctx: Context) -> list[str]:
             translators.input_for(ctx.ticket, ctx.created_object_id),
         )
     except translators.TranslationError as err:
-        return list(err.problems)
+        # Problems the budget and flight rules report are theirs; one problem, one line.
+        theirs = set(check_budget_positive(ctx)) | set(_flight_order(ctx))
+        return [problem for problem in err.problems if problem not in theirs]
     return []
 
 
@@ -143,10 +146,17 @@ def check_translator(ctx: Context) -> list[str]:
 def check_budget_positive(ctx: Context) -> list[str]:
     if ctx.ticket.request_type is RequestType.UPDATE_STATUS:
         return []
-    amount = _amount(ctx.settings)
-    if amount is None:
-        return ["No budget amount is set."]
-    return [] if amount > 0 else ["The budget amount must be more than zero."]
+    value = ctx.settings.get("budget_amount")
+    if value is None or not str(value).strip():
+        return ["Budget amount is required."]
+    _, problem = read_amount(value, ctx.currency)
+    return [problem] if problem else []
+
+
+def _flight_order(ctx: Context) -> list[str]:
+    start, end = _date(ctx.settings, "flight_start"), _date(ctx.settings, "flight_end")
+    problem = flight_order_problem(start, end)
+    return [problem] if problem else []
 
 
 @rule("campaign_budget", "Tickets stay within the campaign budget")
@@ -178,10 +188,8 @@ def check_open_ended(ctx: Context) -> list[str]:
 
 @rule("flight", "The flight is sane")
 def check_flight(ctx: Context) -> list[str]:
-    start, end = _date(ctx.settings, "flight_start"), _date(ctx.settings, "flight_end")
-    problems = []
-    if start and end and end < start:
-        problems.append(f"The flight ends ({end}) before it starts ({start}).")
+    start = _date(ctx.settings, "flight_start")
+    problems = _flight_order(ctx)
     if ctx.ticket.request_type is RequestType.CREATE_CAMPAIGN and start and start < ctx.today:
         problems.append(f"The flight starts in the past ({start}); a new campaign cannot.")
     return problems

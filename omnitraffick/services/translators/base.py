@@ -340,8 +340,8 @@ def parse(data: TranslationInput, platform: str, problems: Problems) -> Parsed:
     parsed.amount = _amount(settings, data.currency, problems)
     parsed.start = _date(settings, "flight_start", problems)
     parsed.end = _date(settings, "flight_end", problems)
-    if parsed.start and parsed.end and parsed.end < parsed.start:
-        problems.add("Flight end is before flight start.", "flight_end")
+    if backwards := flight_order_problem(parsed.start, parsed.end):
+        problems.add(backwards, "flight_end")
     if "landing_url" in settings:
         parsed.landing_url = str(settings["landing_url"]).strip()
 
@@ -387,22 +387,34 @@ def _amount(settings: Mapping[str, Any], currency: str, problems: Problems) -> D
     value = settings.get("budget_amount")
     if value is None:
         return None
+    amount, problem = read_amount(value, currency)
+    if problem:
+        problems.add(problem, "budget_amount")
+    return amount
+
+
+# The checks of single settings that pre-flight QA reports under rules of their own; QA
+# calls these rather than repeating them, and leaves their messages out of the platform's.
+
+
+def read_amount(value: Any, currency: str) -> tuple[Decimal | None, str | None]:
+    """A budget amount as a positive number with the currency's decimals, or why not."""
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
-        problems.add(f"Budget amount {value!r} is not a number.", "budget_amount")
-        return None
+        return None, f"Budget amount {value!r} is not a number."
     if not amount.is_finite() or amount <= 0:
-        problems.add("Budget amount must be greater than zero.", "budget_amount")
-        return None
+        return None, "Budget amount must be greater than zero."
     digits = minor_units(currency)
     if amount != amount.quantize(Decimal(1).scaleb(-digits)):
-        problems.add(
-            f"Budget amount {amount} has more decimals than {currency} has ({digits}).",
-            "budget_amount",
-        )
-        return None
-    return amount
+        return None, f"Budget amount {amount} has more decimals than {currency} has ({digits})."
+    return amount, None
+
+
+def flight_order_problem(start: date | None, end: date | None) -> str | None:
+    if start and end and end < start:
+        return f"The flight ends ({end}) before it starts ({start})."
+    return None
 
 
 def _date(settings: Mapping[str, Any], name: str, problems: Problems) -> date | None:
