@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import flask_migrate
 import pytest
+from flask import has_app_context
 from sqlalchemy import event
 
 from omnitraffick import create_app, testing
@@ -47,10 +48,26 @@ def make_test_app(database_url: str, **overrides):
     )
 
 
+class Client(testing.RequestClient):
+    """Requests as a server runs them, with the test's own session handing over to them.
+
+    The test's session commits before each request: the request (another session, on
+    another connection) sees what the test set up, and the test's next read starts a new
+    transaction that sees what the request wrote. (A SQLite reader keeps the snapshot its
+    transaction began with; PostgreSQL would show committed rows anyway.)
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():  # a request from a thread of its own has no test session
+            _db.session.commit()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     with temporary_database(tmp_path_factory.mktemp("db")) as url:
         app = make_test_app(url)
+        app.test_client_class = Client
         with app.app_context():
             flask_migrate.upgrade()
         yield app

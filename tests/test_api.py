@@ -1102,9 +1102,10 @@ def test_put_campaign_refuses_an_illegal_status_move_with_409(admin, dis, us):
 
 def test_delete_campaign_takes_its_draft_tickets_with_it(admin, open_ticket, moana, meta):
     first, second = open_ticket(), open_ticket(request_type="UPDATE_BUDGET")
-    response = admin.delete(f"/campaigns/{moana.id}")
+    campaign_id = moana.id  # the row object cannot be read once its row is deleted
+    response = admin.delete(f"/campaigns/{campaign_id}")
     assert response.status_code == 204, response.text
-    assert_error(admin.get(f"/campaigns/{moana.id}"), 404)
+    assert_error(admin.get(f"/campaigns/{campaign_id}"), 404)
     assert_error(admin.get(f"/tickets/{first['id']}"), 404)
     assert_error(admin.get(f"/tickets/{second['id']}"), 404)
     # The channel is free again.
