@@ -1459,6 +1459,31 @@ def test_put_ticket_with_a_stale_version_is_409(trafficker, open_ticket):
 
 
 @pytest.mark.parametrize(
+    "change",
+    [{}, {"status": "QA_FAILED"}, {"status": " qa_failed "}],
+    ids=["nothing", "the-current-status", "the-current-status-in-other-case"],
+)
+def test_put_ticket_that_changes_nothing_with_a_stale_version_is_409(
+    trafficker, open_ticket, change
+):
+    ticket = open_ticket()
+    stale = ticket["version"]
+    ticket = move(trafficker, ticket, "QA_TESTING", version=stale)
+    assert ticket["status"] == "QA_FAILED"
+
+    # The caller's copy is out of date: saying "nothing changed" must not pass as current.
+    body = assert_error(
+        trafficker.put(f"/tickets/{ticket['id']}", {**change, "version": stale}), 409
+    )
+    assert "Reload" in body["detail"]
+    assert trafficker.get(f"/tickets/{ticket['id']}").get_json() == ticket
+    # With the current version the same request is a harmless 200.
+    same = trafficker.put(f"/tickets/{ticket['id']}", {**change, "version": ticket["version"]})
+    assert same.status_code == 200, same.text
+    assert same.get_json() == ticket
+
+
+@pytest.mark.parametrize(
     ("change", "field"),
     [
         ({"version": "1"}, "version"),
