@@ -58,6 +58,9 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.from_mapping(load_config(Path(app.instance_path), config or {}))
+    from .api.body import JSONProvider
+
+    app.json = JSONProvider(app)
 
     db.init_app(app)
     migrate.init_app(

@@ -75,6 +75,24 @@ def app(tmp_path_factory):
             _db.engine.dispose()
 
 
+@pytest.fixture
+def make_app(app):
+    """Another app, configured with `overrides`, on the suite's database unless `database_url`
+    says otherwise (e.g. one that cannot be reached)."""
+    made = []
+
+    def make(database_url: str | None = None, **overrides):
+        other = make_test_app(database_url or app.config["SQLALCHEMY_DATABASE_URI"], **overrides)
+        other.test_client_class = Client
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            _db.engine.dispose()
+
+
 @pytest.fixture(autouse=True)
 def db(app):
     """Give each test an app context and empty tables afterwards."""

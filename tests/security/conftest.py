@@ -1,0 +1,45 @@
+"""Fixtures the hardening tests share."""
+
+import pytest
+
+from omnitraffick.api.openapi import document
+from omnitraffick.models import Role
+from omnitraffick.services import tokens
+
+
+@pytest.fixture
+def bearer(db, make_user) -> dict[str, str]:
+    """Headers carrying an admin's API token."""
+    _, token = tokens.create_token(make_user(Role.ADMIN), "hardening tests")
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def rows(make_ticket, moana, meta) -> dict[str, str]:
+    """One existing row of each API resource, by the collection's name: its id."""
+    ticket = make_ticket(campaign=moana, channel=meta)
+    return {
+        "markets": str(moana.market_id),
+        "brands": str(moana.brand_id),
+        "channels": str(meta.id),
+        "campaigns": str(moana.id),
+        "tickets": str(ticket.id),
+    }
+
+
+def api_operations(*methods: str) -> list[tuple[str, str]]:
+    """(METHOD, path) of every /api/v1 operation with one of `methods`, from the OpenAPI
+    document (which test_api_schema.py holds to the app's routes)."""
+    return [
+        (method.upper(), "/api/v1" + path)
+        for path, item in document()["paths"].items()
+        for method in item
+        if method.upper() in methods
+    ]
+
+
+def url_with_id(path: str, rows: dict[str, str]) -> str:
+    """The path with `{id}` filled in from `rows`, by the collection the path names."""
+    collection = path.removeprefix("/api/v1/").split("/")[0]
+    return path.replace("{id}", rows.get(collection, ""))
