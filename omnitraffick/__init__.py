@@ -69,7 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import api, auth, cli, errors, jobs, templating
+    from . import api, auth, cli, errors, jobs, security, templating
     from .views import (
         api_docs,
         board,
@@ -98,6 +98,7 @@ def create_app(config: dict | None = None) -> Flask:
     for module in modules:
         app.register_blueprint(module.bp)
     errors.init_app(app)
+    security.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
     jobs.init_app(app)

@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+from flask.helpers import get_debug_flag
+
 
 def _instance_secret(instance_path: Path) -> str:
     """Return the embedded default's secret key, generating it once."""
@@ -45,6 +47,23 @@ def _number(name: str, default: float) -> float:
     return float(value) if value else default
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _trusted_proxies() -> int:
+    """How many proxies in front of the app may set X-Forwarded-*; 0 trusts none."""
+    value = os.environ.get("TRUSTED_PROXIES", "").strip()
+    if not value:
+        return 0
+    if not (value.isascii() and value.isdigit()):
+        raise RuntimeError(
+            f"TRUSTED_PROXIES must be the number of proxies in front of the app (e.g. 1), "
+            f"not {value!r}."
+        )
+    return int(value)
+
+
 def load_config(instance_path: Path, overrides: dict) -> dict:
     """Build the app config from the environment, then apply `overrides`."""
     database_url = os.environ.get("DATABASE_URL") or (
@@ -56,7 +75,7 @@ def load_config(instance_path: Path, overrides: dict) -> dict:
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
     redis_url = os.environ.get("REDIS_URL") or None
     secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
-    return {
+    config = {
         "SECRET_KEY": secret or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -86,4 +105,16 @@ def load_config(instance_path: Path, overrides: dict) -> dict:
         "SEND_TIMEOUT_SECONDS": _number("SEND_TIMEOUT_SECONDS", 30.0),
         "SEND_STALE_AFTER_SECONDS": _number("SEND_STALE_AFTER_SECONDS", 15 * 60.0),
         **{name: os.environ.get(name) or None for name in PLATFORM_VARIABLES},
+        # Behind proxies: how many may set X-Forwarded-For/-Proto/-Host (0: ignore them).
+        "TRUSTED_PROXIES": _trusted_proxies(),
     } | overrides
+    # Session and remember-me cookies go over HTTPS only, unless the app runs for
+    # development or tests, or plain-http serving is asked for (`make run` on 127.0.0.1).
+    insecure = (
+        _flag("OMNITRAFFICK_INSECURE_COOKIES")
+        or config.get("TESTING")
+        or config.get("DEBUG", get_debug_flag())
+    )
+    config.setdefault("SESSION_COOKIE_SECURE", not insecure)
+    config.setdefault("REMEMBER_COOKIE_SECURE", config["SESSION_COOKIE_SECURE"])
+    return config
