@@ -76,6 +76,7 @@ def create_app(config: dict | None = None) -> Flask:
         brands,
         campaigns,
         channels,
+        health,
         markets,
         reports,
         tickets,
@@ -83,6 +84,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
 
     modules = (
+        health,
         auth,
         api,
         api_docs,

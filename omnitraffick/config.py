@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import shlex
 from pathlib import Path
 
 from flask.helpers import get_debug_flag
@@ -77,6 +78,8 @@ def load_config(instance_path: Path, overrides: dict) -> dict:
     secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
     config = {
         "SECRET_KEY": secret or _instance_secret(instance_path),
+        # `flask check-deploy` refuses a key kept in a file on one machine for PostgreSQL.
+        "SECRET_KEY_FROM_INSTANCE": not secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "WTF_CSRF_TIME_LIMIT": None,
@@ -118,3 +121,75 @@ def load_config(instance_path: Path, overrides: dict) -> dict:
     config.setdefault("SESSION_COOKIE_SECURE", not insecure)
     config.setdefault("REMEMBER_COOKIE_SECURE", config["SESSION_COOKIE_SECURE"])
     return config
+
+
+# --- what `flask check-deploy` refuses ------------------------------------------------------
+
+MIN_SECRET_LENGTH = 32
+
+
+def gunicorn_workers(environ: dict) -> int | None:
+    """The worker count gunicorn will use, as far as the environment tells: WEB_CONCURRENCY,
+    or -w/--workers in GUNICORN_CMD_ARGS (the command line wins, as in gunicorn)."""
+    args = shlex.split(environ.get("GUNICORN_CMD_ARGS", ""))
+    for n, arg in enumerate(args):
+        value = None
+        if arg in ("-w", "--workers") and n + 1 < len(args):
+            value = args[n + 1]
+        elif arg.startswith("--workers="):
+            value = arg.removeprefix("--workers=")
+        elif arg.startswith("-w") and arg[2:].isdigit():
+            value = arg[2:]
+        if value is not None and value.isdigit():
+            return int(value)
+    value = environ.get("WEB_CONCURRENCY", "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def deploy_problems(config: dict, *, workers: int, behind_proxy: bool) -> list[str]:
+    """Why this configuration is unsafe to serve in production; empty when it is not."""
+    problems = []
+    if config.get("DEBUG"):
+        problems.append(
+            "Debug mode is on (FLASK_DEBUG): an error page would let anyone run code on the "
+            "server. Unset FLASK_DEBUG."
+        )
+    if config.get("TESTING"):
+        problems.append("TESTING is on: errors propagate instead of answering. Turn it off.")
+    if not config.get("WTF_CSRF_ENABLED", True):
+        problems.append("CSRF protection is off (WTF_CSRF_ENABLED). Turn it on.")
+    postgres = config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    if config.get("SECRET_KEY_FROM_INSTANCE") and postgres:
+        problems.append(
+            "SECRET_KEY is not set: the key generated into instance/secret_key is different on "
+            "every machine that serves the PostgreSQL database, so sessions break between "
+            "them. Set SECRET_KEY, e.g. python -c 'import secrets; print(secrets.token_hex(32))'."
+        )
+    elif len(config.get("SECRET_KEY") or "") < MIN_SECRET_LENGTH:
+        problems.append(
+            f"SECRET_KEY is shorter than {MIN_SECRET_LENGTH} characters: sessions could be "
+            "forged. Set a long random one, e.g. secrets.token_hex(32)."
+        )
+    if not postgres and workers > 1:
+        problems.append(
+            f"SQLite under {workers} gunicorn workers: every writer queues for one file lock "
+            "and times out under load. Use PostgreSQL (DATABASE_URL), or one worker."
+        )
+    insecure = [
+        name
+        for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY")
+        if not config.get(name)
+    ]
+    if insecure:
+        problems.append(
+            f"Cookies are not protected ({', '.join(insecure)} off): the session could travel "
+            "over plain http or be read by scripts. Unset OMNITRAFFICK_INSECURE_COOKIES and "
+            "serve over HTTPS."
+        )
+    if behind_proxy and not config.get("TRUSTED_PROXIES"):
+        problems.append(
+            "Behind a proxy without TRUSTED_PROXIES: every client looks like the proxy (one "
+            "login throttle for everyone) and HTTPS is not recognised. Set TRUSTED_PROXIES to "
+            "the number of proxies in front of the app, e.g. 1."
+        )
+    return problems

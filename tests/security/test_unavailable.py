@@ -13,7 +13,7 @@ from tests.html import parse
 from .conftest import api_operations, url_with_id
 
 # Routes that never touch the database: they answer as usual.
-NO_DATABASE = {"static", "api.openapi"}
+NO_DATABASE = {"static", "api.openapi", "health.healthz", "health.readyz"}
 UNREACHABLE = {
     # Nothing listens on port 1: the connection is refused at once.
     "postgresql": lambda tmp_path: "postgresql+psycopg://root@127.0.0.1:1/none",
