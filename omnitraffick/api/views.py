@@ -447,7 +447,8 @@ def send_ticket(ticket_id):
     answered; GET /tickets/{id}/sends shows each HTTP call made on the way.
     """
     ticket = _load_ticket(ticket_id)
-    data = json_body({"version": "integer"}) if request.get_data().strip() else {}
+    # No body at all is "send it"; anything else, blanks included, must be a JSON object.
+    data = json_body({"version": "integer"}) if request.get_data() else {}
     send = trafficking.start_send(ticket, actor=current_user, version=data.get("version"))
     response = jsonify(send_json(send))
     response.status_code = 202

@@ -1,6 +1,10 @@
 """Fixtures the hardening tests share."""
 
+import copy
+import uuid
+
 import pytest
+import schemathesis
 
 from omnitraffick.api.openapi import document
 from omnitraffick.models import Role
@@ -43,3 +47,21 @@ def url_with_id(path: str, rows: dict[str, str]) -> str:
     """The path with `{id}` filled in from `rows`, by the collection the path names."""
     collection = path.removeprefix("/api/v1/").split("/")[0]
     return path.replace("{id}", rows.get(collection, ""))
+
+
+# The document as schemathesis reads it (a copy: it writes inferred links into what it reads).
+SCHEMA = schemathesis.openapi.from_dict(copy.deepcopy(document()))
+CONFORMANCE = [
+    schemathesis.checks.status_code_conformance,
+    schemathesis.checks.content_type_conformance,
+    schemathesis.checks.response_headers_conformance,
+    schemathesis.checks.response_schema_conformance,
+]
+
+
+def assert_documented(response, method: str, path: str) -> None:
+    """The response (status, content type, headers, body) is one the OpenAPI document
+    promises for that operation; `path` as the document spells it (`/api/v1/markets/{id}`)."""
+    ids = {"id": str(uuid.uuid4())} if "{id}" in path else None
+    case = SCHEMA[path.removeprefix("/api/v1")][method.upper()].Case(path_parameters=ids)
+    case.validate_response(response, checks=CONFORMANCE)

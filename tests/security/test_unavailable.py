@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 from omnitraffick.models import Market
 from tests.html import parse
 
-from .conftest import api_operations, url_with_id
+from .conftest import api_operations, assert_documented, url_with_id
 
 # Routes that never touch the database: they answer as usual.
 NO_DATABASE = {"static", "api.openapi", "health.healthz", "health.readyz"}
@@ -85,6 +85,7 @@ def test_every_api_route_is_a_503_in_json_when_the_database_is_down(down, bearer
     response = down.test_client().open(url, method=method, json={}, headers=bearer)
 
     assert_unavailable_json(response)
+    assert_documented(response, method, path)
 
 
 @pytest.fixture
