@@ -60,6 +60,7 @@ install: $(VENV)/.installed assets
 
 # The app, with the platform sandbox beside it: channels without credentials of their own
 # (META_ACCESS_TOKEN, ...) send there, so tickets can be trafficked with no ad account.
+# It serves plain http on this machine, so its cookies cannot be HTTPS-only.
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo seed --if-empty
@@ -71,6 +72,7 @@ run: install
 	$(BIN)/python -m omnitraffick.sandbox --host 127.0.0.1 --port $(SANDBOX_PORT) & \
 	trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	PLATFORM_SANDBOX_URL=$${PLATFORM_SANDBOX_URL:-http://127.0.0.1:$(SANDBOX_PORT)} \
+	OMNITRAFFICK_INSECURE_COOKIES=$${OMNITRAFFICK_INSECURE_COOKIES:-1} \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
 
 # The platform sandbox alone (for a setup where the app runs elsewhere).

@@ -12,7 +12,7 @@ import flask_migrate
 
 from omnitraffick import create_app
 from omnitraffick.extensions import db
-from omnitraffick.testing import temporary_database
+from omnitraffick.testing import RequestClient, temporary_database
 
 DEFAULT_PG = "postgresql+psycopg://root@127.0.0.1:5432/test"
 
@@ -37,6 +37,7 @@ def bench_app(base_url: str | None) -> Iterator:
                 "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             }
         )
+        app.test_client_class = RequestClient  # each request in its own context, as served
         with app.app_context():
             flask_migrate.upgrade()
             yield app

@@ -58,6 +58,9 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.from_mapping(load_config(Path(app.instance_path), config or {}))
+    from .api.body import JSONProvider
+
+    app.json = JSONProvider(app)
 
     db.init_app(app)
     migrate.init_app(
@@ -66,13 +69,14 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import api, auth, cli, errors, jobs, templating
+    from . import api, auth, cli, errors, jobs, security, templating
     from .views import (
         api_docs,
         board,
         brands,
         campaigns,
         channels,
+        health,
         markets,
         reports,
         tickets,
@@ -80,6 +84,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
 
     modules = (
+        health,
         auth,
         api,
         api_docs,
@@ -95,6 +100,7 @@ def create_app(config: dict | None = None) -> Flask:
     for module in modules:
         app.register_blueprint(module.bp)
     errors.init_app(app)
+    security.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
     jobs.init_app(app)

@@ -31,8 +31,8 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("auth", __name__)
 
-# Endpoints anyone may reach without logging in.
-PUBLIC_ENDPOINTS = {"auth.login", "static"}
+# Endpoints anyone may reach without logging in (health checks show no data).
+PUBLIC_ENDPOINTS = {"auth.login", "static", "health.healthz", "health.readyz"}
 
 
 @login_manager.user_loader

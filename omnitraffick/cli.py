@@ -1,10 +1,13 @@
-"""Command-line tools: `flask users ...` and `flask demo seed`."""
+"""Command-line tools: `flask users ...`, `flask demo seed`, `flask check-deploy`, ..."""
+
+import os
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from .config import deploy_problems, gunicorn_workers
 from .extensions import db
 from .models import Role, User
 from .services import tokens as token_service
@@ -182,9 +185,35 @@ def run_worker(concurrency: int, loglevel: str):
     )
 
 
+@click.command("check-deploy")
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    help="gunicorn workers you will run [default: WEB_CONCURRENCY, or -w in GUNICORN_CMD_ARGS, "
+    "or 1].",
+)
+@click.option(
+    "--behind-proxy",
+    is_flag=True,
+    envvar="OMNITRAFFICK_BEHIND_PROXY",
+    help="The app is served behind a load balancer or reverse proxy.",
+)
+def check_deploy(workers: int | None, behind_proxy: bool):
+    """List settings that are unsafe in production; exit 1 if there is any."""
+    if workers is None:
+        workers = gunicorn_workers(dict(os.environ)) or 1
+    problems = deploy_problems(current_app.config, workers=workers, behind_proxy=behind_proxy)
+    for problem in problems:
+        click.echo(f"unsafe: {problem}")
+    if problems:
+        raise click.exceptions.Exit(1)
+    click.echo("ok")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(sandbox_cli)
     app.cli.add_command(run_worker)
+    app.cli.add_command(check_deploy)

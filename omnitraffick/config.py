@@ -2,7 +2,10 @@
 
 import os
 import secrets
+import shlex
 from pathlib import Path
+
+from flask.helpers import get_debug_flag
 
 
 def _instance_secret(instance_path: Path) -> str:
@@ -45,6 +48,23 @@ def _number(name: str, default: float) -> float:
     return float(value) if value else default
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _trusted_proxies() -> int:
+    """How many proxies in front of the app may set X-Forwarded-*; 0 trusts none."""
+    value = os.environ.get("TRUSTED_PROXIES", "").strip()
+    if not value:
+        return 0
+    if not (value.isascii() and value.isdigit()):
+        raise RuntimeError(
+            f"TRUSTED_PROXIES must be the number of proxies in front of the app (e.g. 1), "
+            f"not {value!r}."
+        )
+    return int(value)
+
+
 def load_config(instance_path: Path, overrides: dict) -> dict:
     """Build the app config from the environment, then apply `overrides`."""
     database_url = os.environ.get("DATABASE_URL") or (
@@ -56,8 +76,10 @@ def load_config(instance_path: Path, overrides: dict) -> dict:
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
     redis_url = os.environ.get("REDIS_URL") or None
     secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
-    return {
+    config = {
         "SECRET_KEY": secret or _instance_secret(instance_path),
+        # `flask check-deploy` refuses a key kept in a file on one machine for PostgreSQL.
+        "SECRET_KEY_FROM_INSTANCE": not secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "WTF_CSRF_TIME_LIMIT": None,
@@ -99,4 +121,88 @@ def load_config(instance_path: Path, overrides: dict) -> dict:
         # killed outright (not just one of its processes) gives its jobs back then.
         "CELERY_VISIBILITY_TIMEOUT": _number("CELERY_VISIBILITY_TIMEOUT", 300.0),
         **{name: os.environ.get(name) or None for name in PLATFORM_VARIABLES},
+        # Behind proxies: how many may set X-Forwarded-For/-Proto/-Host (0: ignore them).
+        "TRUSTED_PROXIES": _trusted_proxies(),
     } | overrides
+    # Session and remember-me cookies go over HTTPS only, unless the app runs for
+    # development or tests, or plain-http serving is asked for (`make run` on 127.0.0.1).
+    insecure = (
+        _flag("OMNITRAFFICK_INSECURE_COOKIES")
+        or config.get("TESTING")
+        or config.get("DEBUG", get_debug_flag())
+    )
+    config.setdefault("SESSION_COOKIE_SECURE", not insecure)
+    config.setdefault("REMEMBER_COOKIE_SECURE", config["SESSION_COOKIE_SECURE"])
+    return config
+
+
+# --- what `flask check-deploy` refuses ------------------------------------------------------
+
+MIN_SECRET_LENGTH = 32
+
+
+def gunicorn_workers(environ: dict) -> int | None:
+    """The worker count gunicorn will use, as far as the environment tells: WEB_CONCURRENCY,
+    or -w/--workers in GUNICORN_CMD_ARGS (the command line wins, as in gunicorn)."""
+    args = shlex.split(environ.get("GUNICORN_CMD_ARGS", ""))
+    for n, arg in enumerate(args):
+        value = None
+        if arg in ("-w", "--workers") and n + 1 < len(args):
+            value = args[n + 1]
+        elif arg.startswith("--workers="):
+            value = arg.removeprefix("--workers=")
+        elif arg.startswith("-w") and arg[2:].isdigit():
+            value = arg[2:]
+        if value is not None and value.isdigit():
+            return int(value)
+    value = environ.get("WEB_CONCURRENCY", "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def deploy_problems(config: dict, *, workers: int, behind_proxy: bool) -> list[str]:
+    """Why this configuration is unsafe to serve in production; empty when it is not."""
+    problems = []
+    if config.get("DEBUG"):
+        problems.append(
+            "Debug mode is on (FLASK_DEBUG): an error page would let anyone run code on the "
+            "server. Unset FLASK_DEBUG."
+        )
+    if config.get("TESTING"):
+        problems.append("TESTING is on: errors propagate instead of answering. Turn it off.")
+    if not config.get("WTF_CSRF_ENABLED", True):
+        problems.append("CSRF protection is off (WTF_CSRF_ENABLED). Turn it on.")
+    postgres = config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    if config.get("SECRET_KEY_FROM_INSTANCE") and postgres:
+        problems.append(
+            "SECRET_KEY is not set: the key generated into instance/secret_key is different on "
+            "every machine that serves the PostgreSQL database, so sessions break between "
+            "them. Set SECRET_KEY, e.g. python -c 'import secrets; print(secrets.token_hex(32))'."
+        )
+    elif len(config.get("SECRET_KEY") or "") < MIN_SECRET_LENGTH:
+        problems.append(
+            f"SECRET_KEY is shorter than {MIN_SECRET_LENGTH} characters: sessions could be "
+            "forged. Set a long random one, e.g. secrets.token_hex(32)."
+        )
+    if not postgres and workers > 1:
+        problems.append(
+            f"SQLite under {workers} gunicorn workers: every writer queues for one file lock "
+            "and times out under load. Use PostgreSQL (DATABASE_URL), or one worker."
+        )
+    insecure = [
+        name
+        for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY")
+        if not config.get(name)
+    ]
+    if insecure:
+        problems.append(
+            f"Cookies are not protected ({', '.join(insecure)} off): the session could travel "
+            "over plain http or be read by scripts. Unset OMNITRAFFICK_INSECURE_COOKIES and "
+            "serve over HTTPS."
+        )
+    if behind_proxy and not config.get("TRUSTED_PROXIES"):
+        problems.append(
+            "Behind a proxy without TRUSTED_PROXIES: every client looks like the proxy (one "
+            "login throttle for everyone) and HTTPS is not recognised. Set TRUSTED_PROXIES to "
+            "the number of proxies in front of the app, e.g. 1."
+        )
+    return problems

@@ -1,10 +1,14 @@
 """Map domain errors and HTTP errors to responses: the one place that does so."""
 
-from flask import Flask, jsonify, make_response, render_template, request
+from contextlib import suppress
+
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .extensions import db
+from .extensions import db, login_manager
 from .services.errors import DomainError
 
 TITLES = {
@@ -18,7 +22,13 @@ TITLES = {
     422: "Some input needs fixing",
     429: "Too many attempts",
     500: "Something went wrong on our side",
+    503: "OmniTraffick is unavailable for a moment",
 }
+# What a 503 asks clients to wait before trying again.
+RETRY_AFTER_SECONDS = 30
+# The database cannot be reached, or refused to go on (a lost connection, a full pool, a
+# locked SQLite file): the request may well work a little later.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
 
 
 def wants_json() -> bool:
@@ -31,12 +41,16 @@ def error_response(status: int, message: str, errors: dict | None = None):
         body = {"detail": message}
         if errors:
             body["errors"] = errors
-        response = jsonify(body)
+        response = make_response(jsonify(body), status)
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="OmniTraffick API"'
-        return response, status
-    title = TITLES.get(status, "Error")
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    else:
+        title = TITLES.get(status, "Error")
+        page = render_template("errors/error.html", status=status, title=title, message=message)
+        response = make_response(page, status)
+    if status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def error_headers(err: DomainError) -> dict[str, str]:
@@ -49,10 +63,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(err: DomainError):
         db.session.rollback()
-        response, status = error_response(
-            err.status_code, err.message, getattr(err, "errors", None)
-        )
-        return response, status, error_headers(err)
+        response = error_response(err.status_code, err.message, getattr(err, "errors", None))
+        response.headers.update(error_headers(err))
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(err: CSRFError):
@@ -69,12 +82,13 @@ def init_app(app: Flask) -> None:
             404: "There is nothing at this address. It may have been deleted.",
             413: "The request body is larger than 1 MB.",
         }
-        response, status = error_response(err.code or 500, messages.get(err.code, err.description))
+        response = error_response(err.code or 500, messages.get(err.code, err.description))
         if err.code == 405 and getattr(err, "valid_methods", None):
-            response = make_response(response, status)
             response.headers["Allow"] = ", ".join(err.valid_methods)
-            return response
-        return response, status
+        return response
+
+    for exception in DATABASE_UNAVAILABLE:
+        app.register_error_handler(exception, database_unavailable)
 
     @app.errorhandler(InternalServerError)
     def server_error(err):
@@ -82,3 +96,19 @@ def init_app(app: Flask) -> None:
         return error_response(
             500, "The error has been logged. Try again, or tell the team what you did."
         )
+
+
+def database_unavailable(err: SQLAlchemyError):
+    """503 with Retry-After: the database is down or busy, not the request at fault."""
+    current_app.logger.warning("Database unavailable: %s", getattr(err, "orig", None) or err)
+    # The connection may be gone already; the session is discarded at teardown anyway.
+    with suppress(SQLAlchemyError):
+        db.session.rollback()
+    # The page must not ask the database who is signed in (it would fail again), nor read
+    # the user's expired attributes: it renders as for a visitor.
+    g._login_user = login_manager.anonymous_user()
+    return error_response(
+        503,
+        "OmniTraffick cannot reach its database right now. "
+        f"Try again in {RETRY_AFTER_SECONDS} seconds.",
+    )

@@ -1,9 +1,10 @@
-"""Throwaway databases for the test suite and the benchmarks."""
+"""Throwaway databases and a server-like test client, for the test suite and the benchmarks."""
 
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -30,3 +31,29 @@ def temporary_database(base_url: str | None, folder: Path):
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+class RequestClient(FlaskClient):
+    """A test client whose requests each run in their own app context, as under a server.
+
+    Flask reuses an app context that is already active, and tests and benchmarks keep one
+    open throughout: requests would share their database session and `g`, and a streamed
+    body would be read from a session that a server has long closed. Here the app runs in a
+    fresh app context that is popped (its session removed) as soon as the app returns its
+    response, before the first byte of the body is read, as under gunicorn.
+    """
+
+    def run_wsgi_app(self, environ, buffered=False):
+        app = self.application
+        if self.preserve_context:  # `with client:` keeps the request's own contexts
+            return super().run_wsgi_app(environ, buffered)
+
+        def in_fresh_context(environ, start_response):
+            with app.app_context():
+                return app(environ, start_response)
+
+        self.application = in_fresh_context
+        try:
+            return super().run_wsgi_app(environ, buffered)
+        finally:
+            self.application = app

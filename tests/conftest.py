@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import flask_migrate
 import pytest
+from flask import has_app_context
 from sqlalchemy import event
 
 from omnitraffick import create_app, testing
@@ -47,14 +48,48 @@ def make_test_app(database_url: str, **overrides):
     )
 
 
+class Client(testing.RequestClient):
+    """Requests as a server runs them, with the test's own session handing over to them.
+
+    The test's session commits before each request: the request (another session, on
+    another connection) sees what the test set up, and the test's next read starts a new
+    transaction that sees what the request wrote. (A SQLite reader keeps the snapshot its
+    transaction began with; PostgreSQL would show committed rows anyway.)
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():  # a request from a thread of its own has no test session
+            _db.session.commit()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     with temporary_database(tmp_path_factory.mktemp("db")) as url:
         app = make_test_app(url)
+        app.test_client_class = Client
         with app.app_context():
             flask_migrate.upgrade()
         yield app
         with app.app_context():
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(app):
+    """Another app, configured with `overrides`, on the suite's database unless `database_url`
+    says otherwise (e.g. one that cannot be reached)."""
+    made = []
+
+    def make(database_url: str | None = None, **overrides):
+        other = make_test_app(database_url or app.config["SQLALCHEMY_DATABASE_URI"], **overrides)
+        other.test_client_class = Client
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
             _db.engine.dispose()
 
 

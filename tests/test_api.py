@@ -1102,9 +1102,10 @@ def test_put_campaign_refuses_an_illegal_status_move_with_409(admin, dis, us):
 
 def test_delete_campaign_takes_its_draft_tickets_with_it(admin, open_ticket, moana, meta):
     first, second = open_ticket(), open_ticket(request_type="UPDATE_BUDGET")
-    response = admin.delete(f"/campaigns/{moana.id}")
+    campaign_id = moana.id  # the row object cannot be read once its row is deleted
+    response = admin.delete(f"/campaigns/{campaign_id}")
     assert response.status_code == 204, response.text
-    assert_error(admin.get(f"/campaigns/{moana.id}"), 404)
+    assert_error(admin.get(f"/campaigns/{campaign_id}"), 404)
     assert_error(admin.get(f"/tickets/{first['id']}"), 404)
     assert_error(admin.get(f"/tickets/{second['id']}"), 404)
     # The channel is free again.
@@ -1455,6 +1456,31 @@ def test_put_ticket_with_a_stale_version_is_409(trafficker, open_ticket):
         },
     )
     assert (ticket["status"], ticket["payload_config"]) == ("READY_FOR_API", qa_settings())
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{}, {"status": "QA_FAILED"}, {"status": " qa_failed "}],
+    ids=["nothing", "the-current-status", "the-current-status-in-other-case"],
+)
+def test_put_ticket_that_changes_nothing_with_a_stale_version_is_409(
+    trafficker, open_ticket, change
+):
+    ticket = open_ticket()
+    stale = ticket["version"]
+    ticket = move(trafficker, ticket, "QA_TESTING", version=stale)
+    assert ticket["status"] == "QA_FAILED"
+
+    # The caller's copy is out of date: saying "nothing changed" must not pass as current.
+    body = assert_error(
+        trafficker.put(f"/tickets/{ticket['id']}", {**change, "version": stale}), 409
+    )
+    assert "Reload" in body["detail"]
+    assert trafficker.get(f"/tickets/{ticket['id']}").get_json() == ticket
+    # With the current version the same request is a harmless 200.
+    same = trafficker.put(f"/tickets/{ticket['id']}", {**change, "version": ticket["version"]})
+    assert same.status_code == 200, same.text
+    assert same.get_json() == ticket
 
 
 @pytest.mark.parametrize(

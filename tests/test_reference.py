@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from omnitraffick.models import Brand, Campaign, Channel, Market, Ticket
 from omnitraffick.services import reference
@@ -229,7 +229,8 @@ def use_row(make_campaign, make_ticket):
 def fresh(db, row):
     """The row as the database holds it now (or None when it is gone)."""
     db.session.expire_all()
-    return db.session.get(type(row), row.id)
+    # The identity, not row.id: reading an attribute of a deleted row raises.
+    return db.session.get(type(row), inspect(row).identity)
 
 
 def edit_form(kind, row, **changes) -> dict:

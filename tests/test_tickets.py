@@ -1393,15 +1393,15 @@ def test_the_ticket_page_shows_the_pre_flight_qa_table(db, client, trafficker, o
 
 
 def test_deleting_a_draft_from_its_page(db, client, trafficker, open_ticket, moana):
-    ticket = open_ticket()
-    doc = parse(client.get(f"/tickets/{ticket.id}"))
-    assert doc.find("form", action=f"/tickets/{ticket.id}/delete") is not None
+    ticket_id = open_ticket().id  # the row object cannot be read once its row is deleted
+    doc = parse(client.get(f"/tickets/{ticket_id}"))
+    assert doc.find("form", action=f"/tickets/{ticket_id}/delete") is not None
 
-    response = client.post(f"/tickets/{ticket.id}/delete")
+    response = client.post(f"/tickets/{ticket_id}/delete")
 
     assert response.status_code == 302
     assert response.headers["Location"] == f"/campaigns/{moana.id}"
-    assert reload(db, ticket.id) is None
+    assert reload(db, ticket_id) is None
 
 
 def test_deleting_a_ticket_that_left_draft_is_refused(db, client, trafficker, open_ticket, put):

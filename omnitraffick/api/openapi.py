@@ -18,6 +18,9 @@ from . import bp
 
 MAX_BODY = "1 MB"
 MAX_LIMIT, DEFAULT_LIMIT, MAX_OFFSET = 500, 50, 10**9
+# What gunicorn (the HTTP server) refuses before the app sees the request: its defaults
+# limit_request_line, limit_request_fields and limit_request_field_size.
+MAX_REQUEST_LINE, MAX_HEADERS, MAX_HEADER_SIZE = 4094, 100, 8190
 
 DESCRIPTION = f"""\
 The JSON API of OmniTraffick: reference data (markets, brands, channels), campaigns and
@@ -45,9 +48,12 @@ matching rows in the `X-Total-Count` header.
 Every error is a JSON object: `{{"detail": "what went wrong"}}`, plus, when particular
 fields are at fault, `"errors": {{"field": ["message", ...]}}`.
 
-- 200 OK, 201 Created (with the new row), 204 No Content (deleted).
-- 400: malformed JSON; a duplicate (campaign name, market code, brand name or code,
-  channel code); a browser session without a valid CSRF token.
+- 200 OK, 201 Created (with the new row), 202 Accepted (a send queued), 204 No Content
+  (deleted).
+- 400: malformed JSON, or JSON nested too deeply; a duplicate (campaign name, market code,
+  brand name or code, channel code); a browser session without a valid CSRF token. A request
+  line longer than {MAX_REQUEST_LINE:,} bytes is refused by the HTTP server before the app
+  sees it, with an HTML page.
 - 401: no token, or an invalid or revoked one (with `WWW-Authenticate: Bearer`).
 - 403: your role may not do this.
 - 404: no row with that id (also for an id that is not a UUID).
@@ -55,7 +61,16 @@ fields are at fault, `"errors": {{"field": ["message", ...]}}`.
 - 409: clashes with the current state: an illegal ticket or campaign status move, a stale
   ticket `version`, deleting or recoding a row that others use.
 - 413: the body is larger than {MAX_BODY}.
-- 422: the body or a query argument fails validation, or an id in it points at no row.
+- 422: the body or a query argument fails validation, an id in it points at no row, or a
+  query parameter the operation does not take. Rules no schema states are 422s too, naming
+  the field: a budget with more decimals than its currency has, a ceiling without its
+  currency, an `external_platform_id` or `qa_failure_reason` without a status move.
+- 431: more than {MAX_HEADERS} request headers, or one longer than {MAX_HEADER_SIZE:,} bytes:
+  refused by the HTTP server, with an HTML page.
+- 503: the database (or, to send a ticket, the job queue) cannot be reached right now; try
+  again after `Retry-After` seconds.
+
+Every operation may answer 400, 422, 431 and 503 as above; each lists the others it can.
 """
 
 # No text may hold NUL (\u0000): no database stores it, so the app refuses it (422).
@@ -161,6 +176,16 @@ def setting(schema: dict) -> dict:
     return {
         "description": schema.get("description", ""),
         "anyOf": [value, {"type": "null"}, string(pattern=r"^\s*$")],
+    }
+
+
+def version_input(description: str) -> dict:
+    """A ticket version sent back: a 32-bit integer, as the API checks (out of range: 422)."""
+    return {
+        "type": "integer",
+        "minimum": -(2**31),
+        "maximum": 2**31 - 1,
+        "description": description,
     }
 
 
@@ -412,7 +437,8 @@ def schemas() -> dict:
             }
         ),
         "SendRequest": obj(
-            {"version": {"type": "integer", "description": "Refused with 409 if stale."}},
+            {"version": version_input("The ticket version you last saw; if stale: 409.")},
+            required=(),
             description="Optional: the ticket version the caller saw.",
         ),
         "Send": obj(
@@ -478,12 +504,9 @@ def schemas() -> dict:
                         pattern=NO_NUL,
                     )
                 ),
-                "version": {
-                    "type": "integer",
-                    "minimum": -(2**31),
-                    "maximum": 2**31 - 1,
-                    "description": "The version you last saw; if the ticket changed since: 409.",
-                },
+                "version": version_input(
+                    "The version you last saw; if the ticket changed since: 409."
+                ),
                 "payload_config": payload_config(request=True)
                 | {"description": "Replace the settings; only while DRAFT or QA_FAILED (409)."},
             },
@@ -587,26 +610,54 @@ def error(description: str) -> dict:
 
 
 ERRORS = {
-    400: "Malformed JSON, or a browser session without a valid CSRF token.",
+    400: "Malformed JSON or JSON nested too deeply, or a browser session without a valid CSRF "
+    f"token. (A request line over {MAX_REQUEST_LINE:,} bytes: the HTTP server's HTML page.)",
     401: "No token, or an invalid or revoked one.",
     403: "Your role may not do this.",
     404: "No row with that id.",
     409: "Clashes with the current state.",
     413: f"The body is larger than {MAX_BODY}.",
     422: "Validation failed; `errors` names the fields.",
-    503: "A service the request needs cannot be reached right now.",
+    503: "The database cannot be reached right now; try again after Retry-After seconds.",
 }
+# What any operation may answer, whatever it does: a request the HTTP server or the app
+# refuses before the operation runs, and a database that cannot be reached.
+EVERY_OPERATION = {
+    400: ERRORS[400],
+    422: "A query parameter the operation does not take; `errors` names it.",
+    431: None,
+    503: None,
+}
+# The HTTP server's own error pages (gunicorn's), for requests it refuses before the app.
+SERVER_PAGE = {"text/html": {"schema": {"type": "string"}}}
 
 
 def responses(success: dict, errors: dict[int, str | None]) -> dict:
-    """The success response plus error responses; a None description takes the default."""
+    """The success response plus error responses; a None description takes the default.
+
+    Every operation also gets the statuses in EVERY_OPERATION it does not describe itself.
+    """
     result = dict(success)
-    for status, description in sorted(errors.items()):
-        if status == 401:
-            result["401"] = {"$ref": "#/components/responses/Unauthorized"}
+    for status, description in sorted((EVERY_OPERATION | errors).items()):
+        if status in (401, 431) or (status == 503 and description is None):
+            name = {401: "Unauthorized", 431: "HeadersTooLarge", 503: "Unavailable"}[status]
+            result[str(status)] = {"$ref": f"#/components/responses/{name}"}
+        elif status == 503:
+            result["503"] = error(description) | {"headers": RETRY_AFTER}
         else:
             result[str(status)] = error(description or ERRORS[status])
+            if status == 400:
+                result["400"]["content"] |= SERVER_PAGE
     return result
+
+
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
 
 
 def body(schema_name: str) -> dict:
@@ -927,7 +978,14 @@ def send_operations() -> dict:
                     "is made twice. One send per ticket at a time."
                 ),
                 "parameters": [id_parameter("ticket")],
-                "requestBody": {"required": False, "content": json_content(ref("SendRequest"))},
+                "requestBody": {
+                    "required": False,
+                    "description": (
+                        "Optional: no body at all, or a JSON object. Any other body (blanks "
+                        "included) is a 400, and a JSON value that is not an object a 422."
+                    ),
+                    "content": json_content(ref("SendRequest")),
+                },
                 "responses": responses(
                     {"202": {"description": "Queued.", "content": json_content(ref("Send"))}},
                     {
@@ -941,7 +999,10 @@ def send_operations() -> dict:
                         ),
                         413: None,
                         422: "The ticket cannot be translated, or the body is invalid.",
-                        503: "The job queue (Redis) cannot be reached; nothing was queued.",
+                        503: (
+                            "The job queue (Redis) or the database cannot be reached; nothing "
+                            "was queued. Try again after Retry-After seconds."
+                        ),
                     },
                 ),
             }
@@ -1013,7 +1074,16 @@ def document() -> dict:
                         }
                     },
                     "content": json_content(ref("Error")),
-                }
+                },
+                "HeadersTooLarge": {
+                    "description": (
+                        f"More than {MAX_HEADERS} request headers, or one longer than "
+                        f"{MAX_HEADER_SIZE:,} bytes: the HTTP server refuses the request "
+                        "before the app sees it, with an HTML page."
+                    ),
+                    "content": SERVER_PAGE,
+                },
+                "Unavailable": error(ERRORS[503]) | {"headers": RETRY_AFTER},
             },
             "schemas": schemas(),
         },

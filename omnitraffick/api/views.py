@@ -418,27 +418,15 @@ def update_ticket(ticket_id):
     """Move a ticket and/or change its settings, under the workflow's rules."""
     ticket = _load_ticket(ticket_id)
     data = json_body(TICKET_UPDATE_FIELDS)
-    version = data.get("version")
-    moving = "status" in data and str(data["status"]).strip().upper() != ticket.status.value
-    for name in ("external_platform_id", "qa_failure_reason"):
-        if data.get(name) is not None and not moving:
-            raise ValidationError(
-                f"{name} is set together with a status move "
-                "(QA_FAILED takes qa_failure_reason, TRAFFICKED_SUCCESS external_platform_id).",
-                name,
-            )
-    if "payload_config" in data:
-        tickets.update_settings(ticket, data["payload_config"], version=version)
-        version = None  # checked once; the settings change bumped it
-    if moving:
-        tickets.move_ticket(
-            ticket,
-            data["status"],
-            actor=current_user,
-            version=version,
-            reason=data.get("qa_failure_reason"),
-            external_platform_id=data.get("external_platform_id"),
-        )
+    tickets.update_ticket(
+        ticket,
+        actor=current_user,
+        version=data.get("version"),
+        status=data.get("status"),
+        settings=data.get("payload_config"),
+        reason=data.get("qa_failure_reason"),
+        external_platform_id=data.get("external_platform_id"),
+    )
     db.session.commit()
     return jsonify(ticket_json(ticket))
 
@@ -459,7 +447,8 @@ def send_ticket(ticket_id):
     answered; GET /tickets/{id}/sends shows each HTTP call made on the way.
     """
     ticket = _load_ticket(ticket_id)
-    data = json_body({"version": "integer"}) if request.get_data().strip() else {}
+    # No body at all is "send it"; anything else, blanks included, must be a JSON object.
+    data = json_body({"version": "integer"}) if request.get_data() else {}
     send = trafficking.start_send(ticket, actor=current_user, version=data.get("version"))
     response = jsonify(send_json(send))
     response.status_code = 202

@@ -1,9 +1,10 @@
 """Report figures, computed in SQL: a fixed number of queries however many campaigns."""
 
 from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Row, case, func, select
 
 from ..extensions import db
 from ..models import Brand, Campaign, Market, Ticket, TicketStatus
@@ -110,10 +111,13 @@ def top_campaigns(conditions: list, order_by, limit: int) -> list:
     return [(*row, *progress.get(row[0], (0, 0))) for row in rows]
 
 
-def campaign_rows(conditions: list, order_by):
+def campaign_rows(conditions: list, order_by) -> Iterator[Row]:
     """Every campaign under the conditions with its ticket progress, for CSV exports.
 
     One query, streamed: callers may iterate 50,000 rows without holding them in memory.
+    The query runs when iteration starts, not when this is called: a streamed response is
+    read after its view returned and the request's session closed (and with it, on
+    PostgreSQL, the server-side cursor), so it must run inside the response's generator.
     """
     ticket_totals = (
         select(
@@ -139,7 +143,7 @@ def campaign_rows(conditions: list, order_by):
         .where(*conditions)
         .order_by(*order_by)
     )
-    return db.session.execute(stmt.execution_options(yield_per=1000))
+    yield from db.session.execute(stmt.execution_options(yield_per=1000))
 
 
 def budget_by_channel(campaign: Campaign) -> list[dict]:

@@ -188,6 +188,46 @@ def move_ticket(
     return event
 
 
+def update_ticket(
+    ticket: Ticket,
+    *,
+    actor: User | None,
+    version=None,
+    status=None,
+    settings: dict | None = None,
+    reason: str | None = None,
+    external_platform_id: str | None = None,
+) -> Ticket:
+    """Replace a ticket's settings and/or move it, as one change under one version check.
+
+    The version is checked first, whatever the request changes: a write made from a stale
+    copy is refused even when it would change nothing, so the caller learns it is stale.
+    """
+    check_version(ticket, version)
+    moving = status is not None and str(status).strip().upper() != ticket.status.value
+    for name, value in (
+        ("external_platform_id", external_platform_id),
+        ("qa_failure_reason", reason),
+    ):
+        if value is not None and not moving:
+            raise ValidationError(
+                f"{name} is set together with a status move "
+                "(QA_FAILED takes qa_failure_reason, TRAFFICKED_SUCCESS external_platform_id).",
+                name,
+            )
+    if settings is not None:
+        update_settings(ticket, settings)
+    if moving:
+        move_ticket(
+            ticket,
+            status,
+            actor=actor,
+            reason=reason,
+            external_platform_id=external_platform_id,
+        )
+    return ticket
+
+
 def _sends():
     from .trafficking import sends  # sends builds on this module
 

@@ -129,6 +129,8 @@ def live_server(live_db: Path, server_log: Path, live_sandbox: str) -> Iterator[
         SECRET_KEY="e2e-secret-key-not-for-production",
         FLASK_APP="wsgi.py",
         PLATFORM_SANDBOX_URL=live_sandbox,
+        # Served over plain http, as `make run` is: cookies cannot be HTTPS-only.
+        OMNITRAFFICK_INSECURE_COOKIES="1",
     )
     _flask(env, "db", "upgrade")
     for role, email in USERS.items():
@@ -193,12 +195,19 @@ def server_log(live_db: Path) -> Path:
 def page(browser: Browser, live_server: str, server_log: Path) -> Iterator[Page]:
     """A fresh browser context (no cookies) and page.
 
-    A JavaScript error or a 5xx answer from the server fails the test: users never see either.
+    A JavaScript error, anything the Content-Security-Policy blocked, or a 5xx answer from the
+    server fails the test: users never see either.
     """
     context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server)
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda err: problems.append(f"JavaScript error: {err}"))
+    page.on(
+        "console",
+        lambda msg: (
+            "Content Security Policy" in msg.text and problems.append(f"CSP violation: {msg.text}")
+        ),
+    )
     page.on(
         "response",
         lambda r: r.status >= 500 and problems.append(f"{r.status} {r.request.method} {r.url}"),

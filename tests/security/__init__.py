@@ -1,0 +1,1 @@
+"""Hardening: bad input, an unreachable database, security headers, health checks."""

@@ -1,30 +1,17 @@
-"""Fixtures for the hardening tests: fresh user loading per request, a controlled clock."""
+"""Fixtures the hardening tests share: a controlled clock, sign-in from an address, API
+operations from the OpenAPI document and a check that a response is one it promises."""
 
+import copy
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from flask import g, request_started
+import schemathesis
 
-from omnitraffick.services import sessions, users
+from omnitraffick.api.openapi import document
+from omnitraffick.models import Role
+from omnitraffick.services import sessions, tokens, users
 from tests.conftest import PASSWORD
-
-
-@pytest.fixture(autouse=True)
-def fresh_g_per_request(app):
-    """Start every request with an empty `g`, as production does.
-
-    The suite's requests share the test's app context, so Flask-Login would reuse the user
-    it cached in `g` (another client's, or one since signed out) and Flask-WTF the CSRF
-    token of another client.
-    """
-
-    def forget(sender, **extra):
-        for name in list(g):
-            g.pop(name)
-
-    request_started.connect(forget, app)
-    yield
-    request_started.disconnect(forget, app)
 
 
 class Clock:
@@ -56,3 +43,59 @@ def sign_in(client, email, password=PASSWORD, address="198.51.100.7", user_agent
         environ_base={"REMOTE_ADDR": address},
         headers={"User-Agent": user_agent} if user_agent else None,
     )
+
+
+@pytest.fixture
+def bearer(db, make_user) -> dict[str, str]:
+    """Headers carrying an admin's API token."""
+    _, token = tokens.create_token(make_user(Role.ADMIN), "hardening tests")
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def rows(make_ticket, moana, meta) -> dict[str, str]:
+    """One existing row of each API resource, by the collection's name: its id."""
+    ticket = make_ticket(campaign=moana, channel=meta)
+    return {
+        "markets": str(moana.market_id),
+        "brands": str(moana.brand_id),
+        "channels": str(meta.id),
+        "campaigns": str(moana.id),
+        "tickets": str(ticket.id),
+    }
+
+
+def api_operations(*methods: str) -> list[tuple[str, str]]:
+    """(METHOD, path) of every /api/v1 operation with one of `methods`, from the OpenAPI
+    document (which test_api_schema.py holds to the app's routes)."""
+    return [
+        (method.upper(), "/api/v1" + path)
+        for path, item in document()["paths"].items()
+        for method in item
+        if method.upper() in methods
+    ]
+
+
+def url_with_id(path: str, rows: dict[str, str]) -> str:
+    """The path with `{id}` filled in from `rows`, by the collection the path names."""
+    collection = path.removeprefix("/api/v1/").split("/")[0]
+    return path.replace("{id}", rows.get(collection, ""))
+
+
+# The document as schemathesis reads it (a copy: it writes inferred links into what it reads).
+SCHEMA = schemathesis.openapi.from_dict(copy.deepcopy(document()))
+CONFORMANCE = [
+    schemathesis.checks.status_code_conformance,
+    schemathesis.checks.content_type_conformance,
+    schemathesis.checks.response_headers_conformance,
+    schemathesis.checks.response_schema_conformance,
+]
+
+
+def assert_documented(response, method: str, path: str) -> None:
+    """The response (status, content type, headers, body) is one the OpenAPI document
+    promises for that operation; `path` as the document spells it (`/api/v1/markets/{id}`)."""
+    ids = {"id": str(uuid.uuid4())} if "{id}" in path else None
+    case = SCHEMA[path.removeprefix("/api/v1")][method.upper()].Case(path_parameters=ids)
+    case.validate_response(response, checks=CONFORMANCE)
