@@ -2,13 +2,14 @@
 
 import re
 from dataclasses import dataclass
-from functools import wraps
 
 from flask import g, jsonify, request
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..auth import admin_required as admin_only
+from ..auth import editor_required as editors
 from ..extensions import csrf, db
 from ..models import (
     Brand,
@@ -17,13 +18,12 @@ from ..models import (
     Channel,
     Market,
     PlatformSend,
-    Role,
     Ticket,
     TicketStatus,
 )
 from ..services import campaigns, reference, tickets, tokens, trafficking
 from ..services.countries import codes_matching
-from ..services.errors import DomainError, ValidationError
+from ..services.errors import Unauthorized, ValidationError
 from ..web import escape_like
 from . import bp
 from .body import enum_arg, json_body, page_args, uuid_arg
@@ -39,14 +39,6 @@ from .resources import (
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 csrf.exempt(bp)
-
-
-class Unauthorized(DomainError):
-    status_code = 401
-
-
-class Forbidden(DomainError):
-    status_code = 403
 
 
 @bp.before_request
@@ -96,26 +88,6 @@ def refuse_unknown_query_parameters():
     return None
 
 
-def requires(*roles: Role):
-    """Refuse with 403 unless the caller has one of `roles`."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
-                allowed = " or ".join(r.value for r in roles)
-                raise Forbidden(
-                    f"Your role ({current_user.role.value}) cannot do this; it needs {allowed}."
-                )
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-admin_only = requires(Role.ADMIN)
-editors = requires(Role.ADMIN, Role.TRAFFICKER)
 
 
 def listing(stmt, count_stmt, serialize):
