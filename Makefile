@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 SANDBOX_PORT ?= 8001
 export FLASK_APP := wsgi.py
 
-.PHONY: run sandbox worker test e2e test-worker bench lint format assets install clean lock lock-check
+.PHONY: run sandbox worker test e2e test-worker bench lint format assets install clean lock lock-check import-graph
 
 # Python packages come only from the lock files (uv pip compile, with hashes): .venv holds
 # exactly requirements-dev.txt, rebuilt from scratch whenever the lock changes. The app runs
@@ -99,6 +99,13 @@ bench: $(VENV)/.installed assets
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/pylint --disable=all --enable=duplicate-code omnitraffick
+	$(BIN)/python tools/import_graph.py --check
+
+# Redraw the import graph in the README after changing what imports what.
+import-graph: $(VENV)/.installed
+	$(BIN)/python tools/import_graph.py
 
 format: $(VENV)/.installed
 	$(BIN)/ruff format .

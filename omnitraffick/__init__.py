@@ -70,8 +70,8 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     from . import api, auth, cli, errors, jobs, security, templating
+    from .api import docs as api_docs
     from .views import (
-        api_docs,
         board,
         brands,
         campaigns,
@@ -104,6 +104,9 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
     jobs.init_app(app)
+    from .services.trafficking import SEND_JOB, run_send
+
+    jobs.register(SEND_JOB, run_send)
 
     @app.before_request
     def refuse_nul_characters():

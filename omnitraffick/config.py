@@ -43,6 +43,37 @@ PLATFORM_VARIABLES = (
 )
 
 
+# The fake credentials the local platform sandbox accepts, and that channels without
+# credentials of their own send with when PLATFORM_SANDBOX_URL is set. They reach no real
+# ad platform. (The sandbox reads them from here; the app never imports the sandbox.)
+SANDBOX_CREDENTIALS = {
+    "META": {
+        "access_token": "sandbox-meta-token",
+        "ad_account_id": "1000000001",
+        "pixel_id": "2000000001",
+        "application_id": "3000000001",
+        "dsa_beneficiary": "OmniTraffick Sandbox",
+        "dsa_payor": "OmniTraffick Sandbox",
+    },
+    "TIKTOK": {
+        "access_token": "sandbox-tiktok-token",
+        "advertiser_id": "7000000000000000001",
+        "pixel_id": "7100000000000000001",
+    },
+    "GOOGLE": {
+        "developer_token": "sandbox-developer-token",
+        "client_id": "sandbox-client-id",
+        "client_secret": "sandbox-client-secret",
+        "refresh_token": "sandbox-refresh-token",
+        "customer_id": "1234567890",
+    },
+}
+
+# What the sandbox's OAuth token endpoint hands out. It never expires, so a client may
+# also be configured with it directly and skip the token exchange.
+SANDBOX_GOOGLE_ACCESS_TOKEN = "sandbox-google-access-token"
+
+
 def _number(name: str, default: float) -> float:
     value = os.environ.get(name, "").strip()
     return float(value) if value else default

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import enum
 import logging
-import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from celery import Celery
@@ -81,20 +81,30 @@ def init_app(app: Flask) -> None:
         celery.flask_app = app
 
 
-@celery.task(name="omnitraffick.send_ticket")
-def send_ticket(send_id: str) -> None:
-    """The Celery task: run one send inside the worker's Flask app."""
+# The jobs there are, by name; the app factory registers each one's function. This module
+# runs them and knows nothing of what they do.
+JOBS: dict[str, Callable[[str], Outcome | None]] = {}
+
+
+def register(name: str, run: Callable[[str], Outcome | None]) -> None:
+    """Make `run(argument)` the job called `name`."""
+    JOBS[name] = run
+
+
+@celery.task(name="omnitraffick.job")
+def run_job(name: str, argument: str) -> None:
+    """The Celery task: run one job inside the worker's Flask app."""
     app = celery.flask_app
     with app.app_context():
         try:
-            result = _run(send_id)
+            result = _run(name, argument)
         finally:
             db.session.remove()
     if result is Outcome.LOOK_AGAIN:
-        # Another run holds the send and is alive. Keep a job on the queue that looks
-        # again once that run could have died, rather than trusting it to finish.
-        send_ticket.apply_async(
-            args=[send_id],
+        # Another run holds the work and is alive. Keep a job on the queue that looks again
+        # once that run could have died, rather than trusting it to finish.
+        run_job.apply_async(
+            args=[name, argument],
             countdown=app.config["SEND_HEARTBEAT_TIMEOUT_SECONDS"],
             queue=app.config["CELERY_QUEUE"],
         )
@@ -108,18 +118,19 @@ def _fresh_connections(**_):
             db.engine.dispose(close=False)
 
 
-def dispatch(send_id: uuid.UUID) -> None:
-    """Start the job for a queued send; the send must already be committed."""
+def dispatch(name: str, argument) -> None:
+    """Start job `name` for `argument`; what it works on must already be committed."""
+    argument = str(argument)
     mode = current_app.config["JOBS"]
     if mode == "inline":
-        _run(send_id)
+        _run(name, argument)
     elif mode == "thread":
-        _pool().submit(_run_in_app, current_app._get_current_object(), send_id)
+        _pool().submit(_run_in_app, current_app._get_current_object(), name, argument)
     else:
         try:
-            send_ticket.apply_async(args=[str(send_id)], queue=current_app.config["CELERY_QUEUE"])
+            run_job.apply_async(args=[name, argument], queue=current_app.config["CELERY_QUEUE"])
         except Exception as err:  # kombu raises many kinds: all mean "not queued"
-            log.exception("could not queue send %s", send_id)
+            log.exception("could not queue job %s %s", name, argument)
             raise DispatchError(
                 "The job queue (Redis) could not be reached, so nothing was sent. "
                 "Try again in a moment."
@@ -133,19 +144,17 @@ def _pool() -> ThreadPoolExecutor:
     return _executor
 
 
-def _run_in_app(app: Flask, send_id: uuid.UUID) -> None:
+def _run_in_app(app: Flask, name: str, argument: str) -> None:
     with app.app_context():
         try:
-            _run(send_id)
+            _run(name, argument)
         except Exception:
-            log.exception("send job %s crashed", send_id)
+            log.exception("job %s %s crashed", name, argument)
         finally:
             db.session.remove()
 
 
-def _run(send_id) -> Outcome:
-    from .services.trafficking import run_send
-
+def _run(name: str, argument: str) -> Outcome | None:
     # Jobs write; on SQLite they take the write lock at BEGIN like web writes (see __init__).
     g.sqlite_immediate = True
-    return run_send(send_id)
+    return JOBS[name](argument)

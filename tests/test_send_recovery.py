@@ -146,14 +146,12 @@ def test_the_celery_job_looks_again_later_when_another_run_holds_the_send(
     )
     queued_again = []
     monkeypatch.setattr(jobs.celery, "flask_app", app, raising=False)
-    monkeypatch.setattr(
-        jobs.send_ticket, "apply_async", lambda **kwargs: queued_again.append(kwargs)
-    )
+    monkeypatch.setattr(jobs.run_job, "apply_async", lambda **kwargs: queued_again.append(kwargs))
     app.config["CELERY_QUEUE"] = "omnitraffick"
-    jobs.send_ticket.run(str(queued.id))
+    jobs.run_job.run("send", str(queued.id))
     assert queued_again == [
         {
-            "args": [str(queued.id)],
+            "args": ["send", str(queued.id)],
             "countdown": app.config["SEND_HEARTBEAT_TIMEOUT_SECONDS"],
             "queue": "omnitraffick",
         }

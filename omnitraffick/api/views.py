@@ -88,8 +88,6 @@ def refuse_unknown_query_parameters():
     return None
 
 
-
-
 def listing(stmt, count_stmt, serialize):
     """A page of rows as a JSON array, with the total in X-Total-Count."""
     limit, offset = page_args()

@@ -2,7 +2,7 @@
 
 OmniTraffick can traffic campaigns end to end against it without a real ad account, and
 tests can make it fail on purpose (see faults.py). It keeps everything in memory and
-imports nothing from the main app.
+imports nothing from the main app but the fake credentials it accepts (omnitraffick.config).
 """
 
 import time

@@ -5,7 +5,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import Campaign, Channel, RequestType, Ticket, TicketEvent, TicketStatus, User, utcnow
-from . import qa, translators
+from . import qa, send_state, translators
 from . import settings as ticket_settings
 from .errors import Conflict, ValidationError
 from .reference import load_referenced
@@ -153,7 +153,7 @@ def move_ticket(
     """Move a ticket along the workflow and record who moved it, when, and why."""
     target = parse_status(to_status)
     check_version(ticket, version)
-    if ticket.sending_since is not None and not _sends().clear_stale_send(ticket):
+    if ticket.sending_since is not None and not send_state.clear_stale_send(ticket):
         raise Conflict(
             f"This ticket is being sent to {ticket.channel.platform_name}; it moves by itself "
             "when the platform has answered.",
@@ -226,12 +226,6 @@ def update_ticket(
             external_platform_id=external_platform_id,
         )
     return ticket
-
-
-def _sends():
-    from .trafficking import sends  # sends builds on this module
-
-    return sends
 
 
 def record_move(ticket: Ticket, target: TicketStatus, actor, reason: str | None) -> TicketEvent:

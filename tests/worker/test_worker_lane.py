@@ -128,7 +128,7 @@ def test_a_worker_traffics_tickets_for_every_platform(lane, sandbox_server):
     with app.app_context():
         retried = db.session.query(SendAttempt).filter_by(outcome=AttemptOutcome.RETRY).count()
     assert retried == 1
-    assert "omnitraffick.send_ticket" in worker_log.read_text()
+    assert "omnitraffick.job" in worker_log.read_text()
 
 
 def test_a_pool_process_that_dies_mid_send_hands_its_job_back_at_once(lane, sandbox_server):

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ...sandbox.credentials import SANDBOX_CREDENTIALS
+from ...config import SANDBOX_CREDENTIALS
 from ..translators import API_HOSTS
 
 GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token"

@@ -35,11 +35,11 @@ from ...models import (
     utcnow,
 )
 from .. import tickets, translators
+from ..send_state import close
 from ..translators import PlatformRequest, Translation, TranslationError
 from ..translators.base import Lookup, dig
 from .client import Answer, Kind, PlatformClient
 from .connections import Connection, connection_for
-from .sends import close
 
 log = logging.getLogger(__name__)
 
