@@ -1,4 +1,4 @@
-"""Reading and checking JSON request bodies and query arguments."""
+"""Reading and checking JSON request bodies (query arguments: services/queries.py)."""
 
 import uuid
 from decimal import Decimal
@@ -108,45 +108,3 @@ def _holds_nul(value) -> bool:
     if isinstance(value, list):
         return any(_holds_nul(v) for v in value)
     return False
-
-
-def page_args(max_limit: int = 500, default_limit: int = 50) -> tuple[int, int]:
-    """`limit` and `offset` from the query string, checked."""
-    errors = {}
-    values = {}
-    for name, default, low, high in (
-        ("limit", default_limit, 1, max_limit),
-        ("offset", 0, 0, 10**9),
-    ):
-        raw = request.args.get(name)
-        if raw is None:
-            values[name] = default
-            continue
-        if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
-            errors[name] = [f"{name} must be a whole number from {low} to {high}."]
-        else:
-            values[name] = int(raw)
-    if errors:
-        raise ValidationError(" ".join(m for ms in errors.values() for m in ms), errors=errors)
-    return values["limit"], values["offset"]
-
-
-def uuid_arg(name: str) -> uuid.UUID | None:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise ValidationError(f"{name} must be a UUID.", name) from None
-
-
-def enum_arg(name: str, enum_cls):
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return enum_cls(raw.upper())
-    except ValueError:
-        choices = ", ".join(m.value for m in enum_cls)
-        raise ValidationError(f"{name} must be one of {choices}.", name) from None

@@ -6,7 +6,7 @@ from functools import wraps
 
 from flask import g, jsonify, request
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import csrf, db
@@ -19,14 +19,11 @@ from ..models import (
     PlatformSend,
     Role,
     Ticket,
-    TicketStatus,
 )
-from ..services import campaigns, reference, tickets, tokens, trafficking
-from ..services.countries import codes_matching
+from ..services import campaigns, queries, reference, tickets, tokens, trafficking
 from ..services.errors import DomainError, ValidationError
-from ..web import escape_like
 from . import bp
-from .body import enum_arg, json_body, page_args, uuid_arg
+from .body import json_body
 from .openapi import document
 from .resources import (
     brand_json,
@@ -85,13 +82,9 @@ def refuse_unknown_query_parameters():
     allowed = {p["name"] for p in operation.get("parameters", ()) if p.get("in") == "query"}
     unknown = sorted(set(request.args) - allowed)
     if unknown:
-        known = ", ".join(sorted(allowed)) or "none"
-        errors = {
-            name or "(empty name)": [f"Unknown query parameter; this one takes: {known}."]
-            for name in unknown
-        }
         raise ValidationError(
-            f"Unknown query parameter {', '.join(repr(n) for n in unknown)}.", errors=errors
+            f"Unknown query parameter {', '.join(repr(n) for n in unknown)}.",
+            errors=queries.unknown_parameters(unknown, allowed),
         )
     return None
 
@@ -118,13 +111,10 @@ admin_only = requires(Role.ADMIN)
 editors = requires(Role.ADMIN, Role.TRAFFICKER)
 
 
-def listing(stmt, count_stmt, serialize):
+def listing(page: queries.Page, serialize):
     """A page of rows as a JSON array, with the total in X-Total-Count."""
-    limit, offset = page_args()
-    total = db.session.scalar(count_stmt)
-    rows = db.session.scalars(stmt.limit(limit).offset(offset)).unique().all()
-    response = jsonify([serialize(row) for row in rows])
-    response.headers["X-Total-Count"] = str(total)
+    response = jsonify([serialize(row) for row in page.items])
+    response.headers["X-Total-Count"] = str(page.total)
     return response
 
 
@@ -150,13 +140,10 @@ class ReferenceResource:
     serialize: object
     fields: dict[str, str]  # field -> body kind
     required: tuple[str, ...]
-    order_by: object
-    search: tuple
+    rows: queries.TableSpec  # how the list is searched and ordered
     create: object
     update: object
     delete: object
-    # A further search condition for `q` beyond the text columns, e.g. country names.
-    search_more: object = None
 
 
 REFERENCE = [
@@ -166,12 +153,10 @@ REFERENCE = [
         market_json,
         dict.fromkeys(("code", "country", "region", "currency"), "string"),
         ("code", "country", "region", "currency"),
-        Market.code,
-        (Market.code, Market.country, Market.region),
+        queries.MARKETS,
         reference.create_market,
         reference.update_market,
         reference.delete_market,
-        lambda q: Market.country.in_(codes_matching(q)),
     ),
     ReferenceResource(
         "brands",
@@ -185,8 +170,7 @@ REFERENCE = [
             "ceiling_currency": "nullable_string",
         },
         ("name", "internal_code"),
-        Brand.name,
-        (Brand.name, Brand.internal_code),
+        queries.BRANDS,
         reference.create_brand,
         reference.update_brand,
         reference.delete_brand,
@@ -197,8 +181,7 @@ REFERENCE = [
         channel_json,
         dict.fromkeys(("platform_name", "api_identifier"), "string"),
         ("platform_name", "api_identifier"),
-        Channel.platform_name,
-        (Channel.platform_name, Channel.api_identifier),
+        queries.CHANNELS,
         reference.create_channel,
         reference.update_channel,
         reference.delete_channel,
@@ -209,16 +192,8 @@ REFERENCE = [
 def _register_reference(res: ReferenceResource) -> None:
 
     def list_rows():
-        q = (request.args.get("q") or "").strip()[:200]
-        conditions = []
-        if q:
-            matches = [c.ilike(f"%{escape_like(q)}%", escape="\\") for c in res.search]
-            if res.search_more is not None:
-                matches.append(res.search_more(q))
-            conditions.append(or_(*matches))
-        stmt = select(res.model).where(*conditions).order_by(res.order_by, res.model.id)
-        count = select(func.count(res.model.id)).where(*conditions)
-        return listing(stmt, count, res.serialize)
+        query = queries.parse_table(request.args, res.rows, res.rows.api).check()
+        return listing(queries.table_page(query), res.serialize)
 
     def create_row():
         data = json_body(res.fields, required=res.required)
@@ -283,22 +258,8 @@ def _load_campaign(campaign_id) -> Campaign:
 @bp.get("/campaigns")
 def list_campaigns():
     """Campaigns, newest first, filtered by brand, market, status, year and name text."""
-    conditions = []
-    if brand_id := uuid_arg("brand_id"):
-        conditions.append(Campaign.brand_id == brand_id)
-    if market_id := uuid_arg("market_id"):
-        conditions.append(Campaign.market_id == market_id)
-    if status := enum_arg("status", CampaignStatus):
-        conditions.append(Campaign.status == status)
-    year = request.args.get("year")
-    if year:
-        if not (year.isascii() and year.isdigit() and len(year) == 4):
-            raise ValidationError("year must be four digits.", "year")
-        conditions.append(Campaign.year == int(year))
-    if q := (request.args.get("q") or "").strip()[:200]:
-        conditions.append(Campaign.name.ilike(f"%{escape_like(q)}%", escape="\\"))
-    stmt = _campaign_query().where(*conditions).order_by(Campaign.created_at.desc(), Campaign.id)
-    return listing(stmt, select(func.count(Campaign.id)).where(*conditions), campaign_json)
+    query = queries.parse_campaigns(request.args, queries.CAMPAIGN_API).check()
+    return listing(queries.campaign_page(query), campaign_json)
 
 
 @bp.post("/campaigns")
@@ -381,15 +342,8 @@ def _load_ticket(ticket_id) -> Ticket:
 @bp.get("/tickets")
 def list_tickets():
     """Tickets, most recently moved first, filtered by status, campaign and channel."""
-    conditions = []
-    if status := enum_arg("status", TicketStatus):
-        conditions.append(Ticket.status == status)
-    if campaign_id := uuid_arg("campaign_id"):
-        conditions.append(Ticket.campaign_id == campaign_id)
-    if channel_id := uuid_arg("channel_id"):
-        conditions.append(Ticket.channel_id == channel_id)
-    stmt = _ticket_query().where(*conditions).order_by(Ticket.status_changed_at.desc(), Ticket.id)
-    return listing(stmt, select(func.count(Ticket.id)).where(*conditions), ticket_json)
+    query = queries.parse_tickets(request.args, queries.TICKET_API).check()
+    return listing(queries.ticket_page(query), ticket_json)
 
 
 @bp.post("/tickets")

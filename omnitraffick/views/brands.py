@@ -1,21 +1,19 @@
 """Brands: the advertisers campaigns are run for."""
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import InputRequired
 
 from ..auth import admin_required
 from ..extensions import db
 from ..models import Brand
-from ..services import reference
+from ..services import queries, reference
 from ..services.errors import Conflict, DomainError
-from ..web import ListArgs, form_error, form_status, paginate, render
+from ..web import form_error, form_status, render
 
 bp = Blueprint("brands", __name__, url_prefix="/brands")
 
-SORTABLE = {"name": Brand.name, "internal_code": Brand.internal_code}
 FIELDS = (
     "name",
     "internal_code",
@@ -50,10 +48,14 @@ def get_brand_or_404(brand_id) -> Brand:
 @bp.get("/")
 def index():
     """List brands, searchable and sortable."""
-    args = ListArgs.from_request(SORTABLE, "name")
-    stmt = args.apply(select(Brand), SORTABLE, (Brand.name, Brand.internal_code))
-    page = paginate(stmt, args.page, 50)
-    return render("brands/index.html", "brands/_table.html", page=page, args=args)
+    query = queries.parse_table(request.args, queries.BRANDS)
+    page = queries.table_page(query)
+    return render(
+        "brands/index.html",
+        "brands/_table.html",
+        page=page,
+        query=query,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,21 +1,18 @@
 """Channels: the ad platforms tickets are trafficked to."""
 
-from flask import Blueprint, current_app, flash, redirect, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import InputRequired
 
 from ..auth import admin_required
 from ..extensions import db
 from ..models import Channel
-from ..services import reference, trafficking
+from ..services import queries, reference, trafficking
 from ..services.errors import Conflict, DomainError
-from ..web import ListArgs, form_error, form_status, paginate, render
+from ..web import form_error, form_status, render
 
 bp = Blueprint("channels", __name__, url_prefix="/channels")
-
-SORTABLE = {"platform_name": Channel.platform_name, "api_identifier": Channel.api_identifier}
 
 
 class ChannelForm(FlaskForm):
@@ -42,14 +39,13 @@ def get_channel_or_404(channel_id) -> Channel:
 @bp.get("/")
 def index():
     """List channels, searchable and sortable."""
-    args = ListArgs.from_request(SORTABLE, "platform_name")
-    stmt = args.apply(select(Channel), SORTABLE, (Channel.platform_name, Channel.api_identifier))
-    page = paginate(stmt, args.page, 50)
+    query = queries.parse_table(request.args, queries.CHANNELS)
+    page = queries.table_page(query)
     return render(
         "channels/index.html",
         "channels/_table.html",
         page=page,
-        args=args,
+        query=query,
         connection_for=lambda code: trafficking.connection_for(code, current_app.config),
     )
 

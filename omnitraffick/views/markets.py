@@ -1,27 +1,19 @@
 """Markets: where campaigns run, and in which currency their budgets are kept."""
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy import or_, select
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired
 
 from ..auth import admin_required
 from ..extensions import db
 from ..models import Market
-from ..services import reference
-from ..services.countries import codes_matching, country_choices
+from ..services import queries, reference
+from ..services.countries import country_choices
 from ..services.errors import Conflict, DomainError
-from ..web import ListArgs, form_error, form_status, paginate, render
+from ..web import form_error, form_status, render
 
 bp = Blueprint("markets", __name__, url_prefix="/markets")
-
-SORTABLE = {
-    "code": Market.code,
-    "country": Market.country,
-    "region": Market.region,
-    "currency": Market.currency,
-}
 
 
 class MarketForm(FlaskForm):
@@ -48,15 +40,14 @@ def get_market_or_404(market_id) -> Market:
 @bp.get("/")
 def index():
     """List markets, searchable and sortable."""
-    args = ListArgs.from_request(SORTABLE, "code")
-    stmt = select(Market)
-    if args.q:
-        # Countries are stored as codes: a search for "hungary" finds HU by its name too.
-        by_name = Market.country.in_(codes_matching(args.q))
-        stmt = stmt.where(or_(*args.search(Market.code, Market.country, Market.region), by_name))
-    stmt = args.apply(stmt, SORTABLE)
-    page = paginate(stmt, args.page, 50)
-    return render("markets/index.html", "markets/_table.html", page=page, args=args)
+    query = queries.parse_table(request.args, queries.MARKETS)
+    page = queries.table_page(query)
+    return render(
+        "markets/index.html",
+        "markets/_table.html",
+        page=page,
+        query=query,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
