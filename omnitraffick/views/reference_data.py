@@ -65,6 +65,15 @@ class Kind:
         """The form fields the services take, in the layout's order."""
         return tuple(name for _, names in self.layout for name in names)
 
+    def rows(self, rows) -> list[tuple[Any, list[tuple[str, Any]]]]:
+        """Each row with, per column, how the cell draws and the value it shows.
+
+        Worked out here, in one call per page: a call, macro or |attr per cell makes a
+        list of 50 rows render a fifth slower.
+        """
+        draws = [(column.cell, column.attr) for column in self.columns]
+        return [(row, [(cell, getattr(row, attr)) for cell, attr in draws]) for row in rows]
+
     def values(self, form: FlaskForm) -> dict:
         return {name: form[name].data for name in self.fields}
 
