@@ -70,8 +70,8 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     from . import api, auth, cli, errors, jobs, security, templating
+    from .api import docs as api_docs
     from .views import (
-        api_docs,
         board,
         brands,
         campaigns,

@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -24,7 +23,7 @@ from .errors import error_headers
 from .extensions import db, login_manager
 from .models import Role, User
 from .services import sessions, tokens, users
-from .services.errors import DomainError, Throttled, ValidationError
+from .services.errors import DomainError, Forbidden, Throttled, ValidationError
 from .web import form_error, form_status
 
 log = logging.getLogger(__name__)
@@ -65,13 +64,20 @@ def require_login():
 
 
 def role_required(*roles: Role):
-    """Refuse the view with 403 unless the user has one of `roles`."""
+    """Refuse the view (403, a page or JSON) unless the user has one of `roles`.
+
+    The one role check: pages and the API both use it.
+    """
+    allowed = " or ".join(role.value for role in roles)
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if current_user.role not in roles:
-                abort(403)
+                raise Forbidden(
+                    f"Your role does not allow this: you are {current_user.role.value}, and it "
+                    f"needs {allowed}. Ask an admin if you need access."
+                )
             return view(*args, **kwargs)
 
         return wrapped

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from flask import Response, stream_with_context
 
-from .api.resources import iso
+from .models import iso
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

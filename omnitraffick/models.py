@@ -38,6 +38,11 @@ def as_utc(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
+def iso(value: datetime | None) -> str | None:
+    """A stored time as ISO 8601 with its UTC offset, for machines (API, CSV)."""
+    return None if value is None else as_utc(value).isoformat()
+
+
 class Role(enum.StrEnum):
     ADMIN = "admin"
     TRAFFICKER = "trafficker"

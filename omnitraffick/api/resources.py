@@ -1,18 +1,7 @@
 """How each row looks in the API: every column, ids as strings, budgets as decimal strings."""
 
-from datetime import UTC, datetime
-
-from ..models import Brand, Campaign, Channel, Market, PlatformSend, Ticket
+from ..models import Brand, Campaign, Channel, Market, PlatformSend, Ticket, iso
 from ..services.currencies import amount_text
-
-
-def iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        # SQLite hands back naive datetimes; every stored time is UTC.
-        value = value.replace(tzinfo=UTC)
-    return value.isoformat()
 
 
 def _common(row) -> dict:

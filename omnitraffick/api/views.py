@@ -2,13 +2,14 @@
 
 import re
 from dataclasses import dataclass
-from functools import wraps
 
 from flask import g, jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..auth import admin_required as admin_only
+from ..auth import editor_required as editors
 from ..extensions import csrf, db
 from ..models import (
     Brand,
@@ -17,11 +18,10 @@ from ..models import (
     Channel,
     Market,
     PlatformSend,
-    Role,
     Ticket,
 )
 from ..services import campaigns, queries, reference, tickets, tokens, trafficking
-from ..services.errors import DomainError, ValidationError
+from ..services.errors import Unauthorized, ValidationError
 from . import bp
 from .body import json_body
 from .openapi import document
@@ -36,14 +36,6 @@ from .resources import (
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 csrf.exempt(bp)
-
-
-class Unauthorized(DomainError):
-    status_code = 401
-
-
-class Forbidden(DomainError):
-    status_code = 403
 
 
 @bp.before_request
@@ -87,28 +79,6 @@ def refuse_unknown_query_parameters():
             errors=queries.unknown_parameters(unknown, allowed),
         )
     return None
-
-
-def requires(*roles: Role):
-    """Refuse with 403 unless the caller has one of `roles`."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
-                allowed = " or ".join(r.value for r in roles)
-                raise Forbidden(
-                    f"Your role ({current_user.role.value}) cannot do this; it needs {allowed}."
-                )
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-admin_only = requires(Role.ADMIN)
-editors = requires(Role.ADMIN, Role.TRAFFICKER)
 
 
 def listing(page: queries.Page, serialize):

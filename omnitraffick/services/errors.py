@@ -22,6 +22,18 @@ class ValidationError(DomainError):
         self.errors = errors or ({field: [message]} if field else {})
 
 
+class Unauthorized(DomainError):
+    """No one is signed in, or the credentials are no good."""
+
+    status_code = 401
+
+
+class Forbidden(DomainError):
+    """Signed in, but the user's role does not allow this."""
+
+    status_code = 403
+
+
 class NotFound(DomainError):
     status_code = 404
 

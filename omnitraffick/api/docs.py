@@ -2,8 +2,8 @@
 
 from flask import Blueprint
 
-from ..api.openapi import document
 from ..web import render
+from .openapi import document
 
 bp = Blueprint("api_docs", __name__, url_prefix="/api")
 
