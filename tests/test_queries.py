@@ -9,7 +9,7 @@ parameter were absent).
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from omnitraffick.api.openapi import document
+from omnitraffick.api.spec import document
 from omnitraffick.models import CampaignStatus, Role, TicketStatus
 from omnitraffick.services import queries, tokens
 from omnitraffick.services.errors import ValidationError
