@@ -108,8 +108,12 @@ class Answer(Schema):
         unknown = RAISE
 
 
+def uuid_field(**kwargs) -> fields.UUID:
+    return fields.UUID(metadata=about(None, UUID_EXAMPLE), **kwargs)
+
+
 class Row(Answer):
-    id = fields.UUID(metadata=about(None, UUID_EXAMPLE))
+    id = uuid_field()
     created_at = Time()
     updated_at = Time()
 
@@ -359,8 +363,8 @@ class Campaign(Row):
         )
     )
     campaign_name = fields.String(metadata=about("The name as typed."))
-    brand_id = fields.UUID()
-    market_id = fields.UUID()
+    brand_id = uuid_field()
+    market_id = uuid_field()
     year = fields.Integer(metadata=about(minimum=taxonomy.MIN_YEAR))
     budget = Money(
         lambda campaign: campaign.market.currency,
@@ -369,8 +373,8 @@ class Campaign(Row):
     currency = fields.String(
         attribute="market.currency", metadata=about("The market's ISO 4217 currency.")
     )
-    status = fields.Enum(CampaignStatus, by_value=True)
-    created_by_id = fields.UUID(allow_none=True)
+    status = fields.Enum(CampaignStatus, by_value=fields.String)
+    created_by_id = uuid_field(allow_none=True)
     name_parts = fields.Nested(NameParts)
 
 
@@ -492,11 +496,11 @@ class Finding(Answer):
 class Ticket(Row):
     """A ticket: one channel of a campaign, on its way through QA to the platform."""
 
-    campaign_id = fields.UUID()
-    channel_id = fields.UUID()
-    request_type = fields.Enum(RequestType, by_value=True)
+    campaign_id = uuid_field()
+    channel_id = uuid_field()
+    request_type = fields.Enum(RequestType, by_value=fields.String)
     payload_config = fields.Dict(metadata=settings(request=False))
-    status = fields.Enum(TicketStatus, by_value=True)
+    status = fields.Enum(TicketStatus, by_value=fields.String)
     external_platform_id = fields.String(
         allow_none=True, metadata=about("Set on TRAFFICKED_SUCCESS.")
     )
@@ -513,7 +517,7 @@ class Ticket(Row):
         metadata=about("Bumped on every change; send it back to detect conflicts.")
     )
     status_changed_at = Time()
-    created_by_id = fields.UUID(allow_none=True)
+    created_by_id = uuid_field(allow_none=True)
     platform_name = fields.String(
         metadata=about(
             "The name sent to the platform: the campaign's name with this channel's code "
@@ -634,7 +638,7 @@ class Attempt(Answer):
     method = fields.String()
     path = fields.String()
     http_status = fields.Integer(allow_none=True)
-    outcome = fields.Enum(AttemptOutcome, by_value=True)
+    outcome = fields.Enum(AttemptOutcome, by_value=fields.String)
     message = fields.String()
     duration_ms = fields.Integer()
 
@@ -642,15 +646,15 @@ class Attempt(Answer):
 class Send(Answer):
     """A send of a ticket to its platform, with every HTTP call it made."""
 
-    id = fields.UUID()
-    ticket_id = fields.UUID()
-    state = fields.Enum(SendState, by_value=True)
+    id = uuid_field()
+    ticket_id = uuid_field()
+    state = fields.Enum(SendState, by_value=fields.String)
     target = fields.String(metadata=about(enum=["live", "sandbox"]))
     base_url = fields.String(
         metadata=about("Where the requests go (never a credential).", format="uri")
     )
     requested_at = Time()
-    requested_by_id = fields.UUID(allow_none=True)
+    requested_by_id = uuid_field(allow_none=True)
     started_at = Time(allow_none=True)
     finished_at = Time(allow_none=True)
     message = fields.String(allow_none=True, metadata=about("What came of it, in a sentence."))

@@ -6,7 +6,6 @@ Paths are relative to the one server, `/api/v1`, and name every row id `{id}`.
 
 import re
 from functools import cache, cached_property
-from inspect import cleandoc
 
 import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin, OpenAPIConverter
@@ -245,7 +244,7 @@ class Converter(OpenAPIConverter):
         instance = resolve_schema_instance(schema)
         jsonschema["additionalProperties"] = instance.unknown == INCLUDE
         if type(instance).__doc__:  # a class's own: docstrings are not inherited
-            jsonschema["description"] = cleandoc(type(instance).__doc__)
+            jsonschema["description"] = " ".join(type(instance).__doc__.split())
         jsonschema |= getattr(instance, "openapi", {})
         if isinstance(instance, schemas.Answer):
             jsonschema["required"] = list(jsonschema["properties"])

@@ -546,14 +546,13 @@ def list_ticket_sends(ticket):
     ).all()
 
 
+TICKET_DELETE = "Only DRAFT tickets can be deleted (409); the others keep their audit trail."
+
+
 @bp.delete("/tickets/<uuid:ticket_id>", tags=TICKETS)
 @editors
-@documented(
-    "Delete a ticket",
-    "Only DRAFT tickets can be deleted (409); the others keep their audit trail.",
-    editors,
-)
-@answers({401: None, 403: None, 404: None, 409: "Only DRAFT tickets can be deleted."})
+@documented("Delete a ticket", TICKET_DELETE, editors)
+@answers({401: None, 403: None, 404: None, 409: TICKET_DELETE})
 @bp.response(204, description="Deleted.")
 @load_ticket
 def delete_ticket(ticket):
