@@ -14,7 +14,6 @@ from flask import Flask, current_app
 from flask_smorest.spec.plugins import FlaskPlugin
 from marshmallow import INCLUDE
 
-from ..errors import RETRY_AFTER_SECONDS
 from . import schemas
 from .fields import Input
 
@@ -132,7 +131,7 @@ EVERY_OPERATION = {
 SERVER_PAGE = {"text/html": {"schema": {"type": "string"}}}
 RETRY_AFTER = {
     "Retry-After": {
-        "description": f"Seconds to wait before trying again ({RETRY_AFTER_SECONDS}).",
+        "description": "Seconds to wait before trying again.",
         "required": True,
         "schema": {"type": "integer", "minimum": 1},
     }

@@ -93,7 +93,10 @@ def no_content():
 
 
 WRITERS = {admin_only: "admin", editors: "admin or trafficker"}
+# The errors operations answer with, besides those every operation may give (spec.py).
 LIST_ERRORS = {401: None, 422: "A query argument is invalid."}
+ONE_ERRORS = {401: None, 404: None}
+WRITE_ERRORS = {400: None, 401: None, 403: None, 413: None, 422: None}
 
 
 def documented(summary: str, description: str = "", role=None, filters=None):
@@ -222,7 +225,7 @@ def _register_reference(res: ReferenceResource) -> None:
     @bp.post(rows, endpoint=f"create_{res.noun}", tags=tags)
     @admin_only
     @documented(f"Create a {res.noun}", role=admin_only)
-    @answers({400: duplicate, 401: None, 403: None, 413: None, 422: None})
+    @answers(WRITE_ERRORS | {400: duplicate})
     @bp.arguments(res.create_schema)
     @bp.response(201, res.schema, description=f"The new {res.noun}.")
     def create_row(data):
@@ -232,7 +235,7 @@ def _register_reference(res: ReferenceResource) -> None:
 
     @bp.get(row, endpoint=f"get_{res.noun}", tags=tags)
     @documented(f"Get a {res.noun}")
-    @answers({401: None, 404: None})
+    @answers(ONE_ERRORS)
     @bp.response(200, res.schema, description=f"The {res.noun}.")
     @load
     def get_row(row):
@@ -241,9 +244,7 @@ def _register_reference(res: ReferenceResource) -> None:
     @bp.put(row, endpoint=f"update_{res.noun}", tags=tags)
     @admin_only
     @documented(f"Change a {res.noun}", role=admin_only)
-    @answers(
-        {400: duplicate, 401: None, 403: None, 404: None, 409: res.update_409, 413: None, 422: None}
-    )
+    @answers(WRITE_ERRORS | {400: duplicate, 404: None, 409: res.update_409})
     @load
     @bp.arguments(res.update_schema)
     @bp.response(200, res.schema, description=f"The {res.noun} as saved.")
@@ -255,7 +256,7 @@ def _register_reference(res: ReferenceResource) -> None:
     @bp.delete(row, endpoint=f"delete_{res.noun}", tags=tags)
     @admin_only
     @documented(f"Delete a {res.noun}", res.delete_409, role=admin_only)
-    @answers({401: None, 403: None, 404: None, 409: res.delete_409})
+    @answers(ONE_ERRORS | {403: None, 409: res.delete_409})
     @bp.response(204, description="Deleted.")
     @load
     def delete_row(row):
@@ -327,7 +328,7 @@ def create_campaign(data):
 
 @bp.get("/campaigns/<uuid:campaign_id>", tags=CAMPAIGNS)
 @documented("Get a campaign")
-@answers({401: None, 404: None})
+@answers(ONE_ERRORS)
 @bp.response(200, schemas.Campaign, description="The campaign.")
 @with_row(_load_campaign)
 def get_campaign(campaign):
@@ -337,17 +338,7 @@ def get_campaign(campaign):
 @bp.put("/campaigns/<uuid:campaign_id>", tags=CAMPAIGNS)
 @editors
 @documented("Change a campaign", "Only budget and status change.", role=editors)
-@answers(
-    {
-        400: None,
-        401: None,
-        403: None,
-        404: None,
-        409: "That status move is not allowed.",
-        413: None,
-        422: None,
-    }
-)
+@answers(WRITE_ERRORS | {404: None, 409: "That status move is not allowed."})
 @with_row(_load_campaign)
 @bp.arguments(schemas.CampaignUpdate)
 @bp.response(200, schemas.Campaign, description="The campaign as saved.")
@@ -366,7 +357,7 @@ CAMPAIGN_DELETE = (
 @bp.delete("/campaigns/<uuid:campaign_id>", tags=CAMPAIGNS)
 @editors
 @documented("Delete a campaign", CAMPAIGN_DELETE, role=editors)
-@answers({401: None, 403: None, 404: None, 409: CAMPAIGN_DELETE})
+@answers(ONE_ERRORS | {403: None, 409: CAMPAIGN_DELETE})
 @bp.response(204, description="Deleted.")
 @with_row(_load_campaign)
 def delete_campaign(campaign):
@@ -410,7 +401,7 @@ def list_tickets():
 @bp.post("/tickets", tags=TICKETS)
 @editors
 @documented("Create a ticket", "Opens a DRAFT ticket for one channel of a campaign.", editors)
-@answers({400: None, 401: None, 403: None, 413: None, 422: None})
+@answers(WRITE_ERRORS)
 @bp.arguments(schemas.TicketCreate)
 @bp.response(201, schemas.Ticket, description="The new ticket.")
 def create_ticket(data):
@@ -428,7 +419,7 @@ def create_ticket(data):
 
 @bp.get("/tickets/<uuid:ticket_id>", tags=TICKETS)
 @documented("Get a ticket")
-@answers({401: None, 404: None})
+@answers(ONE_ERRORS)
 @bp.response(200, schemas.Ticket, description="The ticket.")
 @load_ticket
 def get_ticket(ticket):
@@ -444,14 +435,10 @@ def get_ticket(ticket):
     editors,
 )
 @answers(
-    {
-        400: None,
-        401: None,
-        403: None,
+    WRITE_ERRORS
+    | {
         404: None,
         409: "An illegal move, a stale version, or settings changed outside DRAFT and QA_FAILED.",
-        413: None,
-        422: None,
     }
 )
 @load_ticket
@@ -479,7 +466,7 @@ def update_ticket(ticket, data):
     "API expects. A ticket that cannot be translated is a 422 whose `errors` lists every "
     "problem, keyed by the setting at fault (or payload_config).",
 )
-@answers({401: None, 404: None, 422: "The ticket cannot be translated; every problem listed."})
+@answers(ONE_ERRORS | {422: "The ticket cannot be translated; every problem listed."})
 @bp.response(200, schemas.Payload, description="The requests, in order.")
 @load_ticket
 def get_ticket_payload(ticket):
@@ -496,16 +483,14 @@ def get_ticket_payload(ticket):
     "external_platform_id and platform_ids, or to FAILED with send_error. 429s wait as "
     "Retry-After says, 5xx and timeouts are retried with backoff, and a create is preceded by "
     "a search so nothing is made twice. One send per ticket at a time.",
+    editors,
 )
 @answers(
-    {
-        400: None,
-        401: None,
-        403: None,
+    WRITE_ERRORS
+    | {
         404: None,
         409: "Not READY_FOR_API, already being sent, a stale version, or the channel is not "
         "connected (the message says which variables to set).",
-        413: None,
         422: "The ticket cannot be translated, or the body is invalid.",
         503: "The job queue (Redis) or the database cannot be reached; nothing was queued. "
         "Try again after Retry-After seconds.",
@@ -533,7 +518,7 @@ def send_ticket(ticket, data):
 
 @bp.get("/tickets/<uuid:ticket_id>/sends", tags=TICKETS)
 @documented("Every send of a ticket, with its HTTP calls")
-@answers({401: None, 404: None})
+@answers(ONE_ERRORS)
 @bp.response(200, schemas.Send(many=True), description="Newest first.")
 @load_ticket
 def list_ticket_sends(ticket):
@@ -552,7 +537,7 @@ TICKET_DELETE = "Only DRAFT tickets can be deleted (409); the others keep their 
 @bp.delete("/tickets/<uuid:ticket_id>", tags=TICKETS)
 @editors
 @documented("Delete a ticket", TICKET_DELETE, editors)
-@answers({401: None, 403: None, 404: None, 409: TICKET_DELETE})
+@answers(ONE_ERRORS | {403: None, 409: TICKET_DELETE})
 @bp.response(204, description="Deleted.")
 @load_ticket
 def delete_ticket(ticket):
