@@ -86,7 +86,6 @@ def create_app(config: dict | None = None) -> Flask:
     modules = (
         health,
         auth,
-        api,
         api_docs,
         board,
         campaigns,
@@ -99,6 +98,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     for module in modules:
         app.register_blueprint(module.bp)
+    api.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)

@@ -22,7 +22,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from omnitraffick.api.openapi import document
+from omnitraffick.api.spec import document
 from omnitraffick.extensions import db as _db
 from omnitraffick.models import Brand, Campaign, Channel, Market, Role, Ticket
 from omnitraffick.services import campaigns, reference, tickets, tokens, users

@@ -1,10 +1,10 @@
-"""Reading and checking JSON request bodies and query arguments."""
+"""Reading JSON request bodies: the parser behind `Blueprint.arguments` (and Flask's JSON).
 
-import uuid
-from decimal import Decimal
+Query arguments of lists are read by services/queries.py.
+"""
 
-from flask import request
 from flask.json.provider import DefaultJSONProvider
+from webargs.flaskparser import FlaskParser
 
 from ..services.errors import DomainError, ValidationError
 
@@ -31,122 +31,24 @@ class JSONProvider(DefaultJSONProvider):
             ) from None
 
 
-# Field kinds a body may hold, and what each accepts.
-KINDS = {
-    "string": (str,),
-    "uuid": (str,),
-    "integer": (int,),
-    "decimal": (str, int, float),
-    "year": (int, str),
-    "object": (dict,),
-    "nullable_string": (str, type(None)),
-    "nullable_decimal": (str, int, float, type(None)),
-}
-KIND_NAMES = {
-    "string": "a string",
-    "uuid": "a UUID string",
-    "integer": "an integer",
-    "decimal": 'a decimal number or string, e.g. "1500.00"',
-    "year": "a four-digit year",
-    "object": "an object",
-    "nullable_string": "a string or null",
-    "nullable_decimal": "a decimal number or string, or null",
-}
+class BodyParser(FlaskParser):
+    """webargs' parser, reading bodies and refusing them as the API always has.
 
+    Malformed JSON (or no JSON at all) is a 400; JSON that is not an object a 422; a schema's
+    messages become one 422 whose detail joins them, with `errors` per field. Both are
+    domain errors, answered by omnitraffick.errors like every other error.
+    """
 
-def json_body(fields: dict[str, str], required: tuple[str, ...] = ()) -> dict:
-    """The request's JSON object, with unknown fields, wrong types and gaps refused (422)."""
-    data = request.get_json(silent=True)
-    if data is None and request.get_data().strip() != b"null":
-        raise BadRequest("The body must be valid JSON (Content-Type: application/json).")
-    if not isinstance(data, dict):
-        raise ValidationError("The body must be a JSON object.")
-    errors: dict[str, list[str]] = {}
-    for name in sorted(set(data) - set(fields)):
-        errors[name] = [f"Unknown field {name!r}; allowed: {', '.join(sorted(fields))}."]
-    for name in required:
-        if data.get(name) in (None, ""):
-            errors.setdefault(name, []).append(f"{name} is required.")
-    for name, kind in fields.items():
-        if name not in data or name in errors:
-            continue
-        value = data[name]
-        if kind in ("integer", "year") and isinstance(value, float) and value.is_integer():
-            value = data[name] = int(value)  # 1.0 is the integer 1 in JSON
-        if _holds_nul(value):
-            errors[name] = [f"{name} cannot contain NUL (\\u0000) characters."]
-            continue
-        if isinstance(value, bool) or not isinstance(value, KINDS[kind]):
-            errors[name] = [f"{name} must be {KIND_NAMES[kind]}."]
-            continue
-        if kind == "nullable_decimal" and isinstance(value, str) and not value.strip():
-            errors[name] = [f"{name} must be a number; send null to clear it."]
-        elif kind == "uuid":
-            try:
-                uuid.UUID(value)
-            except ValueError:
-                errors[name] = [f"{name} must be a UUID, e.g. 3f2b8c1e-..."]
-        elif (
-            kind in ("decimal", "nullable_decimal")
-            and isinstance(value, float)
-            and not Decimal(str(value)).is_finite()
-        ):
-            errors[name] = [f"{name} must be a finite number."]
-        elif kind == "integer" and not -(2**31) <= value < 2**31:
-            errors[name] = [f"{name} is out of range."]
-    if errors:
-        message = " ".join(m for ms in errors.values() for m in ms)
-        raise ValidationError(message, errors=errors)
-    return data
+    def load_json(self, req, schema):
+        if getattr(schema, "body_optional", False) and not req.get_data():
+            return {}
+        data = req.get_json(silent=True)
+        if data is None and req.get_data().strip() != b"null":
+            raise BadRequest("The body must be valid JSON (Content-Type: application/json).")
+        if not isinstance(data, dict):
+            raise ValidationError("The body must be a JSON object.")
+        return data
 
-
-def _holds_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(v) for v in value)
-    return False
-
-
-def page_args(max_limit: int = 500, default_limit: int = 50) -> tuple[int, int]:
-    """`limit` and `offset` from the query string, checked."""
-    errors = {}
-    values = {}
-    for name, default, low, high in (
-        ("limit", default_limit, 1, max_limit),
-        ("offset", 0, 0, 10**9),
-    ):
-        raw = request.args.get(name)
-        if raw is None:
-            values[name] = default
-            continue
-        if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
-            errors[name] = [f"{name} must be a whole number from {low} to {high}."]
-        else:
-            values[name] = int(raw)
-    if errors:
+    def handle_error(self, error, req, schema, *, error_status_code, error_headers):
+        (errors,) = error.messages.values()  # webargs files them under their location
         raise ValidationError(" ".join(m for ms in errors.values() for m in ms), errors=errors)
-    return values["limit"], values["offset"]
-
-
-def uuid_arg(name: str) -> uuid.UUID | None:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise ValidationError(f"{name} must be a UUID.", name) from None
-
-
-def enum_arg(name: str, enum_cls):
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return enum_cls(raw.upper())
-    except ValueError:
-        choices = ", ".join(m.value for m in enum_cls)
-        raise ValidationError(f"{name} must be one of {choices}.", name) from None

@@ -3,7 +3,7 @@
 from flask import Blueprint
 
 from ..web import render
-from .openapi import document
+from .spec import served
 
 bp = Blueprint("api_docs", __name__, url_prefix="/api")
 
@@ -53,7 +53,7 @@ def _fields(schema: dict) -> list[dict]:
 @bp.get("/")
 def reference():
     """Every endpoint with its parameters, body and responses."""
-    doc = document()
+    doc = served().document
     schemas = doc["components"]["schemas"]
     groups: dict[str, list] = {}
     for path, item in doc["paths"].items():

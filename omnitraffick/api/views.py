@@ -1,41 +1,27 @@
-"""The endpoints: markets, brands, channels, campaigns and tickets, each with CRUD."""
+"""The endpoints: markets, brands, channels, campaigns and tickets, each with CRUD.
 
-import re
+Each view reads its body with a request schema (`bp.arguments`) and answers with an answer
+schema (`bp.response`); its docstring, those schemas and `answers` make its part of the
+OpenAPI document.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial, wraps
 
-from flask import g, jsonify, request
+from flask import current_app, g, jsonify, request
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth import admin_required as admin_only
 from ..auth import editor_required as editors
 from ..extensions import csrf, db
-from ..models import (
-    Brand,
-    Campaign,
-    CampaignStatus,
-    Channel,
-    Market,
-    PlatformSend,
-    Ticket,
-    TicketStatus,
-)
-from ..services import campaigns, reference, tickets, tokens, trafficking
-from ..services.countries import codes_matching
+from ..models import Brand, Campaign, Channel, Market, PlatformSend, Ticket
+from ..services import campaigns, queries, reference, tickets, tokens, trafficking
 from ..services.errors import Unauthorized, ValidationError
-from ..web import escape_like
-from . import bp
-from .body import enum_arg, json_body, page_args, uuid_arg
-from .openapi import document
-from .resources import (
-    brand_json,
-    campaign_json,
-    channel_json,
-    market_json,
-    send_json,
-    ticket_json,
-)
+from . import bp, schemas
+from .spec import ERRORS, TOTAL_COUNT, answers, openapi_path, served
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 csrf.exempt(bp)
@@ -70,42 +56,72 @@ def refuse_unknown_query_parameters():
     rule = request.url_rule
     if rule is None or not request.args:
         return None
-    path = re.sub(r"<(?:\w+:)?\w+>", "{id}", rule.rule.removeprefix(bp.url_prefix))
-    operation = document()["paths"].get(path, {}).get(request.method.lower())
-    if operation is None:
+    allowed = served().query_parameters.get((openapi_path(rule.rule), request.method.lower()))
+    if allowed is None:
         return None
-    allowed = {p["name"] for p in operation.get("parameters", ()) if p.get("in") == "query"}
     unknown = sorted(set(request.args) - allowed)
     if unknown:
-        known = ", ".join(sorted(allowed)) or "none"
-        errors = {
-            name or "(empty name)": [f"Unknown query parameter; this one takes: {known}."]
-            for name in unknown
-        }
         raise ValidationError(
-            f"Unknown query parameter {', '.join(repr(n) for n in unknown)}.", errors=errors
+            f"Unknown query parameter {', '.join(repr(n) for n in unknown)}.",
+            errors=queries.unknown_parameters(unknown, allowed),
         )
     return None
 
 
-def listing(stmt, count_stmt, serialize):
-    """A page of rows as a JSON array, with the total in X-Total-Count."""
-    limit, offset = page_args()
-    total = db.session.scalar(count_stmt)
-    rows = db.session.scalars(stmt.limit(limit).offset(offset)).unique().all()
-    response = jsonify([serialize(row) for row in rows])
-    response.headers["X-Total-Count"] = str(total)
-    return response
+def with_row(load: Callable):
+    """Hand the view the row its URL names: a 404 comes before the body is read."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(**url_values):
+            (row_id,) = url_values.values()
+            return view(load(row_id))
+
+        return wrapped
+
+    return decorator
 
 
-def created(body: dict):
-    db.session.commit()
-    return jsonify(body), 201
+def listing(page: queries.Page):
+    """A page of rows, with the total in X-Total-Count."""
+    return page.items, {"X-Total-Count": str(page.total)}
 
 
 def no_content():
     db.session.commit()
-    return "", 204
+    return current_app.response_class(status=204)
+
+
+WRITERS = {admin_only: "admin", editors: "admin or trafficker"}
+# The errors operations answer with, besides those every operation may give (spec.py).
+LIST_ERRORS = {401: None, 422: "A query argument is invalid."}
+ONE_ERRORS = {401: None, 404: None}
+WRITE_ERRORS = {400: None, 401: None, 403: None, 413: None, 422: None}
+
+
+def documented(summary: str, description: str = "", role=None, filters=None):
+    """An operation's summary and description (plus who may call it), and its query."""
+    doc = {"summary": summary}
+    if role is not None:
+        description = f"{description} Needs role {WRITERS[role]}.".strip()
+    if description:
+        doc["description"] = description
+    if filters is not None:
+        doc["parameters"] = [{"in": "query", "schema": filters}]
+    return bp.doc(**doc)
+
+
+# --- the document -----------------------------------------------------------------------------
+
+
+@bp.get("/openapi.json", tags=["Meta"])
+@documented("This document", "Needs no authentication.")
+@bp.doc(operationId="getOpenApi", security=[])
+@answers({401: "An Authorization header was sent, but the token is invalid."})
+@bp.response(200, {"type": "object"}, description="The OpenAPI 3.1 document.")
+def openapi():
+    """The OpenAPI 3.1 document; needs no authentication."""
+    return jsonify(served().document)
 
 
 # --- reference data ---------------------------------------------------------------------------
@@ -113,113 +129,139 @@ def no_content():
 
 @dataclass(frozen=True)
 class ReferenceResource:
-    """One kind of reference data and the services that keep it."""
+    """One kind of reference data: its schemas, the services that keep it, its wording."""
 
-    name: str
+    name: str  # "markets"
+    noun: str  # "market"
     model: type
-    serialize: object
-    fields: dict[str, str]  # field -> body kind
-    required: tuple[str, ...]
-    order_by: object
-    search: tuple
-    create: object
-    update: object
-    delete: object
-    # A further search condition for `q` beyond the text columns, e.g. country names.
-    search_more: object = None
+    schema: type[schemas.Row]
+    create_schema: type[schemas.Request]
+    update_schema: type[schemas.Request]
+    filters: type[schemas.Paging]
+    rows: queries.TableSpec  # how the list is searched and ordered
+    create: Callable
+    update: Callable
+    delete: Callable
+    order: str
+    duplicate: str  # what makes a create or an update a duplicate (400)
+    update_409: str
+    delete_409: str
 
 
 REFERENCE = [
     ReferenceResource(
         "markets",
+        "market",
         Market,
-        market_json,
-        dict.fromkeys(("code", "country", "region", "currency"), "string"),
-        ("code", "country", "region", "currency"),
-        Market.code,
-        (Market.code, Market.country, Market.region),
+        schemas.Market,
+        schemas.MarketCreate,
+        schemas.MarketUpdate,
+        schemas.MarketFilters,
+        queries.MARKETS,
         reference.create_market,
         reference.update_market,
         reference.delete_market,
-        lambda q: Market.country.in_(codes_matching(q)),
+        order="Markets by code.",
+        duplicate="the code is taken",
+        update_409="The code or currency cannot change: campaigns use the market.",
+        delete_409="A market that campaigns use cannot be deleted (409).",
     ),
     ReferenceResource(
         "brands",
+        "brand",
         Brand,
-        brand_json,
-        {
-            "name": "string",
-            "internal_code": "string",
-            "daily_budget_ceiling": "nullable_decimal",
-            "lifetime_budget_ceiling": "nullable_decimal",
-            "ceiling_currency": "nullable_string",
-        },
-        ("name", "internal_code"),
-        Brand.name,
-        (Brand.name, Brand.internal_code),
+        schemas.Brand,
+        schemas.BrandCreate,
+        schemas.BrandUpdate,
+        schemas.BrandFilters,
+        queries.BRANDS,
         reference.create_brand,
         reference.update_brand,
         reference.delete_brand,
+        order="Brands by name.",
+        duplicate="the name or code is taken",
+        update_409="The code cannot change: campaigns use the brand.",
+        delete_409="A brand that campaigns use cannot be deleted (409).",
     ),
     ReferenceResource(
         "channels",
+        "channel",
         Channel,
-        channel_json,
-        dict.fromkeys(("platform_name", "api_identifier"), "string"),
-        ("platform_name", "api_identifier"),
-        Channel.platform_name,
-        (Channel.platform_name, Channel.api_identifier),
+        schemas.Channel,
+        schemas.ChannelCreate,
+        schemas.ChannelUpdate,
+        schemas.ChannelFilters,
+        queries.CHANNELS,
         reference.create_channel,
         reference.update_channel,
         reference.delete_channel,
+        order="Channels by platform name.",
+        duplicate="the code is taken",
+        update_409="The code cannot change: tickets use the channel.",
+        delete_409="A channel that tickets use cannot be deleted (409).",
     ),
 ]
 
 
 def _register_reference(res: ReferenceResource) -> None:
+    rows, row = f"/{res.name}", f"/{res.name}/<uuid:row_id>"
+    tags = ["Reference data"]
+    load = with_row(partial(reference.get_or_404, res.model))
+    duplicate = f"{ERRORS[400]} Or a duplicate: {res.duplicate}."
+    fields = list(res.create_schema().fields)
 
+    @bp.get(rows, endpoint=f"list_{res.name}", tags=tags)
+    @documented(
+        f"List {res.name}", f"{res.order} The total is in `X-Total-Count`.", filters=res.filters
+    )
+    @answers(LIST_ERRORS)
+    @bp.response(
+        200, res.schema(many=True), description=f"A page of {res.name}.", headers=TOTAL_COUNT
+    )
     def list_rows():
-        q = (request.args.get("q") or "").strip()[:200]
-        conditions = []
-        if q:
-            matches = [c.ilike(f"%{escape_like(q)}%", escape="\\") for c in res.search]
-            if res.search_more is not None:
-                matches.append(res.search_more(q))
-            conditions.append(or_(*matches))
-        stmt = select(res.model).where(*conditions).order_by(res.order_by, res.model.id)
-        count = select(func.count(res.model.id)).where(*conditions)
-        return listing(stmt, count, res.serialize)
+        query = queries.parse_table(request.args, res.rows, res.rows.api).check()
+        return listing(queries.table_page(query))
 
-    def create_row():
-        data = json_body(res.fields, required=res.required)
-        row = res.create(**{name: data.get(name) for name in res.fields})
-        return created(res.serialize(row))
-
-    def get_row(row_id):
-        return jsonify(res.serialize(reference.get_or_404(res.model, row_id)))
-
-    def update_row(row_id):
-        row = reference.get_or_404(res.model, row_id)
-        data = json_body(res.fields)
-        values = {name: data.get(name, getattr(row, name)) for name in res.fields}
-        res.update(row, **values)
+    @bp.post(rows, endpoint=f"create_{res.noun}", tags=tags)
+    @admin_only
+    @documented(f"Create a {res.noun}", role=admin_only)
+    @answers(WRITE_ERRORS | {400: duplicate})
+    @bp.arguments(res.create_schema)
+    @bp.response(201, res.schema, description=f"The new {res.noun}.")
+    def create_row(data):
+        row = res.create(**{name: data.get(name) for name in fields})
         db.session.commit()
-        return jsonify(res.serialize(row))
+        return row
 
-    def delete_row(row_id):
-        res.delete(reference.get_or_404(res.model, row_id))
+    @bp.get(row, endpoint=f"get_{res.noun}", tags=tags)
+    @documented(f"Get a {res.noun}")
+    @answers(ONE_ERRORS)
+    @bp.response(200, res.schema, description=f"The {res.noun}.")
+    @load
+    def get_row(row):
+        return row
+
+    @bp.put(row, endpoint=f"update_{res.noun}", tags=tags)
+    @admin_only
+    @documented(f"Change a {res.noun}", role=admin_only)
+    @answers(WRITE_ERRORS | {400: duplicate, 404: None, 409: res.update_409})
+    @load
+    @bp.arguments(res.update_schema)
+    @bp.response(200, res.schema, description=f"The {res.noun} as saved.")
+    def update_row(row, data):
+        res.update(row, **{name: data.get(name, getattr(row, name)) for name in fields})
+        db.session.commit()
+        return row
+
+    @bp.delete(row, endpoint=f"delete_{res.noun}", tags=tags)
+    @admin_only
+    @documented(f"Delete a {res.noun}", res.delete_409, role=admin_only)
+    @answers(ONE_ERRORS | {403: None, 409: res.delete_409})
+    @bp.response(204, description="Deleted.")
+    @load
+    def delete_row(row):
+        res.delete(row)
         return no_content()
-
-    prefix = f"/{res.name}"
-    bp.add_url_rule(prefix, f"list_{res.name}", list_rows, methods=["GET"])
-    bp.add_url_rule(prefix, f"create_{res.name}", admin_only(create_row), methods=["POST"])
-    bp.add_url_rule(f"{prefix}/<uuid:row_id>", f"get_{res.name}", get_row, methods=["GET"])
-    bp.add_url_rule(
-        f"{prefix}/<uuid:row_id>", f"update_{res.name}", admin_only(update_row), methods=["PUT"]
-    )
-    bp.add_url_rule(
-        f"{prefix}/<uuid:row_id>", f"delete_{res.name}", admin_only(delete_row), methods=["DELETE"]
-    )
 
 
 for _resource in REFERENCE:
@@ -228,145 +270,142 @@ for _resource in REFERENCE:
 
 # --- campaigns --------------------------------------------------------------------------------
 
-CAMPAIGN_FIELDS = {
-    "brand_id": "uuid",
-    "market_id": "uuid",
-    "campaign_name": "string",
-    "year": "year",
-    "budget": "decimal",
-    "status": "string",
-}
-CAMPAIGN_FIXED = ("id", "name", "campaign_name", "brand_id", "market_id", "year", "created_at")
-
-
-def _campaign_query():
-    return select(Campaign).options(joinedload(Campaign.brand), joinedload(Campaign.market))
+CAMPAIGNS = ["Campaigns"]
 
 
 def _load_campaign(campaign_id) -> Campaign:
-    campaign = db.session.scalar(_campaign_query().where(Campaign.id == campaign_id))
+    campaign = db.session.scalar(
+        select(Campaign)
+        .options(joinedload(Campaign.brand), joinedload(Campaign.market))
+        .where(Campaign.id == campaign_id)
+    )
     if campaign is None:
         reference.get_or_404(Campaign, campaign_id)
     return campaign
 
 
-@bp.get("/campaigns")
+@bp.get("/campaigns", tags=CAMPAIGNS)
+@documented(
+    "List campaigns",
+    "Campaigns, newest first. The total is in `X-Total-Count`.",
+    filters=schemas.CampaignFilters,
+)
+@answers(LIST_ERRORS)
+@bp.response(
+    200, schemas.Campaign(many=True), description="A page of campaigns.", headers=TOTAL_COUNT
+)
 def list_campaigns():
     """Campaigns, newest first, filtered by brand, market, status, year and name text."""
-    conditions = []
-    if brand_id := uuid_arg("brand_id"):
-        conditions.append(Campaign.brand_id == brand_id)
-    if market_id := uuid_arg("market_id"):
-        conditions.append(Campaign.market_id == market_id)
-    if status := enum_arg("status", CampaignStatus):
-        conditions.append(Campaign.status == status)
-    year = request.args.get("year")
-    if year:
-        if not (year.isascii() and year.isdigit() and len(year) == 4):
-            raise ValidationError("year must be four digits.", "year")
-        conditions.append(Campaign.year == int(year))
-    if q := (request.args.get("q") or "").strip()[:200]:
-        conditions.append(Campaign.name.ilike(f"%{escape_like(q)}%", escape="\\"))
-    stmt = _campaign_query().where(*conditions).order_by(Campaign.created_at.desc(), Campaign.id)
-    return listing(stmt, select(func.count(Campaign.id)).where(*conditions), campaign_json)
+    query = queries.parse_campaigns(request.args, queries.CAMPAIGN_API).check()
+    return listing(queries.campaign_page(query))
 
 
-@bp.post("/campaigns")
+@bp.post("/campaigns", tags=CAMPAIGNS)
 @editors
-def create_campaign():
+@documented(
+    "Create a campaign",
+    "The name is generated from the taxonomy: BRAND_MARKET_MULTI_YEAR_CampaignName. "
+    "Ids that point at no row are a 422.",
+    role=editors,
+)
+@answers(
+    {
+        400: f"{ERRORS[400]} Or a duplicate: a campaign with the same name (ignoring case) exists.",
+        401: None,
+        403: None,
+        413: None,
+        422: None,
+    }
+)
+@bp.arguments(schemas.CampaignCreate)
+@bp.response(201, schemas.Campaign, description="The new campaign.")
+def create_campaign(data):
     """Create a campaign; its name is generated from the taxonomy."""
-    data = json_body(CAMPAIGN_FIELDS, required=("brand_id", "market_id", "campaign_name", "budget"))
-    campaign = campaigns.create_campaign(
-        brand_id=data["brand_id"],
-        market_id=data["market_id"],
-        campaign_name=data["campaign_name"],
-        year=data.get("year"),
-        budget=data["budget"],
-        status=data.get("status", CampaignStatus.DRAFT.value),
-        created_by=current_user,
-    )
-    return created(campaign_json(campaign))
+    campaign = campaigns.create_campaign(**data, created_by=current_user)
+    db.session.commit()
+    return campaign
 
 
-@bp.get("/campaigns/<uuid:campaign_id>")
-def get_campaign(campaign_id):
-    return jsonify(campaign_json(_load_campaign(campaign_id)))
+@bp.get("/campaigns/<uuid:campaign_id>", tags=CAMPAIGNS)
+@documented("Get a campaign")
+@answers(ONE_ERRORS)
+@bp.response(200, schemas.Campaign, description="The campaign.")
+@with_row(_load_campaign)
+def get_campaign(campaign):
+    return campaign
 
 
-@bp.put("/campaigns/<uuid:campaign_id>")
+@bp.put("/campaigns/<uuid:campaign_id>", tags=CAMPAIGNS)
 @editors
-def update_campaign(campaign_id):
+@documented("Change a campaign", "Only budget and status change.", role=editors)
+@answers(WRITE_ERRORS | {404: None, 409: "That status move is not allowed."})
+@with_row(_load_campaign)
+@bp.arguments(schemas.CampaignUpdate)
+@bp.response(200, schemas.Campaign, description="The campaign as saved.")
+def update_campaign(campaign, data):
     """Change budget and/or status; every other field is fixed with the name."""
-    campaign = _load_campaign(campaign_id)
-    data = request.get_json(silent=True)
-    if isinstance(data, dict):  # a body that is not an object is refused by json_body below
-        fixed = sorted(set(data) & set(CAMPAIGN_FIXED))
-        if fixed:
-            raise ValidationError(
-                f"{', '.join(fixed)} cannot change: a campaign's name, brand, market and year "
-                "are fixed when it is created. Only budget and status can change.",
-                errors={name: ["This field cannot change."] for name in fixed},
-            )
-    data = json_body({"budget": "decimal", "status": "string"})
     campaigns.update_campaign(campaign, budget=data.get("budget"), status=data.get("status"))
     db.session.commit()
-    return jsonify(campaign_json(campaign))
+    return campaign
 
 
-@bp.delete("/campaigns/<uuid:campaign_id>")
+CAMPAIGN_DELETE = (
+    "A campaign whose tickets have all stayed DRAFT can be deleted, with them; otherwise 409."
+)
+
+
+@bp.delete("/campaigns/<uuid:campaign_id>", tags=CAMPAIGNS)
 @editors
-def delete_campaign(campaign_id):
-    campaigns.delete_campaign(_load_campaign(campaign_id))
+@documented("Delete a campaign", CAMPAIGN_DELETE, role=editors)
+@answers(ONE_ERRORS | {403: None, 409: CAMPAIGN_DELETE})
+@bp.response(204, description="Deleted.")
+@with_row(_load_campaign)
+def delete_campaign(campaign):
+    campaigns.delete_campaign(campaign)
     return no_content()
 
 
 # --- tickets ----------------------------------------------------------------------------------
 
-TICKET_CREATE_FIELDS = {
-    "campaign_id": "uuid",
-    "channel_id": "uuid",
-    "request_type": "string",
-    "payload_config": "object",
-}
-TICKET_UPDATE_FIELDS = {
-    "status": "string",
-    "external_platform_id": "nullable_string",
-    "qa_failure_reason": "nullable_string",
-    "version": "integer",
-    "payload_config": "object",
-}
-
-
-def _ticket_query():
-    return select(Ticket).options(joinedload(Ticket.campaign), joinedload(Ticket.channel))
+TICKETS = ["Tickets"]
 
 
 def _load_ticket(ticket_id) -> Ticket:
-    ticket = db.session.scalar(_ticket_query().where(Ticket.id == ticket_id))
+    ticket = db.session.scalar(
+        select(Ticket)
+        .options(joinedload(Ticket.campaign), joinedload(Ticket.channel))
+        .where(Ticket.id == ticket_id)
+    )
     if ticket is None:
         reference.get_or_404(Ticket, ticket_id)
     return ticket
 
 
-@bp.get("/tickets")
+load_ticket = with_row(_load_ticket)
+
+
+@bp.get("/tickets", tags=TICKETS)
+@documented(
+    "List tickets",
+    "Tickets, most recently moved first. The total is in `X-Total-Count`.",
+    filters=schemas.TicketFilters,
+)
+@answers(LIST_ERRORS)
+@bp.response(200, schemas.Ticket(many=True), description="A page of tickets.", headers=TOTAL_COUNT)
 def list_tickets():
     """Tickets, most recently moved first, filtered by status, campaign and channel."""
-    conditions = []
-    if status := enum_arg("status", TicketStatus):
-        conditions.append(Ticket.status == status)
-    if campaign_id := uuid_arg("campaign_id"):
-        conditions.append(Ticket.campaign_id == campaign_id)
-    if channel_id := uuid_arg("channel_id"):
-        conditions.append(Ticket.channel_id == channel_id)
-    stmt = _ticket_query().where(*conditions).order_by(Ticket.status_changed_at.desc(), Ticket.id)
-    return listing(stmt, select(func.count(Ticket.id)).where(*conditions), ticket_json)
+    query = queries.parse_tickets(request.args, queries.TICKET_API).check()
+    return listing(queries.ticket_page(query))
 
 
-@bp.post("/tickets")
+@bp.post("/tickets", tags=TICKETS)
 @editors
-def create_ticket():
+@documented("Create a ticket", "Opens a DRAFT ticket for one channel of a campaign.", editors)
+@answers(WRITE_ERRORS)
+@bp.arguments(schemas.TicketCreate)
+@bp.response(201, schemas.Ticket, description="The new ticket.")
+def create_ticket(data):
     """Open a DRAFT ticket."""
-    data = json_body(TICKET_CREATE_FIELDS, required=("campaign_id", "channel_id", "request_type"))
     ticket = tickets.create_ticket(
         campaign_id=data["campaign_id"],
         channel_id=data["channel_id"],
@@ -374,20 +413,39 @@ def create_ticket():
         settings=data.get("payload_config") or {},
         created_by=current_user,
     )
-    return created(ticket_json(ticket))
+    db.session.commit()
+    return ticket
 
 
-@bp.get("/tickets/<uuid:ticket_id>")
-def get_ticket(ticket_id):
-    return jsonify(ticket_json(_load_ticket(ticket_id)))
+@bp.get("/tickets/<uuid:ticket_id>", tags=TICKETS)
+@documented("Get a ticket")
+@answers(ONE_ERRORS)
+@bp.response(200, schemas.Ticket, description="The ticket.")
+@load_ticket
+def get_ticket(ticket):
+    return ticket
 
 
-@bp.put("/tickets/<uuid:ticket_id>")
+@bp.put("/tickets/<uuid:ticket_id>", tags=TICKETS)
 @editors
-def update_ticket(ticket_id):
+@documented(
+    "Change a ticket",
+    "Moves the ticket under the workflow's rules and/or replaces its settings. Send `version` "
+    "to be refused (409) if someone changed the ticket since.",
+    editors,
+)
+@answers(
+    WRITE_ERRORS
+    | {
+        404: None,
+        409: "An illegal move, a stale version, or settings changed outside DRAFT and QA_FAILED.",
+    }
+)
+@load_ticket
+@bp.arguments(schemas.TicketUpdate)
+@bp.response(200, schemas.Ticket, description="The ticket as saved.")
+def update_ticket(ticket, data):
     """Move a ticket and/or change its settings, under the workflow's rules."""
-    ticket = _load_ticket(ticket_id)
-    data = json_body(TICKET_UPDATE_FIELDS)
     tickets.update_ticket(
         ticket,
         actor=current_user,
@@ -398,49 +456,90 @@ def update_ticket(ticket_id):
         external_platform_id=data.get("external_platform_id"),
     )
     db.session.commit()
-    return jsonify(ticket_json(ticket))
+    return ticket
 
 
-@bp.get("/tickets/<uuid:ticket_id>/payload")
-def ticket_payload(ticket_id):
+@bp.get("/tickets/<uuid:ticket_id>/payload", tags=TICKETS)
+@documented(
+    "The platform request a ticket becomes",
+    "Built by the channel's translator from the ticket's settings, exactly as the platform's "
+    "API expects. A ticket that cannot be translated is a 422 whose `errors` lists every "
+    "problem, keyed by the setting at fault (or payload_config).",
+)
+@answers(ONE_ERRORS | {422: "The ticket cannot be translated; every problem listed."})
+@bp.response(200, schemas.Payload, description="The requests, in order.")
+@load_ticket
+def get_ticket_payload(ticket):
     """The exact platform requests this ticket becomes; 422 lists every problem."""
-    ticket = _load_ticket(ticket_id)
-    return jsonify(tickets.platform_request(ticket).to_dict())
+    return tickets.platform_request(ticket).to_dict()
 
 
-@bp.post("/tickets/<uuid:ticket_id>/send")
+@bp.post("/tickets/<uuid:ticket_id>/send", tags=TICKETS)
 @editors
-def send_ticket(ticket_id):
+@documented(
+    "Send a READY_FOR_API ticket to its platform",
+    "Queues a job that sends the ticket's platform requests with the channel's credentials "
+    "(or to the platform sandbox) and moves the ticket to TRAFFICKED_SUCCESS with "
+    "external_platform_id and platform_ids, or to FAILED with send_error. 429s wait as "
+    "Retry-After says, 5xx and timeouts are retried with backoff, and a create is preceded by "
+    "a search so nothing is made twice. One send per ticket at a time.",
+    editors,
+)
+@answers(
+    WRITE_ERRORS
+    | {
+        404: None,
+        409: "Not READY_FOR_API, already being sent, a stale version, or the channel is not "
+        "connected (the message says which variables to set).",
+        422: "The ticket cannot be translated, or the body is invalid.",
+        503: "The job queue (Redis) or the database cannot be reached; nothing was queued. "
+        "Try again after Retry-After seconds.",
+    }
+)
+@load_ticket
+@bp.arguments(
+    schemas.SendRequest,
+    required=False,
+    description=(
+        "Optional: no body at all, or a JSON object. Any other body (blanks included) is a "
+        "400, and a JSON value that is not an object a 422."
+    ),
+)
+@bp.response(202, schemas.Send, description="Queued.")
+def send_ticket(ticket, data):
     """Queue a send of a READY_FOR_API ticket to its platform: 202 and the send.
 
     The ticket moves to TRAFFICKED_SUCCESS or FAILED by itself when the platform has
     answered; GET /tickets/{id}/sends shows each HTTP call made on the way.
     """
-    ticket = _load_ticket(ticket_id)
-    # No body at all is "send it"; anything else, blanks included, must be a JSON object.
-    data = json_body({"version": "integer"}) if request.get_data() else {}
     send = trafficking.start_send(ticket, actor=current_user, version=data.get("version"))
-    response = jsonify(send_json(send))
-    response.status_code = 202
-    response.headers["Location"] = f"/api/v1/tickets/{ticket_id}/sends"
-    return response
+    return send, {"Location": f"/api/v1/tickets/{ticket.id}/sends"}
 
 
-@bp.get("/tickets/<uuid:ticket_id>/sends")
-def ticket_sends(ticket_id):
+@bp.get("/tickets/<uuid:ticket_id>/sends", tags=TICKETS)
+@documented("Every send of a ticket, with its HTTP calls")
+@answers(ONE_ERRORS)
+@bp.response(200, schemas.Send(many=True), description="Newest first.")
+@load_ticket
+def list_ticket_sends(ticket):
     """Every send of a ticket, newest first, with their attempts."""
-    ticket = _load_ticket(ticket_id)
-    sends = db.session.scalars(
+    return db.session.scalars(
         select(PlatformSend)
         .where(PlatformSend.ticket_id == ticket.id)
         .order_by(PlatformSend.requested_at.desc())
         .options(selectinload(PlatformSend.attempts))
     ).all()
-    return jsonify([send_json(send) for send in sends])
 
 
-@bp.delete("/tickets/<uuid:ticket_id>")
+TICKET_DELETE = "Only DRAFT tickets can be deleted (409); the others keep their audit trail."
+
+
+@bp.delete("/tickets/<uuid:ticket_id>", tags=TICKETS)
 @editors
-def delete_ticket(ticket_id):
-    tickets.delete_ticket(_load_ticket(ticket_id))
+@documented("Delete a ticket", TICKET_DELETE, editors)
+@answers(ONE_ERRORS | {403: None, 409: TICKET_DELETE})
+@bp.response(204, description="Deleted.")
+@load_ticket
+def delete_ticket(ticket):
+    tickets.delete_ticket(ticket)
     return no_content()

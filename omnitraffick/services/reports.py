@@ -9,14 +9,16 @@ from sqlalchemy import Row, case, func, select
 from ..extensions import db
 from ..models import Brand, Campaign, Market, Ticket, TicketStatus
 from .countries import country_name
+from .queries import CampaignQuery, campaign_conditions, select_campaigns
 
 
-def portfolio(conditions: list) -> dict:
+def portfolio(query: CampaignQuery) -> dict:
     """Budget totals by brand and by market, kept per currency, and ticket progress.
 
     One grouped query gives every (brand, market) cell; the roll-ups by brand, by market
     and by currency are summed from those few rows, exactly, in Decimal.
     """
+    conditions = campaign_conditions(query)
     grouped = db.session.execute(
         select(
             Campaign.brand_id,
@@ -86,16 +88,9 @@ CAMPAIGN_ROW = (
 )
 
 
-def top_campaigns(conditions: list, order_by, limit: int) -> list:
-    """The first `limit` campaigns with their ticket progress, in two queries."""
-    rows = db.session.execute(
-        select(*CAMPAIGN_ROW)
-        .join(Campaign.brand)
-        .join(Campaign.market)
-        .where(*conditions)
-        .order_by(*order_by)
-        .limit(limit)
-    ).all()
+def top_campaigns(query: CampaignQuery, limit: int) -> list:
+    """The query's first `limit` campaigns with their ticket progress, in two queries."""
+    rows = db.session.execute(select_campaigns(query, *CAMPAIGN_ROW).limit(limit)).all()
     progress = {
         campaign_id: (n, trafficked)
         for campaign_id, n, trafficked in db.session.execute(
@@ -111,8 +106,8 @@ def top_campaigns(conditions: list, order_by, limit: int) -> list:
     return [(*row, *progress.get(row[0], (0, 0))) for row in rows]
 
 
-def campaign_rows(conditions: list, order_by) -> Iterator[Row]:
-    """Every campaign under the conditions with its ticket progress, for CSV exports.
+def campaign_rows(query: CampaignQuery) -> Iterator[Row]:
+    """Every campaign the query finds, in its order, with ticket progress, for CSV exports.
 
     One query, streamed: callers may iterate 50,000 rows without holding them in memory.
     The query runs when iteration starts, not when this is called: a streamed response is
@@ -130,19 +125,13 @@ def campaign_rows(conditions: list, order_by) -> Iterator[Row]:
         .group_by(Ticket.campaign_id)
         .subquery()
     )
-    stmt = (
-        select(
-            *CAMPAIGN_ROW,
-            func.coalesce(ticket_totals.c.tickets, 0),
-            func.coalesce(ticket_totals.c.trafficked, 0),
-            Campaign.created_at,
-        )
-        .join(Campaign.brand)
-        .join(Campaign.market)
-        .outerjoin(ticket_totals, ticket_totals.c.campaign_id == Campaign.id)
-        .where(*conditions)
-        .order_by(*order_by)
-    )
+    stmt = select_campaigns(
+        query,
+        *CAMPAIGN_ROW,
+        func.coalesce(ticket_totals.c.tickets, 0),
+        func.coalesce(ticket_totals.c.trafficked, 0),
+        Campaign.created_at,
+    ).outerjoin(ticket_totals, ticket_totals.c.campaign_id == Campaign.id)
     yield from db.session.execute(stmt.execution_options(yield_per=1000))
 
 

@@ -7,15 +7,14 @@ from datetime import datetime
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
 from wtforms import HiddenField
 
 from ..auth import editor_required
 from ..extensions import db
 from ..models import Brand, Campaign, Channel, Market, RequestType, Ticket, TicketStatus
-from ..services import taxonomy, tickets, trafficking
+from ..services import queries, taxonomy, tickets, trafficking
 from ..web import is_fragment_request, render
-from .ticket_queries import board_query_args, filter_options, ticket_conditions, ticket_filters
+from .ticket_queries import board_query_args, filter_options
 
 bp = Blueprint("board", __name__, url_prefix="/board")
 
@@ -23,7 +22,6 @@ bp = Blueprint("board", __name__, url_prefix="/board")
 COLUMN_SIZE = 30
 DONE_COLUMN_SIZE = 20
 MORE = 30
-MAX_COLUMN_SIZE = 1000
 # "Send all ready" sends at most this many tickets per click.
 SEND_ALL_LIMIT = 100
 
@@ -105,39 +103,22 @@ CARD_COLUMNS = (
 )
 
 
-def column_limit(status: TicketStatus, args) -> int:
+def column_limit(status: TicketStatus, query: queries.TicketQuery) -> int:
     base = DONE_COLUMN_SIZE if status is TicketStatus.TRAFFICKED_SUCCESS else COLUMN_SIZE
-    asked = args.get(f"show_{status.value.lower()}", "")
-    return min(int(asked), MAX_COLUMN_SIZE) if asked.isascii() and asked.isdigit() else base
+    return query.shown.get(status, base)
 
 
-def column_counts(conditions: list) -> dict:
-    """Tickets per status under the board's filters, in one query."""
-    stmt = select(Ticket.status, func.count()).where(*conditions).group_by(Ticket.status)
-    if conditions:
-        stmt = stmt.join(Ticket.campaign).join(Ticket.channel)
-    counts = dict.fromkeys(TicketStatus, 0)
-    counts.update(db.session.execute(stmt).all())
-    return counts
-
-
-def load_columns(args) -> dict:
+def load_columns(query: queries.TicketQuery) -> dict:
     """Each column's most recently moved cards, one query per column whatever the size."""
-    conditions = ticket_conditions(ticket_filters(args))
-    counts = column_counts(conditions)
+    counts = queries.count_tickets_by_status(query)
     columns = {}
     for status in TicketStatus:
-        limit = column_limit(status, args)
+        limit = column_limit(status, query)
         cards = []
         if counts[status]:
             rows = db.session.execute(
-                select(*CARD_COLUMNS)
-                .join(Ticket.campaign)
-                .join(Campaign.brand)
-                .join(Campaign.market)
-                .join(Ticket.channel)
-                .where(Ticket.status == status, *conditions)
-                .order_by(Ticket.status_changed_at.desc(), Ticket.id)
+                queries.select_tickets(query, *CARD_COLUMNS)
+                .where(Ticket.status == status)
                 .limit(limit)
             )
             cards = [_unstale(Card(*row)) for row in rows]
@@ -145,9 +126,10 @@ def load_columns(args) -> dict:
     return columns
 
 
-def board_context(args, board_query: str | None = None) -> dict:
+def board_context(query: queries.TicketQuery, board_query: str | None = None) -> dict:
     return {
-        "columns": load_columns(args),
+        "query": query,
+        "columns": load_columns(query),
         "board_query": request.query_string.decode() if board_query is None else board_query,
         "transitions": tickets.TRANSITIONS,
         "label": tickets.label,
@@ -155,14 +137,19 @@ def board_context(args, board_query: str | None = None) -> dict:
     }
 
 
+def parse_board(board_query: str | None) -> queries.TicketQuery:
+    """The board's filters as a move or "Send all ready" carries them (problems ignored)."""
+    return queries.parse_tickets(board_query_args(board_query), queries.TICKET_BOARD)
+
+
 @bp.get("/")
 def index():
     """The board, filtered by what the URL says."""
-    filters = ticket_filters(request.args)
-    context = board_context(request.args)
+    query = queries.parse_tickets(request.args, queries.TICKET_BOARD)
+    context = board_context(query)
     if not is_fragment_request():
-        context |= filter_options(filters)
-    return render("board/index.html", "board/_columns.html", filters=filters, **context)
+        context |= filter_options(query)
+    return render("board/index.html", "board/_columns.html", **context)
 
 
 class SendReadyForm(FlaskForm):
@@ -178,7 +165,7 @@ def send_ready():
     if not form.validate_on_submit():
         outcome, status = SendAll(expired=True), 400
     else:
-        outcome, status = _send_ready(board_query_args(board_query)), 200
+        outcome, status = _send_ready(parse_board(board_query)), 200
     if not is_fragment_request():
         flash(outcome.summary(), outcome.level)
         return redirect(url_for(".index") + ("?" + board_query if board_query else ""))
@@ -187,7 +174,7 @@ def send_ready():
         "board/_send_ready.html",
         outcome=outcome,
         status=status,
-        **board_context(board_query_args(board_query), board_query),
+        **board_context(parse_board(board_query), board_query),
     )
 
 
@@ -219,9 +206,8 @@ class SendAll:
         return text
 
 
-def _send_ready(args) -> SendAll:
-    conditions = ticket_conditions(ticket_filters(args))
-    sent, refused = trafficking.send_all_ready(conditions, actor=current_user, limit=SEND_ALL_LIMIT)
+def _send_ready(query: queries.TicketQuery) -> SendAll:
+    sent, refused = trafficking.send_all_ready(query, actor=current_user, limit=SEND_ALL_LIMIT)
     return SendAll(sent, refused, capped=sent + len(refused) == SEND_ALL_LIMIT)
 
 
@@ -232,9 +218,8 @@ def render_move(ticket, board_query, error, asking, status):
     Done: the old card goes (HX-Reswap: delete), the card lands at the top of its new
     column and every column count updates, out of band.
     """
-    args = board_query_args(board_query)
     moved = status == 200
-    counts = column_counts(ticket_conditions(ticket_filters(args))) if moved else None
+    counts = queries.count_tickets_by_status(parse_board(board_query)) if moved else None
     response = render(
         "board/_move.html",
         "board/_move.html",

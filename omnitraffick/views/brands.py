@@ -1,28 +1,11 @@
-"""Brands: the advertisers campaigns are run for."""
+"""Brands: the advertisers campaigns are run for, with their budget ceilings for QA."""
 
-from flask import Blueprint, flash, redirect, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import InputRequired
 
-from ..auth import admin_required
-from ..extensions import db
-from ..models import Brand
-from ..services import reference
-from ..services.errors import Conflict, DomainError
-from ..web import ListArgs, form_error, form_status, paginate, render
-
-bp = Blueprint("brands", __name__, url_prefix="/brands")
-
-SORTABLE = {"name": Brand.name, "internal_code": Brand.internal_code}
-FIELDS = (
-    "name",
-    "internal_code",
-    "daily_budget_ceiling",
-    "lifetime_budget_ceiling",
-    "ceiling_currency",
-)
+from ..services import queries, reference
+from .reference_data import Column, Kind, blueprint
 
 
 class BrandForm(FlaskForm):
@@ -39,69 +22,25 @@ class BrandForm(FlaskForm):
     )
     ceiling_currency = StringField("Ceiling currency", description="ISO 4217, e.g. USD")
 
-    def values(self) -> dict:
-        return {name: self[name].data for name in FIELDS}
 
+BRANDS = Kind(
+    name="brands",
+    noun="brand",
+    table=queries.BRANDS,
+    columns=(Column("Name", "name"), Column("Internal code", "internal_code", "code")),
+    search_placeholder="Search name or code",
+    form=BrandForm,
+    layout=(
+        (None, ("name", "internal_code")),
+        (
+            "Budget ceilings for pre-flight QA",
+            ("daily_budget_ceiling", "lifetime_budget_ceiling", "ceiling_currency"),
+        ),
+    ),
+    called=lambda brand: brand.name,
+    create=reference.create_brand,
+    update=reference.update_brand,
+    delete=reference.delete_brand,
+)
 
-def get_brand_or_404(brand_id) -> Brand:
-    return reference.get_or_404(Brand, brand_id)
-
-
-@bp.get("/")
-def index():
-    """List brands, searchable and sortable."""
-    args = ListArgs.from_request(SORTABLE, "name")
-    stmt = args.apply(select(Brand), SORTABLE, (Brand.name, Brand.internal_code))
-    page = paginate(stmt, args.page, 50)
-    return render("brands/index.html", "brands/_table.html", page=page, args=args)
-
-
-@bp.route("/new", methods=["GET", "POST"])
-@admin_required
-def new():
-    """Create a brand."""
-    form = BrandForm()
-    if form.validate_on_submit():
-        try:
-            brand = reference.create_brand(**form.values())
-        except DomainError as err:
-            form_error(form, err)
-        else:
-            db.session.commit()
-            flash(f"Brand {brand.name} created.", "success")
-            return redirect(url_for(".index"))
-    return render("brands/form.html", form=form, brand=None, status=form_status(form))
-
-
-@bp.route("/<uuid:brand_id>/edit", methods=["GET", "POST"])
-@admin_required
-def edit(brand_id):
-    """Change a brand."""
-    brand = get_brand_or_404(brand_id)
-    form = BrandForm(obj=brand)
-    if form.validate_on_submit():
-        try:
-            reference.update_brand(brand, **form.values())
-        except DomainError as err:
-            form_error(form, err)
-        else:
-            db.session.commit()
-            flash(f"Brand {brand.name} saved.", "success")
-            return redirect(url_for(".index"))
-    return render("brands/form.html", form=form, brand=brand, status=form_status(form))
-
-
-@bp.post("/<uuid:brand_id>/delete")
-@admin_required
-def delete(brand_id):
-    """Delete a brand that no campaign uses."""
-    brand = get_brand_or_404(brand_id)
-    try:
-        reference.delete_brand(brand)
-    except Conflict as err:
-        db.session.rollback()
-        flash(err.message, "error")
-        return render("brands/form.html", form=BrandForm(obj=brand), brand=brand, status=409)
-    db.session.commit()
-    flash(f"Brand {brand.name} deleted.", "success")
-    return redirect(url_for(".index"))
+bp = blueprint(BRANDS)

@@ -1,7 +1,5 @@
 """Campaigns: the list, the live-previewed new form, the campaign page, edit and delete."""
 
-import re
-import uuid
 from collections import defaultdict
 from datetime import date
 
@@ -9,31 +7,20 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired
 
 from ..auth import editor_required
 from ..extensions import db
 from ..models import Brand, Campaign, CampaignStatus, Market, Ticket, TicketStatus
-from ..services import campaigns, reference
+from ..services import campaigns, queries, reference
 from ..services.countries import country_name
 from ..services.currencies import amount_text
 from ..services.errors import Conflict, DomainError
-from ..web import ListArgs, form_error, form_status, is_fragment_request, paginate, render
+from ..web import form_error, form_status, is_fragment_request, render
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
-
-SORTABLE = {
-    "created": Campaign.created_at,
-    "name": Campaign.name,
-    "brand": Brand.name,
-    "market": Market.code,
-    "year": Campaign.year,
-    "budget": Campaign.budget,
-    "status": Campaign.status,
-}
-PAGE_SIZE = 50
 
 
 class CampaignForm(FlaskForm):
@@ -78,54 +65,6 @@ def get_campaign_or_404(campaign_id) -> Campaign:
     return reference.get_or_404(Campaign, campaign_id)
 
 
-def _uuid_arg(name: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(request.args.get(name, ""))
-    except ValueError:
-        return None
-
-
-def campaign_filters() -> dict:
-    year = request.args.get("year", "")
-    status = request.args.get("status", "")
-    year = int(year) if re.fullmatch(r"[0-9]{4}", year) else None
-    return {
-        "brand": _uuid_arg("brand"),
-        "market": _uuid_arg("market"),
-        "year": year,
-        "status": CampaignStatus(status) if status in CampaignStatus.__members__ else None,
-    }
-
-
-def campaign_conditions(args: ListArgs, filters: dict) -> list:
-    """The WHERE conditions behind the list, its CSV export and the portfolio report."""
-    conditions = args.search(Campaign.name)
-    if filters["brand"]:
-        conditions.append(Campaign.brand_id == filters["brand"])
-    if filters["market"]:
-        conditions.append(Campaign.market_id == filters["market"])
-    if filters["year"]:
-        conditions.append(Campaign.year == filters["year"])
-    if filters["status"]:
-        conditions.append(Campaign.status == filters["status"])
-    return conditions
-
-
-def campaign_page(args: ListArgs, filters: dict, per_page: int = PAGE_SIZE):
-    """One page of campaigns with their brand and market; counted without the joins."""
-    conditions = campaign_conditions(args, filters)
-    stmt = (
-        select(Campaign)
-        .join(Campaign.brand)
-        .join(Campaign.market)
-        .options(contains_eager(Campaign.brand), contains_eager(Campaign.market))
-        .where(*conditions)
-        .order_by(*args.ordering(SORTABLE, Campaign.id))
-    )
-    count = select(func.count(Campaign.id)).where(*conditions)
-    return paginate(stmt, args.page, per_page, count)
-
-
 def ticket_counts(campaign_ids) -> dict:
     """Tickets per status for each campaign, in one query."""
     counts: dict = defaultdict(dict)
@@ -143,11 +82,10 @@ def ticket_counts(campaign_ids) -> dict:
 @bp.get("/")
 def index():
     """List campaigns with search, filters, sorting and pages, all in the URL."""
-    args = ListArgs.from_request(SORTABLE, "created", default_desc=True)
-    filters = campaign_filters()
-    page = campaign_page(args, filters)
+    query = queries.parse_campaigns(request.args)
+    page = queries.campaign_page(query)
     counts = ticket_counts([c.id for c in page.items])
-    context = {"page": page, "args": args, "filters": filters, "counts": counts}
+    context = {"page": page, "query": query, "counts": counts}
     if not is_fragment_request():
         # The filter bar is only on the full page.
         context["brands"] = db.session.execute(

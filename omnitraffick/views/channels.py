@@ -1,21 +1,12 @@
-"""Channels: the ad platforms tickets are trafficked to."""
+"""Channels: the ad platforms tickets are trafficked to, and where their sends go."""
 
-from flask import Blueprint, current_app, flash, redirect, url_for
+from flask import current_app
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import InputRequired
 
-from ..auth import admin_required
-from ..extensions import db
-from ..models import Channel
-from ..services import reference, trafficking
-from ..services.errors import Conflict, DomainError
-from ..web import ListArgs, form_error, form_status, paginate, render
-
-bp = Blueprint("channels", __name__, url_prefix="/channels")
-
-SORTABLE = {"platform_name": Channel.platform_name, "api_identifier": Channel.api_identifier}
+from ..services import queries, reference, trafficking
+from .reference_data import Column, Kind, blueprint
 
 
 class ChannelForm(FlaskForm):
@@ -28,79 +19,32 @@ class ChannelForm(FlaskForm):
         description="Used in platform names and to pick the translator, e.g. META",
     )
 
-    def values(self) -> dict:
-        return {
-            "platform_name": self.platform_name.data,
-            "api_identifier": self.api_identifier.data,
-        }
+
+def _connections() -> dict:
+    """How the list says where each channel's sends go (live, sandbox or nowhere)."""
+    config = current_app.config
+    return {"connection_for": lambda code: trafficking.connection_for(code, config)}
 
 
-def get_channel_or_404(channel_id) -> Channel:
-    return reference.get_or_404(Channel, channel_id)
+CHANNELS = Kind(
+    name="channels",
+    noun="channel",
+    table=queries.CHANNELS,
+    columns=(
+        Column("Platform", "platform_name"),
+        Column("API identifier", "api_identifier", "code"),
+        Column("Sends go to", "api_identifier", "connection", sortable=False),
+    ),
+    search_placeholder="Search platform or code",
+    form=ChannelForm,
+    layout=((None, ("platform_name", "api_identifier")),),
+    # Messages and the page title name the code; the form's heading, the platform.
+    called=lambda channel: channel.api_identifier,
+    heading=lambda channel: channel.platform_name,
+    create=reference.create_channel,
+    update=reference.update_channel,
+    delete=reference.delete_channel,
+    list_context=_connections,
+)
 
-
-@bp.get("/")
-def index():
-    """List channels, searchable and sortable."""
-    args = ListArgs.from_request(SORTABLE, "platform_name")
-    stmt = args.apply(select(Channel), SORTABLE, (Channel.platform_name, Channel.api_identifier))
-    page = paginate(stmt, args.page, 50)
-    return render(
-        "channels/index.html",
-        "channels/_table.html",
-        page=page,
-        args=args,
-        connection_for=lambda code: trafficking.connection_for(code, current_app.config),
-    )
-
-
-@bp.route("/new", methods=["GET", "POST"])
-@admin_required
-def new():
-    """Create a channel."""
-    form = ChannelForm()
-    if form.validate_on_submit():
-        try:
-            channel = reference.create_channel(**form.values())
-        except DomainError as err:
-            form_error(form, err)
-        else:
-            db.session.commit()
-            flash(f"Channel {channel.api_identifier} created.", "success")
-            return redirect(url_for(".index"))
-    return render("channels/form.html", form=form, channel=None, status=form_status(form))
-
-
-@bp.route("/<uuid:channel_id>/edit", methods=["GET", "POST"])
-@admin_required
-def edit(channel_id):
-    """Change a channel."""
-    channel = get_channel_or_404(channel_id)
-    form = ChannelForm(obj=channel)
-    if form.validate_on_submit():
-        try:
-            reference.update_channel(channel, **form.values())
-        except DomainError as err:
-            form_error(form, err)
-        else:
-            db.session.commit()
-            flash(f"Channel {channel.api_identifier} saved.", "success")
-            return redirect(url_for(".index"))
-    return render("channels/form.html", form=form, channel=channel, status=form_status(form))
-
-
-@bp.post("/<uuid:channel_id>/delete")
-@admin_required
-def delete(channel_id):
-    """Delete a channel that no ticket uses."""
-    channel = get_channel_or_404(channel_id)
-    try:
-        reference.delete_channel(channel)
-    except Conflict as err:
-        db.session.rollback()
-        flash(err.message, "error")
-        form = ChannelForm(obj=channel)
-        return render("channels/form.html", form=form, channel=channel, status=409)
-    db.session.commit()
-    flash(f"Channel {channel.api_identifier} deleted.", "success")
-    return redirect(url_for(".index"))
+bp = blueprint(CHANNELS)

@@ -1,27 +1,12 @@
 """Markets: where campaigns run, and in which currency their budgets are kept."""
 
-from flask import Blueprint, flash, redirect, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy import or_, select
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired
 
-from ..auth import admin_required
-from ..extensions import db
-from ..models import Market
-from ..services import reference
-from ..services.countries import codes_matching, country_choices
-from ..services.errors import Conflict, DomainError
-from ..web import ListArgs, form_error, form_status, paginate, render
-
-bp = Blueprint("markets", __name__, url_prefix="/markets")
-
-SORTABLE = {
-    "code": Market.code,
-    "country": Market.country,
-    "region": Market.region,
-    "currency": Market.currency,
-}
+from ..services import queries, reference
+from ..services.countries import country_choices
+from .reference_data import Column, Kind, blueprint
 
 
 class MarketForm(FlaskForm):
@@ -37,75 +22,24 @@ class MarketForm(FlaskForm):
         # The service validates the code; an unknown one comes back with its message.
         self.country.choices = [("", "Choose a country")] + list(country_choices())
 
-    def values(self) -> dict:
-        return {name: self[name].data for name in ("code", "country", "region", "currency")}
 
+MARKETS = Kind(
+    name="markets",
+    noun="market",
+    table=queries.MARKETS,  # its search finds countries by name too
+    columns=(
+        Column("Code", "code", "code"),
+        Column("Country", "country", "country"),
+        Column("Region", "region"),
+        Column("Currency", "currency"),
+    ),
+    search_placeholder="Search code, country or region",
+    form=MarketForm,
+    layout=((None, ("code", "currency")), (None, ("country", "region"))),
+    called=lambda market: market.code,
+    create=reference.create_market,
+    update=reference.update_market,
+    delete=reference.delete_market,
+)
 
-def get_market_or_404(market_id) -> Market:
-    return reference.get_or_404(Market, market_id)
-
-
-@bp.get("/")
-def index():
-    """List markets, searchable and sortable."""
-    args = ListArgs.from_request(SORTABLE, "code")
-    stmt = select(Market)
-    if args.q:
-        # Countries are stored as codes: a search for "hungary" finds HU by its name too.
-        by_name = Market.country.in_(codes_matching(args.q))
-        stmt = stmt.where(or_(*args.search(Market.code, Market.country, Market.region), by_name))
-    stmt = args.apply(stmt, SORTABLE)
-    page = paginate(stmt, args.page, 50)
-    return render("markets/index.html", "markets/_table.html", page=page, args=args)
-
-
-@bp.route("/new", methods=["GET", "POST"])
-@admin_required
-def new():
-    """Create a market."""
-    form = MarketForm()
-    if form.validate_on_submit():
-        try:
-            market = reference.create_market(**form.values())
-        except DomainError as err:
-            form_error(form, err)
-        else:
-            db.session.commit()
-            flash(f"Market {market.code} created.", "success")
-            return redirect(url_for(".index"))
-    return render("markets/form.html", form=form, market=None, status=form_status(form))
-
-
-@bp.route("/<uuid:market_id>/edit", methods=["GET", "POST"])
-@admin_required
-def edit(market_id):
-    """Change a market."""
-    market = get_market_or_404(market_id)
-    form = MarketForm(obj=market)
-    if form.validate_on_submit():
-        try:
-            reference.update_market(market, **form.values())
-        except DomainError as err:
-            form_error(form, err)
-        else:
-            db.session.commit()
-            flash(f"Market {market.code} saved.", "success")
-            return redirect(url_for(".index"))
-    return render("markets/form.html", form=form, market=market, status=form_status(form))
-
-
-@bp.post("/<uuid:market_id>/delete")
-@admin_required
-def delete(market_id):
-    """Delete a market that no campaign uses."""
-    market = get_market_or_404(market_id)
-    try:
-        reference.delete_market(market)
-    except Conflict as err:
-        db.session.rollback()
-        flash(err.message, "error")
-        form = MarketForm(obj=market)
-        return render("markets/form.html", form=form, market=market, status=409)
-    db.session.commit()
-    flash(f"Market {market.code} deleted.", "success")
-    return redirect(url_for(".index"))
+bp = blueprint(MARKETS)

@@ -18,13 +18,11 @@ from ..models import (
     TicketStatus,
     utcnow,
 )
-from ..services import reports
+from ..services import queries, reports
 from ..services.currencies import rounded
 from ..services.taxonomy import platform_name
-from ..web import ListArgs, render
-from .campaigns import SORTABLE, campaign_conditions, campaign_filters, load_campaign_page
-from .ticket_queries import ticket_conditions, ticket_filters
-from .tickets import SORTABLE as TICKET_SORTABLE
+from ..web import render
+from .campaigns import load_campaign_page
 
 # Reports and exports sit next to what they report on: /reports, /campaigns/<id>/report, ...
 bp = Blueprint("reports", __name__)
@@ -53,25 +51,18 @@ def _campaign_csv_rows(rows):
         yield values
 
 
-def _portfolio_scope():
-    args = ListArgs.from_request(SORTABLE, "budget", default_desc=True)
-    filters = campaign_filters()
-    return args, filters, campaign_conditions(args, filters)
-
-
 @bp.get("/reports/")
 def portfolio():
     """Campaigns under the filters with totals per brand and market, kept per currency."""
-    args, filters, conditions = _portfolio_scope()
-    figures = reports.portfolio(conditions)
-    rows = reports.top_campaigns(conditions, args.ordering(SORTABLE, Campaign.id), PORTFOLIO_ROWS)
+    query = queries.parse_campaigns(request.args, queries.CAMPAIGN_REPORT)
+    figures = reports.portfolio(query)
+    rows = reports.top_campaigns(query, PORTFOLIO_ROWS)
     return render(
         "reports/portfolio.html",
         figures=figures,
         rows=rows,
         row_limit=PORTFOLIO_ROWS,
-        args=args,
-        filters=filters,
+        query=query,
         statuses=list(CampaignStatus),
         ticket_statuses=list(TicketStatus),
         brands=db.session.execute(select(Brand.id, Brand.name).order_by(Brand.name)).all(),
@@ -83,17 +74,15 @@ def portfolio():
 @bp.get("/reports/export.csv")
 def portfolio_csv():
     """The portfolio's campaign rows as CSV, streamed."""
-    args, _, conditions = _portfolio_scope()
-    rows = reports.campaign_rows(conditions, args.ordering(SORTABLE, Campaign.id))
+    query = queries.parse_campaigns(request.args, queries.CAMPAIGN_REPORT)
+    rows = reports.campaign_rows(query)
     return csv_response("portfolio.csv", CAMPAIGN_CSV_HEADER, _campaign_csv_rows(rows))
 
 
 @bp.get("/campaigns/export.csv")
 def campaigns_csv():
     """The campaign list, under its current filters and sort, as CSV."""
-    args = ListArgs.from_request(SORTABLE, "created", default_desc=True)
-    conditions = campaign_conditions(args, campaign_filters())
-    rows = reports.campaign_rows(conditions, args.ordering(SORTABLE, Campaign.id))
+    rows = reports.campaign_rows(queries.parse_campaigns(request.args))
     return csv_response("campaigns.csv", CAMPAIGN_CSV_HEADER, _campaign_csv_rows(rows))
 
 
@@ -138,17 +127,10 @@ TICKET_CSV_HEADER = [
 @bp.get("/tickets/export.csv")
 def tickets_csv():
     """The ticket list, under its current filters, as CSV."""
-    conditions = ticket_conditions(ticket_filters(request.args))
-    args = ListArgs.from_request(TICKET_SORTABLE, "updated", default_desc=True)
-    stmt = (
-        select(Ticket, Campaign.name, Market.currency, Channel.api_identifier)
-        .join(Ticket.campaign)
-        .join(Campaign.market)
-        .join(Ticket.channel)
-        .where(*conditions)
-        .order_by(*args.ordering(TICKET_SORTABLE, Ticket.id))
-        .execution_options(yield_per=1000)
-    )
+    query = queries.parse_tickets(request.args)
+    stmt = queries.select_tickets(
+        query, Ticket, Campaign.name, Market.currency, Channel.api_identifier
+    ).execution_options(yield_per=1000)
 
     def rows():
         for ticket, campaign_name, currency, channel_code in db.session.execute(stmt):

@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 
 from ..auth import editor_required
@@ -15,38 +15,15 @@ from ..models import (
     Ticket,
     TicketStatus,
 )
-from ..services import campaigns, tickets, trafficking
+from ..services import campaigns, queries, tickets, trafficking
 from ..services import settings as ticket_settings
 from ..services.errors import Conflict, DomainError, ValidationError
 from ..services.translators import TranslationError
-from ..web import (
-    ListArgs,
-    escape_like,
-    form_error,
-    form_status,
-    is_fragment_request,
-    paginate,
-    render,
-)
+from ..web import form_error, form_status, is_fragment_request, render
 from . import board
-from .ticket_queries import (
-    filter_options,
-    load_ticket,
-    ticket_conditions,
-    ticket_filters,
-    uuid_or_none,
-    with_card_data,
-)
+from .ticket_queries import filter_options, load_ticket, uuid_or_none
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets")
-
-SORTABLE = {
-    "updated": Ticket.updated_at,
-    "status": Ticket.status,
-    "campaign": Campaign.name,
-    "channel": Channel.api_identifier,
-    "request": Ticket.request_type,
-}
 
 
 def _choices(enum_cls, blank: str | None = None):
@@ -114,23 +91,14 @@ class MoveForm(FlaskForm):
 @bp.get("/")
 def index():
     """List tickets with filters in the URL."""
-    args = ListArgs.from_request(SORTABLE, "updated", default_desc=True)
-    filters = ticket_filters(request.args)
-    conditions = ticket_conditions(filters)
-    stmt = (
-        with_card_data(select(Ticket))
-        .where(*conditions)
-        .order_by(*args.ordering(SORTABLE, Ticket.id))
-    )
-    count = select(func.count(Ticket.id)).join(Ticket.campaign).join(Ticket.channel)
-    page = paginate(stmt, args.page, 50, count.where(*conditions))
-    context = {} if is_fragment_request() else filter_options(filters)
+    query = queries.parse_tickets(request.args)
+    page = queries.ticket_page(query)
+    context = {} if is_fragment_request() else filter_options(query)
     return render(
         "tickets/index.html",
         "tickets/_table.html",
         page=page,
-        args=args,
-        filters=filters,
+        query=query,
         statuses=list(TicketStatus),
         **context,
     )
@@ -144,7 +112,7 @@ def campaign_options():
     if len(q) >= 2:
         names = db.session.scalars(
             select(Campaign.name)
-            .where(Campaign.name.ilike(f"%{escape_like(q)}%", escape="\\"))
+            .where(queries.contains(Campaign.name, q))
             .order_by(Campaign.name)
             .limit(20)
         ).all()

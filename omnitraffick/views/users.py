@@ -1,9 +1,8 @@
 """Users and their roles, kept by admins."""
 
-from flask import Blueprint, current_app, flash, redirect, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import (
     BooleanField,
     EmailField,
@@ -17,13 +16,12 @@ from wtforms.validators import InputRequired, Optional
 from ..auth import admin_required
 from ..extensions import db
 from ..models import Role, User
-from ..services import reference, sessions, users
+from ..services import queries, reference, sessions, users
 from ..services.errors import DomainError
-from ..web import ListArgs, form_error, form_status, paginate, render
+from ..web import form_error, form_status, render
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
-SORTABLE = {"email": User.email, "name": User.name, "role": User.role}
 ROLE_CHOICES = [
     SelectChoice(Role.ADMIN.value, "Admin — reference data and users"),
     SelectChoice(Role.TRAFFICKER.value, "Trafficker — campaigns and tickets"),
@@ -51,10 +49,9 @@ class EditUserForm(FlaskForm):
 @admin_required
 def index():
     """List users."""
-    args = ListArgs.from_request(SORTABLE, "email")
-    stmt = args.apply(select(User), SORTABLE, (User.email, User.name))
-    page = paginate(stmt, args.page, 50)
-    return render("users/index.html", "users/_table.html", page=page, args=args)
+    query = queries.parse_table(request.args, queries.USERS)
+    page = queries.table_page(query)
+    return render("users/index.html", "users/_table.html", page=page, query=query)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import schemathesis
 
-from omnitraffick.api.openapi import document
+from omnitraffick.api.spec import document
 from omnitraffick.models import Role
 from omnitraffick.services import sessions, tokens, users
 from tests.conftest import PASSWORD

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from omnitraffick.api.openapi import MAX_HEADER_SIZE, MAX_HEADERS, MAX_REQUEST_LINE
+from omnitraffick.api.spec import MAX_HEADER_SIZE, MAX_HEADERS, MAX_REQUEST_LINE
 
 from .conftest import api_operations, assert_documented, url_with_id
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -11,6 +13,7 @@ from ...extensions import db
 from ...models import PlatformSend, SendState, Ticket, TicketStatus, User, utcnow
 from .. import qa, tickets
 from ..errors import Conflict, DomainError, Unavailable
+from ..queries import TicketQuery, select_tickets
 from ..send_state import abandon, clear_stale_send, close, is_stale
 from .connections import Connection, connection_for
 
@@ -146,14 +149,14 @@ def send_again(ticket: Ticket, *, actor: User | None, version=None) -> PlatformS
 
 
 def send_all_ready(
-    conditions: list, *, actor: User | None, limit: int
+    query: TicketQuery, *, actor: User | None, limit: int
 ) -> tuple[int, list[tuple[str, str]]]:
-    """Send the READY_FOR_API tickets under `conditions` (at most `limit`, oldest first).
+    """Send the READY_FOR_API tickets the board's `query` shows (at most `limit`, oldest first).
 
     Returns how many were sent and, for each one refused, its platform name and why.
     """
     sent, refused = 0, []
-    for ticket_id in [ticket.id for ticket in ready_tickets(conditions, limit)]:
+    for ticket_id in [ticket.id for ticket in ready_tickets(query, limit)]:
         ticket = db.session.get(Ticket, ticket_id)
         name = ticket.platform_name
         try:
@@ -166,19 +169,13 @@ def send_all_ready(
     return sent, refused
 
 
-def ready_tickets(conditions: list, limit: int) -> list[Ticket]:
+def ready_tickets(query: TicketQuery, limit: int) -> list[Ticket]:
     """READY_FOR_API tickets under the board's filters that are not being sent, oldest first."""
+    oldest_first = replace(query, sort="moved", desc=False)
     return list(
         db.session.scalars(
-            select(Ticket)
-            .join(Ticket.campaign)
-            .join(Ticket.channel)
-            .where(
-                Ticket.status == TicketStatus.READY_FOR_API,
-                Ticket.sending_since.is_(None),
-                *conditions,
-            )
-            .order_by(Ticket.status_changed_at, Ticket.id)
+            select_tickets(oldest_first, Ticket)
+            .where(Ticket.status == TicketStatus.READY_FOR_API, Ticket.sending_since.is_(None))
             .limit(limit)
         )
     )
