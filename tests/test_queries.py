@@ -163,6 +163,12 @@ def test_thousands_of_digits_are_a_problem_not_a_crash(name):
     assert name in query.problems
 
 
+def test_leading_zeros_are_only_zeros():
+    query = queries.parse_campaigns({"limit": "0" * 20 + "7", "offset": "00"}, queries.CAMPAIGN_API)
+
+    assert (query.limit, query.offset, query.problems) == (7, 0, {})
+
+
 def test_a_page_becomes_an_offset():
     query = queries.parse_table({"page": "3"}, queries.BRANDS)
 

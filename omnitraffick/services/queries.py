@@ -391,8 +391,9 @@ class _Reader:
         if raw is None or (blank and raw == ""):
             return default
         # The length check first: int() refuses strings of thousands of digits with an error.
-        if is_digits(raw) and len(raw) <= len(str(high)) and low <= int(raw) <= high:
-            return int(raw)
+        digits = raw.lstrip("0") or "0"
+        if is_digits(raw) and len(digits) <= len(str(high)) and low <= int(digits) <= high:
+            return int(digits)
         self._refuse(name, f"{name} must be a whole number from {low} to {high}.")
         return default
 
@@ -406,7 +407,8 @@ class _Reader:
             if raw is None:
                 continue
             if is_digits(raw):
-                shown[status] = min(int(raw), MAX_SHOWN) if len(raw) <= 7 else MAX_SHOWN
+                digits = raw.lstrip("0") or "0"
+                shown[status] = min(int(digits), MAX_SHOWN) if len(digits) <= 7 else MAX_SHOWN
             else:
                 self._refuse(name, f"{name} must be a whole number.")
         return shown
@@ -591,11 +593,15 @@ def joined_tickets(*columns) -> Select:
     )
 
 
-def select_tickets(query: TicketQuery, *columns) -> Select:
-    """Tickets under the query, in its order, joined as `joined_tickets` joins them."""
+def select_tickets(query: TicketQuery, *columns, where: tuple = ()) -> Select:
+    """Tickets under the query, in its order, joined as `joined_tickets` joins them.
+
+    `where`: further conditions, put first (a status the index finds before the text search
+    SQLite would otherwise run on every row).
+    """
     return (
         joined_tickets(*columns)
-        .where(*ticket_conditions(query))
+        .where(*where, *ticket_conditions(query))
         .order_by(*_ordering(TICKET_SORTS, query, Ticket.id))
     )
 

@@ -117,9 +117,9 @@ def load_columns(query: queries.TicketQuery) -> dict:
         cards = []
         if counts[status]:
             rows = db.session.execute(
-                queries.select_tickets(query, *CARD_COLUMNS)
-                .where(Ticket.status == status)
-                .limit(limit)
+                queries.select_tickets(
+                    query, *CARD_COLUMNS, where=(Ticket.status == status,)
+                ).limit(limit)
             )
             cards = [_unstale(Card(*row)) for row in rows]
         columns[status] = {"cards": cards, "count": counts[status], "limit": limit}

@@ -26,7 +26,7 @@ class Column:
     """A column of the list: its header, the row attribute it shows and how it draws it."""
 
     label: str
-    attr: str | None = None
+    attr: str
     cell: str = "text"  # text | code | country | connection (see reference/_table.html)
     sortable: bool = True  # sorted by `attr` (a key of the kind's TableSpec)
 

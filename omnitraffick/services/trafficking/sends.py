@@ -174,8 +174,13 @@ def ready_tickets(query: TicketQuery, limit: int) -> list[Ticket]:
     oldest_first = replace(query, sort="moved", desc=False)
     return list(
         db.session.scalars(
-            select_tickets(oldest_first, Ticket)
-            .where(Ticket.status == TicketStatus.READY_FOR_API, Ticket.sending_since.is_(None))
-            .limit(limit)
+            select_tickets(
+                oldest_first,
+                Ticket,
+                where=(
+                    Ticket.status == TicketStatus.READY_FOR_API,
+                    Ticket.sending_since.is_(None),
+                ),
+            ).limit(limit)
         )
     )
