@@ -46,20 +46,45 @@ def start(args: list[str], env: dict, log_path: Path) -> subprocess.Popen:
         )
 
 
+# A cold process on a busy machine (the suite runs on every core) can take a while to import.
+STARTUP_TIMEOUT = 60.0
+
+
+def wait_until_answers(url: str, proc: subprocess.Popen, log_path: Path, what: str) -> None:
+    """Return once `url` answers 200; fail with the log's tail if the process dies or stalls."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while not answers(url):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop(proc)
+            raise RuntimeError(
+                f"{what} did not answer GET {url} within {STARTUP_TIMEOUT:.0f} s "
+                f"(exit code {proc.poll()}); log tail:\n{tail(log_path)}"
+            )
+        time.sleep(0.1)
+
+
 def start_gunicorn(
-    env: dict, log_path: Path, workers: int = 2, timeout: float = 20.0
+    env: dict, log_path: Path, workers: int = 2, access_log: bool = False
 ) -> tuple[str, subprocess.Popen]:
     """Serve wsgi:app on a free port; return its base URL (once /login answers) and process."""
     port = free_port()
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     args = [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "wsgi:app"]
+    if access_log:
+        args += ["--access-logfile", "-"]
     proc = start(args, env, log_path)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while not answers(f"{url}/login"):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"gunicorn did not start; log tail:\n{tail(log_path)}")
-        time.sleep(0.1)
+    wait_until_answers(f"{url}/login", proc, log_path, "gunicorn")
+    return url, proc
+
+
+def start_sandbox(log_path: Path) -> tuple[str, subprocess.Popen]:
+    """The platform sandbox as `make run` starts it, on a free port; its URL and process."""
+    port = free_port()
+    args = [sys.executable, "-m", "omnitraffick.sandbox", "--port", str(port)]
+    proc = start(args, dict(os.environ), log_path)
+    url = f"http://127.0.0.1:{port}"
+    wait_until_answers(f"{url}/", proc, log_path, "the sandbox")
     return url, proc
 
 

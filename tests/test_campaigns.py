@@ -9,7 +9,6 @@ each input, the error under each field, flash messages and the rows of the list.
 import html
 import re
 import threading
-import time
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -29,6 +28,7 @@ from omnitraffick.models import (
 from omnitraffick.services import campaigns as service
 from omnitraffick.services.errors import Conflict, Duplicate, ValidationError
 from tests.conftest import PASSWORD
+from tests.support import UNKNOWN_ID, wait_for_lock_waiter
 
 THIS_YEAR = date.today().year
 
@@ -269,7 +269,7 @@ def test_create_without_a_year_argument_uses_the_current_year(db, dis, us):
 
 
 @pytest.mark.parametrize("field_name", ["brand_id", "market_id"])
-@pytest.mark.parametrize("bad_id", [uuid.uuid4(), str(uuid.uuid4()), "not-a-uuid", "", None])
+@pytest.mark.parametrize("bad_id", [UNKNOWN_ID, str(UNKNOWN_ID), "not-a-uuid", "", None])
 def test_create_refuses_an_unknown_brand_or_market_naming_the_field(db, create, field_name, bad_id):
     with pytest.raises(ValidationError) as caught:
         create(**{field_name: bad_id})
@@ -1493,7 +1493,7 @@ def test_delete_needs_a_csrf_token(db, client, trafficker, csrf_on, create):
         ("post", "/campaigns/{id}/delete"),
     ],
 )
-@pytest.mark.parametrize("campaign_id", [str(uuid.uuid4()), "not-a-uuid", "123"])
+@pytest.mark.parametrize("campaign_id", [str(UNKNOWN_ID), "not-a-uuid", "123"])
 def test_unknown_campaigns_are_404(client, trafficker, method, path, campaign_id):
     response = getattr(client, method)(path.format(id=campaign_id), data={"budget": "1"})
 
@@ -1510,8 +1510,8 @@ def test_two_simultaneous_creations_of_one_name_give_one_campaign_and_one_clear_
 ):
     """Two people submit the same name at the same moment, each in their own session.
 
-    A inserts and flushes, then waits until B has passed its "is it taken?" check and had
-    0.3 s to reach its own INSERT, and commits. Neither saw the other's row, so the database's
+    A inserts and flushes, then waits until B has passed its "is it taken?" check and its own
+    INSERT is waiting on A's row, and commits. Neither saw the other's row, so the database's
     case-insensitive unique index decides: one campaign, and the other person gets Duplicate
     ("already exists"), never another error. On PostgreSQL B's INSERT waits on the index until
     A commits, then fails. On SQLite a POST takes the write lock at BEGIN, so B queues behind
@@ -1522,9 +1522,9 @@ def test_two_simultaneous_creations_of_one_name_give_one_campaign_and_one_clear_
     on_postgresql = db.engine.dialect.name == "postgresql"
 
     a_flushed, b_checked = threading.Event(), threading.Event()
+    b_blocked: list[bool] = []  # whether B's INSERT was seen waiting on A's row
     checks: dict[str, Campaign | None] = {}  # what each "is it taken?" check found
     results: dict[str, uuid.UUID | Exception] = {}  # the new campaign's id, or the error
-    seconds: dict[str, float] = {}  # how long each create_campaign call took
     real_find_by_name = service.find_by_name
 
     def find_by_name(name):
@@ -1542,17 +1542,13 @@ def test_two_simultaneous_creations_of_one_name_give_one_campaign_and_one_clear_
         with app.test_request_context(method="POST"):
             try:
                 before_create()
-                started = time.monotonic()
-                try:
-                    campaign = service.create_campaign(
-                        brand_id=brand_id,
-                        market_id=market_id,
-                        campaign_name=campaign_name,
-                        budget="1",
-                    )
-                    db.session.flush()
-                finally:
-                    seconds[me] = time.monotonic() - started
+                campaign = service.create_campaign(
+                    brand_id=brand_id,
+                    market_id=market_id,
+                    campaign_name=campaign_name,
+                    budget="1",
+                )
+                db.session.flush()
                 campaign_id = campaign.id
                 before_commit()
                 db.session.commit()
@@ -1567,9 +1563,10 @@ def test_two_simultaneous_creations_of_one_name_give_one_campaign_and_one_clear_
 
     def a_waits_for_b():
         a_flushed.set()
-        # On SQLite B cannot reach its check before A commits: wait briefly, not forever.
-        b_checked.wait(2 if on_postgresql else 0.5)
-        time.sleep(0.3)
+        # On SQLite B cannot reach its check before A commits (it queues at BEGIN).
+        if on_postgresql:
+            assert b_checked.wait(10)
+            b_blocked.append(wait_for_lock_waiter(db.engine))
 
     threads = [
         threading.Thread(
@@ -1599,4 +1596,4 @@ def test_two_simultaneous_creations_of_one_name_give_one_campaign_and_one_clear_
     if on_postgresql:
         # A real race: both checks found nothing, and B's INSERT waited for A's commit.
         assert checks == {"A": None, "B": None}
-        assert seconds["B"] >= 0.25, seconds
+        assert b_blocked == [True]

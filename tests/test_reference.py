@@ -4,7 +4,6 @@ Pages are read with a small HTML parser so the tests look at what a user sees: t
 each input, the error under each field, the flash messages and the rows of the list.
 """
 
-import uuid
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -15,6 +14,7 @@ from omnitraffick.models import Brand, Campaign, Channel, Market, Ticket
 from omnitraffick.services import reference
 from omnitraffick.services.errors import Conflict, Duplicate, NotFound, ValidationError
 from tests.conftest import PASSWORD
+from tests.support import UNKNOWN_ID
 
 # --- reading pages -------------------------------------------------------------------------------
 
@@ -692,7 +692,7 @@ def test_refused_delete_keeps_showing_the_row(client, make_user, make_market, us
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("method,action", [("get", "edit"), ("post", "edit"), ("post", "delete")])
-@pytest.mark.parametrize("row_id", [str(uuid.uuid4()), "not-a-uuid", "123", "0"])
+@pytest.mark.parametrize("row_id", [str(UNKNOWN_ID), "not-a-uuid", "123", "0"])
 def test_unknown_or_malformed_id_is_404(client, admin, db, make_row, kind, method, action, row_id):
     make_row(kind, "REAL")
     data = {**kind.form, kind.code_field: "CHANGED"} if method == "post" else None
@@ -1009,7 +1009,7 @@ def test_service_delete_refuses_a_row_in_use(db, make_row, use_row, kind, delete
     assert fresh(db, row) is not None
 
 
-@pytest.mark.parametrize("bad_id", ["nope", "", "123", str(uuid.uuid4())])
+@pytest.mark.parametrize("bad_id", ["nope", "", "123", str(UNKNOWN_ID)])
 def test_get_or_404_raises_not_found(db, bad_id):
     with pytest.raises(NotFound):
         reference.get_or_404(Market, bad_id)

@@ -10,7 +10,6 @@ inputs of a form, the error under each field, flashes, the move buttons and the 
 import html
 import re
 import threading
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -24,6 +23,7 @@ from omnitraffick.services import tickets as service
 from omnitraffick.services.errors import Conflict, ValidationError
 from tests.conftest import PASSWORD
 from tests.html import Node, parse
+from tests.support import UNKNOWN_ID, wait_for_lock_waiter
 
 S = TicketStatus
 
@@ -302,7 +302,7 @@ def test_create_accepts_ids_as_strings_and_request_types_in_any_case(db, moana, 
     assert event.actor_id is None
 
 
-@pytest.mark.parametrize("bad_id", [uuid.uuid4(), str(uuid.uuid4()), "not-a-uuid", "", None])
+@pytest.mark.parametrize("bad_id", [UNKNOWN_ID, str(UNKNOWN_ID), "not-a-uuid", "", None])
 def test_create_lists_every_unknown_reference_and_bad_request_type_at_once(db, bad_id):
     with pytest.raises(ValidationError) as caught:
         service.create_ticket(
@@ -972,7 +972,7 @@ def test_typing_an_unknown_campaign_name_shows_an_error_and_saves_nothing(
     assert ticket_count(db) == 0
 
 
-@pytest.mark.parametrize("campaign_id", ["not-a-uuid", str(uuid.uuid4())])
+@pytest.mark.parametrize("campaign_id", ["not-a-uuid", str(UNKNOWN_ID)])
 def test_a_junk_campaign_id_in_the_form_is_an_error_not_a_crash(
     db, client, trafficker, meta, campaign_id
 ):
@@ -1264,7 +1264,7 @@ def test_a_viewer_cannot_change_tickets(db, client, viewer, open_ticket, meta, m
         ("get", "/tickets/{id}/card"),
     ],
 )
-@pytest.mark.parametrize("ticket_id", [str(uuid.uuid4()), "not-a-uuid"])
+@pytest.mark.parametrize("ticket_id", [str(UNKNOWN_ID), "not-a-uuid"])
 def test_unknown_tickets_are_404(client, trafficker, method, path, ticket_id):
     response = getattr(client, method)(path.format(id=ticket_id), data=move_inputs("DRAFT", 1))
 
@@ -1517,9 +1517,10 @@ def test_two_simultaneous_moves_of_one_ticket_give_one_move_and_one_clear_confli
     """Two people move the same DRAFT ticket (version 1) to QA_TESTING at the same moment.
 
     Each is a POST request with its own session. A loads the ticket, waits until B has loaded
-    it too, moves and flushes (its UPDATE holds the row), then waits 0.3 s and commits. B moves
-    once A has flushed. On PostgreSQL B's UPDATE ... WHERE version = 1 waits on A's row lock,
-    then finds version 2 and updates nothing: a conflict. On SQLite a POST takes the write lock
+    it too, moves and flushes (its UPDATE holds the row), then waits until B's UPDATE is
+    queued on that row and commits. B moves once A has flushed. On PostgreSQL B's UPDATE ...
+    WHERE version = 1 waits on A's row lock, then finds version 2 and updates nothing: a
+    conflict. On SQLite a POST takes the write lock
     at BEGIN, so B queues behind A, loads version 2 and its page's version 1 is refused.
     """
     tess = make_user(Role.TRAFFICKER, name="Tess")
@@ -1530,9 +1531,9 @@ def test_two_simultaneous_moves_of_one_ticket_give_one_move_and_one_clear_confli
     on_postgresql = db.engine.dialect.name == "postgresql"
 
     a_loaded, b_loaded, a_flushed = threading.Event(), threading.Event(), threading.Event()
+    b_blocked: list[bool] = []  # whether B's UPDATE was seen waiting on A's row lock
     loaded: dict[str, tuple] = {}  # what each person's page showed: (status, version)
     results: dict[str, object] = {}  # "moved", or the exception
-    seconds: dict[str, float] = {}  # how long each move took
 
     def attempt(me, after_load, before_move, before_commit):
         with app.test_request_context(method="POST"):
@@ -1542,12 +1543,8 @@ def test_two_simultaneous_moves_of_one_ticket_give_one_move_and_one_clear_confli
                 loaded[me] = (ticket.status, ticket.version)
                 after_load()
                 before_move()
-                started = time.monotonic()
-                try:
-                    # Each page sends the version it was rendered with: 1.
-                    service.move_ticket(ticket, "QA_TESTING", actor=actor, version=1)
-                finally:
-                    seconds[me] = time.monotonic() - started
+                # Each page sends the version it was rendered with: 1.
+                service.move_ticket(ticket, "QA_TESTING", actor=actor, version=1)
                 before_commit()
                 db.session.commit()
                 results[me] = "moved"
@@ -1561,12 +1558,13 @@ def test_two_simultaneous_moves_of_one_ticket_give_one_move_and_one_clear_confli
 
     def a_after_load():
         a_loaded.set()
-        # On SQLite B cannot load before A commits: wait briefly, not forever.
-        b_loaded.wait(5 if on_postgresql else 0.5)
+        # On SQLite B cannot load before A commits (it queues at BEGIN).
+        if on_postgresql:
+            assert b_loaded.wait(10)
 
     def a_before_commit():
         a_flushed.set()
-        time.sleep(0.3)
+        b_blocked.append(wait_for_lock_waiter(db.engine))
 
     threads = [
         threading.Thread(
@@ -1606,7 +1604,7 @@ def test_two_simultaneous_moves_of_one_ticket_give_one_move_and_one_clear_confli
         # A real race: both loaded version 1, and B's UPDATE waited for A's commit.
         assert "at the same moment" in error.message
         assert loaded == {"A": (S.DRAFT, 1), "B": (S.DRAFT, 1)}
-        assert seconds["B"] >= 0.25, seconds
+        assert b_blocked == [True]
     else:
         assert loaded == {"A": (S.DRAFT, 1), "B": (S.READY_FOR_API, 2)}
 

@@ -6,18 +6,16 @@ database the rest of the suite uses.
 """
 
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests import processes
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -31,7 +29,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-STARTUP_TIMEOUT = 20.0
 
 ADMIN_EMAIL = "admin@e2e.test"
 VIEWER_EMAIL = "viewer@e2e.test"
@@ -52,12 +49,6 @@ def db():
     yield None
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _flask(env: dict, *args: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "flask", *args],
@@ -71,19 +62,6 @@ def _flask(env: dict, *args: str) -> None:
         pytest.fail(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
 
 
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _tail(path: Path, lines: int = 40) -> str:
-    text = path.read_text(errors="replace") if path.exists() else "(no log)"
-    return "\n".join(text.splitlines()[-lines:])
-
-
 @pytest.fixture(scope="session")
 def live_db(tmp_path_factory) -> Path:
     """The SQLite file the live server uses."""
@@ -93,26 +71,9 @@ def live_db(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def live_sandbox(live_db: Path) -> Iterator[str]:
     """The platform sandbox as `make run` starts it, on a free port; yields its URL."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = live_db.parent / "sandbox.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "omnitraffick.sandbox", "--port", str(port)],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not _answers(f"{url}/"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"The sandbox did not start; log tail:\n{_tail(log_path)}")
-            time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    url, proc = processes.start_sandbox(live_db.parent / "sandbox.log")
+    yield url
+    processes.stop(proc)
 
 
 @pytest.fixture(scope="session")
@@ -136,43 +97,9 @@ def live_server(live_db: Path, server_log: Path, live_sandbox: str) -> Iterator[
     for role, email in USERS.items():
         _flask(env, "users", "create", email, "--role", role, "--password", PASSWORD)
 
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    with server_log.open("w") as log:
-        proc = subprocess.Popen(
-            [
-                str(gunicorn),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--access-logfile",
-                "-",
-                "wsgi:app",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not _answers(f"{base_url}/login"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(
-                    f"gunicorn did not answer GET /login within {STARTUP_TIMEOUT:.0f} s "
-                    f"(exit code {proc.poll()}); log tail:\n{_tail(server_log)}"
-                )
-            time.sleep(0.1)
-        yield base_url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    base_url, proc = processes.start_gunicorn(env, server_log, workers=2, access_log=True)
+    yield base_url
+    processes.stop(proc)
 
 
 @pytest.fixture(scope="session")
@@ -214,7 +141,7 @@ def page(browser: Browser, live_server: str, server_log: Path) -> Iterator[Page]
     )
     yield page
     context.close()
-    assert not problems, "\n".join([*problems, "server log tail:", _tail(server_log)])
+    assert not problems, "\n".join([*problems, "server log tail:", processes.tail(server_log)])
 
 
 @pytest.fixture

@@ -1,16 +1,12 @@
 """Hostile or broken input gets a clear 4xx, never a 500."""
 
 import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 import requests
 
 from omnitraffick.api.spec import MAX_HEADER_SIZE, MAX_HEADERS, MAX_REQUEST_LINE
+from tests.processes import start_gunicorn, stop
 
 from .conftest import api_operations, assert_documented, url_with_id
 
@@ -107,9 +103,6 @@ def test_a_send_without_a_body_or_with_an_object_reaches_the_ticket(client, bear
 def served(tmp_path_factory):
     """The app under gunicorn, as in production, on an empty SQLite file; yields its URL."""
     folder = tmp_path_factory.mktemp("served")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     env = {
         name: value
         for name, value in os.environ.items()
@@ -119,31 +112,9 @@ def served(tmp_path_factory):
         "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
         "SECRET_KEY": "served-by-gunicorn-" + "0" * 32,
     }
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    log = folder / "gunicorn.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "1", "wsgi:app"],
-            cwd=Path(__file__).resolve().parents[2],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.1)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    url, server = start_gunicorn(env, folder / "gunicorn.log", workers=1)
+    yield url
+    stop(server)
 
 
 @pytest.mark.parametrize(

@@ -132,7 +132,13 @@ def test_two_nodes_send_200_tickets_while_a_worker_dies(nodes, sandbox_server):
         a.status_code: a.text for a in answers if a.status_code != 202
     }
 
-    time.sleep(2)  # both workers are busy now
+    # Kill a worker once sends are reaching the platform, with most of them still to go.
+    deadline = time.monotonic() + 60
+    while (
+        len(requests.get(f"{sandbox_server}/_sandbox/requests", timeout=5).json()["requests"]) < 8
+    ):
+        assert time.monotonic() < deadline, "no send reached the platform"
+        time.sleep(0.05)
     kill_group(workers[0])
 
     rows = wait_until_settled(app, ids, timeout=240)

@@ -1,0 +1,32 @@
+"""Helpers shared by test files that are not fixtures."""
+
+import time
+import uuid
+
+from sqlalchemy import text
+
+# An id no row has: fixed, so that every test worker collects the same parametrized tests.
+UNKNOWN_ID = uuid.UUID("5a1e0000-0000-4000-8000-000000000404")
+
+
+def wait_for_lock_waiter(engine, timeout: float = 10.0) -> bool:
+    """On PostgreSQL, wait until another session of this database waits on a lock; say if one did.
+
+    The barrier for race tests: session A holds a row or index entry and B's statement queues
+    behind it. Only then does A commit, so B's wait is certain rather than hoped for after a
+    sleep. SQLite has no such view (a writer there queues at BEGIN): answers False at once.
+    """
+    if engine.dialect.name != "postgresql":
+        return False
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    deadline = time.monotonic() + timeout
+    with engine.connect() as conn:
+        while time.monotonic() < deadline:
+            if conn.execute(query).scalar():
+                return True
+            conn.rollback()
+            time.sleep(0.01)
+    return False
