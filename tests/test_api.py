@@ -34,6 +34,7 @@ from omnitraffick.models import (
 )
 from omnitraffick.services import qa, reference, tokens
 from tests.conftest import PASSWORD
+from tests.html import csrf_token
 
 API = "/api/v1"
 NO_BODY = object()
@@ -1638,7 +1639,7 @@ def test_a_token_use_is_recorded_even_on_reads(db, client, make_user):
 
 def _login_with_csrf(client, user) -> None:
     page = client.get("/login").text
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(page)
     response = client.post(
         "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
     )

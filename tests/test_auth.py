@@ -6,6 +6,7 @@ import pytest
 
 from omnitraffick.models import Role
 from tests.conftest import PASSWORD
+from tests.html import csrf_token
 
 PAGES = ["/", "/markets/", "/brands/", "/channels/", "/users/", "/markets/new", "/nowhere"]
 
@@ -109,7 +110,7 @@ def test_form_without_csrf_token_is_refused(client, make_user, csrf_on):
 
 
 def _token(html: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    return csrf_token(html)
 
 
 def test_state_change_needs_the_csrf_token(client, make_user, make_market, csrf_on):

@@ -16,13 +16,12 @@ from sqlalchemy import insert
 from omnitraffick.models import RequestType, Role, Ticket, TicketStatus
 from omnitraffick.services import tickets as service
 from tests.conftest import PASSWORD
-from tests.html import Node, parse
+from tests.html import Node, parse, text_of
 from tests.test_tickets import (
     as_utc,
     fragment_headers,
     reload,
     snapshot,
-    text_of,
 )
 
 S = TicketStatus

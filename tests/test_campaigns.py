@@ -6,13 +6,10 @@ Pages are read with a small HTML parser so the tests look at what a user sees: t
 each input, the error under each field, flash messages and the rows of the list.
 """
 
-import html
-import re
 import threading
 import uuid
 from datetime import date
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import func, insert, select
@@ -28,6 +25,7 @@ from omnitraffick.models import (
 from omnitraffick.services import campaigns as service
 from omnitraffick.services.errors import Conflict, Duplicate, ValidationError
 from tests.conftest import PASSWORD
+from tests.html import Node, parse, text_of
 from tests.support import UNKNOWN_ID, wait_for_lock_waiter
 
 THIS_YEAR = date.today().year
@@ -35,99 +33,8 @@ THIS_YEAR = date.today().year
 # --- reading pages -------------------------------------------------------------------------------
 
 
-class Page(HTMLParser):
-    """What a user sees on a rendered page: form values, field errors, flashes, table rows."""
-
-    def __init__(self, source: str):
-        super().__init__(convert_charrefs=True)
-        self.inputs: dict[str, str] = {}  # name -> value of each <input>/<textarea>
-        self.selects: dict[str, str] = {}  # select name -> the selected option's value
-        self.options: dict[str, list[str]] = {}  # select name -> its options' values
-        self.field_errors: dict[str, str] = {}  # field name -> the error shown under it
-        self.flashes: list[tuple[str, str]] = []  # (category, text)
-        self.rows: list[list[str]] = []  # the cell texts of each <tbody> row
-        self.links: list[tuple[str, str]] = []  # (href, text)
-        self._select = None
-        self._in_tbody = False
-        self._row = None
-        self._capture = None  # (tag, kind, key) of the element whose text is collected
-        self._depth = 0  # nested elements with the captured tag's name
-        self._text: list[str] = []
-        self.feed(source)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = {name: value or "" for name, value in attrs}
-        classes = attrs.get("class", "").split()
-        if self._capture and tag == self._capture[0]:
-            self._depth += 1
-        if tag in ("input", "textarea") and "name" in attrs:
-            self.inputs[attrs["name"]] = attrs.get("value", "")
-        elif tag == "select":
-            self._select = attrs.get("name")
-            self.options[self._select] = []
-        elif tag == "option" and self._select:
-            self.options[self._select].append(attrs.get("value", ""))
-            if "selected" in attrs:
-                self.selects[self._select] = attrs.get("value", "")
-        elif tag == "small" and "field-error" in classes:
-            self._start(tag, "error", attrs["id"].removesuffix("-help"))
-        elif tag in ("p", "div") and "flash" in classes and not self._capture:
-            category = next(c.removeprefix("flash-") for c in classes if c.startswith("flash-"))
-            self._start(tag, "flash", category)
-        elif tag == "a" and not self._capture:
-            self._start(tag, "link", attrs.get("href", ""))
-        elif tag == "tbody":
-            self._in_tbody = True
-        elif tag == "tr" and self._in_tbody:
-            self._row = []
-        elif tag == "td" and self._row is not None and "empty" not in classes:
-            self._start(tag, "cell", "")
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        if self._capture and tag == self._capture[0]:
-            if self._depth:
-                self._depth -= 1
-                return
-            _, kind, key = self._capture
-            text = " ".join("".join(self._text).split())
-            if kind == "error":
-                self.field_errors[key] = text
-            elif kind == "flash":
-                self.flashes.append((key, text))
-            elif kind == "link":
-                self.links.append((key, text))
-            else:
-                self._row.append(text)
-            self._capture = None
-        elif tag == "tr" and self._row is not None:
-            if self._row:
-                self.rows.append(self._row)
-            self._row = None
-        elif tag == "tbody":
-            self._in_tbody = False
-
-    def handle_data(self, data):
-        if self._capture:
-            self._text.append(data)
-
-    def _start(self, tag, kind, key):
-        self._capture, self._depth, self._text = (tag, kind, key), 0, []
-
-    @property
-    def names(self) -> list[str]:
-        """The campaign names in the list, in the order shown."""
-        return [row[0] for row in self.rows]
-
-
-def page_of(response) -> Page:
-    return Page(response.text)
-
-
-def text_of(response) -> str:
-    """The visible text of a page, tags dropped and whitespace collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.text)).split())
+def page_of(response) -> Node:
+    return parse(response)
 
 
 def campaign_count(db) -> int:
@@ -746,10 +653,10 @@ def test_new_form_shows_the_current_year_and_the_reference_data(client, traffick
     assert page.inputs["year"] == str(THIS_YEAR)
     assert page.inputs["budget"] == "0"
     assert page.inputs["campaign_name"] == ""
-    assert str(dis.id) in page.options["brand_id"]
-    assert str(us.id) in page.options["market_id"]
-    assert page.selects["status"] == "DRAFT"
-    assert page.options["status"] == ["DRAFT", "ACTIVE"]
+    assert str(dis.id) in page.options("brand_id")
+    assert str(us.id) in page.options("market_id")
+    assert page.selected("status") == "DRAFT"
+    assert page.options("status") == ["DRAFT", "ACTIVE"]
     assert "Disney (DIS)" in response.text
     assert "BRAND_MARKET_MULTI_YEAR_Name" in response.text
 
@@ -837,8 +744,8 @@ def test_a_duplicate_name_re_renders_the_form_with_the_message(
     assert page.inputs["campaign_name"] == typed
     assert page.inputs["budget"] == "99"
     assert page.inputs["year"] == "2026"
-    assert page.selects["brand_id"] == str(dis.id)
-    assert page.selects["market_id"] == str(us.id)
+    assert page.selected("brand_id") == str(dis.id)
+    assert page.selected("market_id") == str(us.id)
     assert "Already taken by" in response.text
     assert campaign_count(db) == 1
 
@@ -894,10 +801,10 @@ def preview(client, brand, market, campaign_name, year="2026", **headers):
 
 def previewed(response) -> tuple[str, str]:
     """The generated name the preview shows, and the part of it marked as typed."""
-    shown = re.search(r'<p class="preview-name">(.*?)</p>', response.text, re.S)
-    typed = re.search(r'<mark class="preview-typed"[^>]*>(.*?)</mark>', response.text, re.S)
+    doc = parse(response)
+    shown, typed = doc.find("p", "preview-name"), doc.find("mark", "preview-typed")
     assert shown and typed, response.text
-    return html.unescape(re.sub(r"<[^>]+>", "", shown.group(1))).strip(), typed.group(1)
+    return shown.text, typed.text
 
 
 @pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}])
@@ -1284,11 +1191,11 @@ def test_edit_shows_name_brand_market_and_year_read_only(client, trafficker, cre
 
     assert response.status_code == 200
     page = page_of(response)
-    editable = set(page.inputs) | set(page.selects) | set(page.options)
+    editable = set(page.inputs)  # inputs, text areas and selects, by name
     assert not editable & {"name", "campaign_name", "brand_id", "market_id", "year"}
     assert page.inputs["budget"] == "1500.50"
-    assert page.selects["status"] == "DRAFT"
-    assert page.options["status"] == ["DRAFT", "ACTIVE"]
+    assert page.selected("status") == "DRAFT"
+    assert page.options("status") == ["DRAFT", "ACTIVE"]
     text = text_of(response)
     for fact in ["DIS_US_MULTI_2026_MoanaLaunch", "Disney", "US (USD)", "Year 2026"]:
         assert fact in text

@@ -1,15 +1,14 @@
 """The profile page: API tokens created, shown once, listed and revoked."""
 
-import re
-
 from omnitraffick.models import Role
+from tests.html import parse
 
 
 def test_create_token_shows_it_once_and_it_works(client, login):
     user = login(Role.TRAFFICKER)
     page = client.post("/profile", data={"name": "nightly sync"})
     assert page.status_code == 200
-    token = re.search(r'<code id="new-token">(ot_[^<]+)</code>', page.text).group(1)
+    token = parse(page).by_id("new-token").text
     assert "shown only once" in page.text
 
     again = client.get("/profile").text
@@ -26,8 +25,10 @@ def test_create_token_shows_it_once_and_it_works(client, login):
 def test_revoked_token_stops_working(client, login, db):
     login(Role.ADMIN)
     page = client.post("/profile", data={"name": "temp"}).text
-    token = re.search(r'<code id="new-token">(ot_[^<]+)</code>', page).group(1)
-    token_id = re.search(r"/profile/tokens/([0-9a-f-]{36})/revoke", page).group(1)
+    doc = parse(page)
+    token = doc.by_id("new-token").text
+    [revoke] = [f for f in doc.find_all("form") if f.attrs["action"].endswith("/revoke")]
+    token_id = revoke.attrs["action"].split("/")[-2]
 
     response = client.post(f"/profile/tokens/{token_id}/revoke", follow_redirects=True)
     assert "revoked" in response.text

@@ -5,7 +5,6 @@ each input, the error under each field, the flash messages and the rows of the l
 """
 
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import func, inspect, select
@@ -14,79 +13,14 @@ from omnitraffick.models import Brand, Campaign, Channel, Market, Ticket
 from omnitraffick.services import reference
 from omnitraffick.services.errors import Conflict, Duplicate, NotFound, ValidationError
 from tests.conftest import PASSWORD
+from tests.html import Node, parse
 from tests.support import UNKNOWN_ID
 
 # --- reading pages -------------------------------------------------------------------------------
 
 
-class Page(HTMLParser):
-    """What a user sees on a rendered page: inputs, field errors, flashes and table rows."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.inputs: dict[str, str] = {}
-        self.field_errors: dict[str, str] = {}
-        self.flashes: list[tuple[str, str]] = []
-        self.rows: list[list[str]] = []
-        self._in_tbody = False
-        self._row: list[str] | None = None
-        self._capture: tuple[str, str, str] | None = None  # (tag, kind, key)
-        self._text: list[str] = []
-        self._select: str | None = None
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = {name: value or "" for name, value in attrs}
-        classes = attrs.get("class", "").split()
-        if tag == "input" and "name" in attrs:
-            self.inputs[attrs["name"]] = attrs.get("value", "")
-        elif tag == "select" and "name" in attrs:
-            self._select = attrs["name"]
-            self.inputs[self._select] = ""
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.inputs[self._select] = attrs.get("value", "")
-        elif tag == "small" and "field-error" in classes:
-            self._start(tag, "error", attrs["id"].removesuffix("-help"))
-        elif tag in ("p", "div") and "flash" in classes:
-            category = next(c.removeprefix("flash-") for c in classes if c.startswith("flash-"))
-            self._start(tag, "flash", category)
-        elif tag == "tbody":
-            self._in_tbody = True
-        elif tag == "tr" and self._in_tbody:
-            self._row = []
-        elif tag == "td" and self._row is not None and "empty" not in classes:
-            self._start(tag, "cell", "")
-
-    def handle_endtag(self, tag):
-        if self._capture and tag == self._capture[0]:
-            _, kind, key = self._capture
-            text = " ".join("".join(self._text).split())
-            if kind == "error":
-                self.field_errors[key] = text
-            elif kind == "flash":
-                self.flashes.append((key, text))
-            else:
-                self._row.append(text)
-            self._capture = None
-        elif tag == "tr" and self._row is not None:
-            if self._row:
-                self.rows.append(self._row)
-            self._row = None
-        elif tag == "tbody":
-            self._in_tbody = False
-        elif tag == "select":
-            self._select = None
-
-    def handle_data(self, data):
-        if self._capture:
-            self._text.append(data)
-
-    def _start(self, tag, kind, key):
-        self._capture, self._text = (tag, kind, key), []
-
-
-def page_of(response) -> Page:
-    return Page(response.text)
+def page_of(response) -> Node:
+    return parse(response)
 
 
 # --- the three kinds of reference data -----------------------------------------------------------

@@ -7,8 +7,6 @@ Pages are read with a small HTML tree parser so the tests look at what a user se
 inputs of a form, the error under each field, flashes, the move buttons and the list rows.
 """
 
-import html
-import re
 import threading
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -22,7 +20,7 @@ from omnitraffick.services import settings as ticket_settings
 from omnitraffick.services import tickets as service
 from omnitraffick.services.errors import Conflict, ValidationError
 from tests.conftest import PASSWORD
-from tests.html import Node, parse
+from tests.html import Node, parse, text_of
 from tests.support import UNKNOWN_ID, wait_for_lock_waiter
 
 S = TicketStatus
@@ -96,29 +94,6 @@ def assert_passing_report(ticket) -> None:
 
 
 # --- reading pages -------------------------------------------------------------------------------
-
-
-def text_of(response) -> str:
-    """The visible text of a page, tags dropped and whitespace collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.text)).split())
-
-
-def field_errors(doc: Node) -> dict[str, str]:
-    """The error shown under each form field, by field name."""
-    return {
-        node.attrs["id"].removesuffix("-help"): node.text
-        for node in doc.find_all("small", cls="field-error")
-    }
-
-
-def flashes(doc: Node) -> list[tuple[str, str]]:
-    """(category, text) of each flash message on the page."""
-    found = []
-    for node in doc.walk():
-        if "flash" in node.classes:
-            category = next(c.removeprefix("flash-") for c in node.classes if c != "flash")
-            found.append((category, node.text))
-    return found
 
 
 def list_rows(doc: Node) -> list[str]:
@@ -936,7 +911,7 @@ def test_a_ticket_opened_from_the_campaign_page_lands_on_its_own_page(
     page = client.get(response.headers["Location"])
     doc = parse(page)
     assert doc.find("h1").text == "DIS_US_META_2026_MoanaLaunch"
-    assert ("success", "Ticket DIS_US_META_2026_MoanaLaunch opened as Draft.") in flashes(doc)
+    assert ("success", "Ticket DIS_US_META_2026_MoanaLaunch opened as Draft.") in doc.flashes
     settings = doc.find("dl", cls="settings-list").text
     for shown in ("TRAFFIC", "DAILY", "$1,500.50", "2026-03-01", "https://example.com/moana"):
         assert shown in settings
@@ -964,7 +939,7 @@ def test_typing_an_unknown_campaign_name_shows_an_error_and_saves_nothing(
 
     assert response.status_code == 422
     doc = parse(response)
-    assert "No campaign has that name" in field_errors(doc)["campaign"]
+    assert "No campaign has that name" in doc.field_errors["campaign"]
     # What was typed is still there.
     assert doc.values("campaign") == ["DIS_US_MULTI_2026_Nope"]
     assert doc.values("budget_amount") == ["1500.50"]
@@ -985,7 +960,7 @@ def test_a_junk_campaign_id_in_the_form_is_an_error_not_a_crash(
     )
 
     assert response.status_code == 422
-    assert "campaign" in field_errors(parse(response))
+    assert "campaign" in parse(response).field_errors
     assert ticket_count(db) == 0
 
 
@@ -1003,7 +978,7 @@ def test_the_new_form_shows_every_bad_setting_under_its_field(db, client, traffi
     )
 
     assert response.status_code == 422
-    errors = field_errors(parse(response))
+    errors = parse(response).field_errors
     assert "Choose a channel" in errors["channel_id"]
     assert ticket_count(db) == 0
     # Once the channel is chosen, the settings are checked and each shows its own message.
@@ -1018,7 +993,7 @@ def test_the_new_form_shows_every_bad_setting_under_its_field(db, client, traffi
         ),
     )
     assert response.status_code == 422
-    errors = field_errors(parse(response))
+    errors = parse(response).field_errors
     assert "at most 2 decimals" in errors["budget_amount"]
     assert "date like" in errors["flight_start"]
     assert "full web address" in errors["landing_url"]
@@ -1205,7 +1180,7 @@ def test_a_move_without_htmx_redirects_back_with_a_flash(db, client, trafficker,
     assert response.headers["Location"] == f"/tickets/{ticket.id}"
     doc = parse(client.get(response.headers["Location"]))
     # QA ran and passed: the flash names where the ticket ended up.
-    assert ("success", "Moved to Ready for API.") in flashes(doc)
+    assert ("success", "Moved to Ready for API.") in doc.flashes
     saved = reload(db, ticket.id)
     assert saved.status is S.READY_FOR_API
 
@@ -1214,7 +1189,7 @@ def test_a_move_without_htmx_redirects_back_with_a_flash(db, client, trafficker,
     )
     assert response.status_code == 302
     doc = parse(client.get(response.headers["Location"]))
-    [(category, message)] = [f for f in flashes(doc) if f[0] == "error"]
+    [(category, message)] = [f for f in doc.flashes if f[0] == "error"]
     assert "Allowed moves" in message
     assert reload(db, ticket.id).status is S.READY_FOR_API
 
@@ -1338,7 +1313,7 @@ def test_a_bad_setting_on_the_edit_form_shows_under_its_field(db, client, traffi
     )
 
     assert response.status_code == 422
-    assert "full web address" in field_errors(parse(response))["landing_url"]
+    assert "full web address" in parse(response).field_errors["landing_url"]
     assert snapshot(db, ticket.id) == before
 
 

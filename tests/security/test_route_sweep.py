@@ -22,7 +22,7 @@ from omnitraffick.models import RequestType, Role, Ticket, TicketStatus
 from omnitraffick.services import campaigns, reference, tickets, tokens
 from omnitraffick.services.errors import ValidationError
 from tests.conftest import PASSWORD
-from tests.html import parse
+from tests.html import csrf_token, parse
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Routes every signed-in person may use for themselves, whatever their role.
@@ -145,7 +145,7 @@ def sign_in(client, make_user, role: Role):
 
 
 def _csrf_field(html: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    return csrf_token(html)
 
 
 # --- roles ------------------------------------------------------------------------------------

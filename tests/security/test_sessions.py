@@ -8,7 +8,7 @@ from sqlalchemy import select
 from omnitraffick.models import Role, UserSession
 from omnitraffick.services import tokens
 from tests.conftest import PASSWORD
-from tests.html import parse
+from tests.html import csrf_token, parse
 
 from .conftest import sign_in
 
@@ -146,15 +146,13 @@ def test_sign_out_everywhere_is_for_admins_and_needs_a_post(client, login, make_
 
 def test_sign_out_everywhere_needs_the_csrf_token(app, client, make_user, csrf_on):
     admin, user = make_user(Role.ADMIN), make_user(Role.VIEWER)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").text)
-    client.post(
-        "/login", data={"email": admin.email, "password": PASSWORD, "csrf_token": token.group(1)}
-    )
+    token = csrf_token(client.get("/login"))
+    client.post("/login", data={"email": admin.email, "password": PASSWORD, "csrf_token": token})
     users_browser = app.test_client()
     login_page = users_browser.get("/login").text
-    users_token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page)
+    users_token = csrf_token(login_page)
     users_browser.post(
-        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": users_token[1]}
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": users_token}
     )
 
     refused = client.post(f"/users/{user.id}/sign-out-everywhere")
