@@ -83,8 +83,10 @@ sandbox: install
 worker: install
 	$(BIN)/flask worker
 
+# The suite runs on every core (pytest-xdist); each worker migrates a database of its own.
+# `make test PYTEST_ARGS="-n 0 tests/qa"` runs part of it in one process.
 test: lock-check assets
-	$(BIN)/python -m pytest -m "not e2e and not worker" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not e2e and not worker" -n auto --dist worksteal $(PYTEST_ARGS)
 
 # The worker lane: a real Celery worker against Redis (REDIS_URL, default 127.0.0.1:6379).
 test-worker: $(VENV)/.installed assets

@@ -1,188 +1,44 @@
 """The kanban board: columns with counts, cards with badges and a keyboard "Move to…" control,
 filters in the URL, the capped TRAFFICKED_SUCCESS column, moves made on the board (the card
 moves and every count updates out of band), and fixed SQL query counts however many tickets
-there are.
+there are: The board; Moving on the board; A fixed number of SQL queries.
 """
 
-import itertools
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from flask import g
-from sqlalchemy import insert
 
-from omnitraffick.models import RequestType, Role, Ticket, TicketStatus
 from omnitraffick.services import tickets as service
-from tests.conftest import PASSWORD
-from tests.html import Node, parse, text_of
-from tests.test_tickets import (
+from tests.board.helpers import (
+    COLUMNS,
+    DIS_META,
+    DIS_TIKTOK,
+    PIX_META,
+    PIX_TIKTOK,
+    S,
+    badges,
+    board_move,
+    card_of,
+    cards,
+    counts,
+    fresh_request,
+    move_choices,
+    oob_counts,
+    queries_for,
+    seed,
+    titles,
+)
+from tests.html import parse, text_of
+from tests.tickets.helpers import (
     as_utc,
     fragment_headers,
     reload,
     snapshot,
 )
 
-S = TicketStatus
-COLUMNS = [s.value for s in S]  # the board's columns, in workflow order
-
-
-# --- reading the board ---------------------------------------------------------------------------
-
-
-def counts(doc: Node) -> dict[str, int]:
-    """The number shown at the head of each column."""
-    return {s: int(doc.by_id(f"count-{s}").text) for s in COLUMNS}
-
-
-def cards(doc: Node, status: str | None = None) -> list[Node]:
-    """The cards of one column (or of the whole board), top to bottom."""
-    scope = doc.by_id(f"cards-{status}") if status else doc
-    return scope.find_all("article", cls="card")
-
-
-def titles(doc: Node, status: str | None = None) -> list[str]:
-    return [card.find("a", cls="card-title").text for card in cards(doc, status)]
-
-
-def card_of(doc: Node, ticket) -> Node:
-    return doc.by_id(f"ticket-{ticket.id}")
-
-
-def badges(card: Node) -> list[str]:
-    return [badge.text for badge in card.find_all("span", cls="badge-code")]
-
-
-def move_choices(card: Node) -> list[str]:
-    """What the card's "Move to…" control offers."""
-    control = card.find("select", name="to_status")
-    if control is None:
-        return []
-    return [o.attrs["value"] for o in control.find_all("option") if o.attrs.get("value")]
-
-
-def board_move(client, ticket, to_status, board="", version=None, headers=None, **fields):
-    """Move a card the way the board does: an htmx POST carrying the board's query string."""
-    data = {
-        "to_status": to_status,
-        "version": str(ticket.version if version is None else version),
-        "board": board,
-    } | fields
-    return client.post(
-        f"/tickets/{ticket.id}/move",
-        data=data,
-        headers=fragment_headers() if headers is None else headers,
-    )
-
-
-def oob_counts(doc: Node) -> dict[str, int]:
-    """The column counts a move answer updates out of band."""
-    spans = doc.find_all("span", cls="count", hx_swap_oob="true")
-    return {span.attrs["id"].removeprefix("count-"): int(span.text) for span in spans}
-
-
-# --- fixtures ------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def open_ticket(db, moana, meta):
-    """Open a ticket (Moana on Meta unless told), put it in `status` directly, and commit."""
-    minutes = itertools.count()
-
-    def make(campaign=None, channel=None, status=S.DRAFT, **fields):
-        ticket = service.create_ticket(
-            campaign_id=getattr(campaign or moana, "id", campaign),
-            channel_id=getattr(channel or meta, "id", channel),
-            request_type="CREATE_CAMPAIGN",
-            settings={"objective": "REACH", "budget_type": "DAILY", "budget_amount": "1500"},
-        )
-        ticket.status = S(status)
-        # Later tickets entered their column later: they sit higher in it.
-        ticket.status_changed_at = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(
-            minutes=next(minutes)
-        )
-        for name, value in fields.items():
-            setattr(ticket, name, value)
-        db.session.commit()
-        return ticket
-
-    return make
-
-
-@pytest.fixture
-def sign_in(client, make_user):
-    def log_in(role=Role.TRAFFICKER, name="Tess Trafficker"):
-        user = make_user(role, name=name)
-        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302, response.text
-        return user
-
-    return log_in
-
-
-@pytest.fixture
-def trafficker(sign_in):
-    return sign_in(Role.TRAFFICKER)
-
-
-@pytest.fixture
-def viewer(sign_in):
-    return sign_in(Role.VIEWER, name="Vic Viewer")
-
-
-@pytest.fixture
-def board(open_ticket, moana, frozen, meta, tiktok):
-    """One ticket in every column, across two brands, two markets and two channels."""
-    return {
-        "draft": open_ticket(moana, meta, S.DRAFT),
-        "qa": open_ticket(moana, tiktok, S.QA_TESTING),
-        "qa_failed": open_ticket(frozen, tiktok, S.QA_FAILED, qa_failure_reason="No URL"),
-        "ready": open_ticket(frozen, meta, S.READY_FOR_API),
-        "done": open_ticket(frozen, meta, S.TRAFFICKED_SUCCESS, external_platform_id="120"),
-        "failed": open_ticket(moana, meta, S.FAILED),
-    }
-
-
-DIS_META = "DIS_US_META_2026_MoanaLaunch"
-DIS_TIKTOK = "DIS_US_TIKTOK_2026_MoanaLaunch"
-PIX_META = "PIX_JP_META_2026_Frozen3"
-PIX_TIKTOK = "PIX_JP_TIKTOK_2026_Frozen3"
-
-
-def seed(db, campaign_ids, channel_ids, per_status: int) -> None:
-    """Bulk-insert `per_status` tickets into every column, spread over campaigns and channels."""
-    start = datetime(2025, 6, 1, tzinfo=UTC)
-    rows = []
-    for status in S:
-        # Every column gets the same spread, so a filter matches cards in every column.
-        combos = itertools.cycle(itertools.product(campaign_ids, channel_ids))
-        for n in range(per_status):
-            campaign_id, channel_id = next(combos)
-            when = start + timedelta(minutes=n)
-            rows.append(
-                {
-                    "id": uuid.uuid4(),
-                    "campaign_id": campaign_id,
-                    "channel_id": channel_id,
-                    "request_type": RequestType.CREATE_CAMPAIGN,
-                    "payload_config": {"objective": "REACH", "initial_status": "PAUSED"},
-                    "status": status,
-                    "external_platform_id": (f"p{n}" if status is S.TRAFFICKED_SUCCESS else None),
-                    "qa_failure_reason": "Bad URL" if status is S.QA_FAILED else None,
-                    "version": 3,
-                    "status_changed_at": when,
-                    "created_at": when,
-                    "updated_at": when,
-                }
-            )
-    db.session.execute(insert(Ticket), rows)
-    db.session.commit()
-
-
-# =================================================================================================
-# The board
-# =================================================================================================
+# --- The board -----------------------------------------------------------------------------------
 
 
 def test_the_board_shows_a_column_per_status_with_counts_and_cards(client, trafficker, board):
@@ -380,9 +236,7 @@ def test_show_more_keeps_the_filters(db, client, viewer, moana, frozen, meta, di
     assert {badges(card)[0] for card in cards(doc)} == {"DIS"}
 
 
-# =================================================================================================
-# Moving on the board
-# =================================================================================================
+# --- Moving on the board -------------------------------------------------------------------------
 
 
 def test_a_board_move_deletes_the_old_card_adds_the_new_one_and_recounts(
@@ -593,40 +447,7 @@ def test_a_viewer_cannot_move_on_the_board(db, client, viewer, board):
     assert reload(db, ticket.id).status is S.DRAFT
 
 
-# =================================================================================================
-# A fixed number of SQL queries
-# =================================================================================================
-
-
-@pytest.fixture
-def many(db, make_brand, make_market, make_campaign, meta, tiktok, moana, dis):
-    """Ids for the seed: the Disney US campaign plus three of other brands and markets."""
-    others = [
-        make_campaign(brand=make_brand(), market=make_market(), campaign_name=f"Camp{n}")
-        for n in range(3)
-    ]
-    return {
-        "campaigns": [moana.id, *(campaign.id for campaign in others)],
-        "channels": [meta.id, tiktok.id],
-        "dis": dis.id,
-        "moana": moana.id,
-        "meta": meta.id,
-    }
-
-
-def fresh_request(db) -> None:
-    """Start the next request as production does: a new session, the user not yet loaded."""
-    db.session.remove()
-    g.pop("_login_user", None)
-
-
-def queries_for(db, client, count_queries, url, **kwargs) -> int:
-    """The SQL statements one request runs."""
-    fresh_request(db)
-    with count_queries() as statements:
-        response = client.get(url, **kwargs)
-    assert response.status_code == 200
-    return len(statements)
+# --- A fixed number of SQL queries ---------------------------------------------------------------
 
 
 def test_the_board_runs_the_same_queries_for_12_and_600_tickets(

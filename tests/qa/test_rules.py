@@ -1,7 +1,6 @@
-"""Pre-flight QA: each rule passing and failing, severities, and several failures together.
-
-Tickets are real rows with `payload_config` set directly; every run uses a fixed `today`
-(2026-01-10) so that flight dates are deterministic.
+"""Pre-flight QA: each rule passing and failing, severities, and several failures together: The
+registry and a valid ticket; taxonomy; translator; budget_positive; campaign_budget; open_ended
+(warn); flight; landing URL and UTM; brand ceilings; budget_type_kept.
 """
 
 from datetime import date
@@ -9,83 +8,22 @@ from decimal import Decimal
 
 import pytest
 
-from omnitraffick.models import Campaign, RequestType, TicketStatus
+from omnitraffick.models import Campaign, TicketStatus
 from omnitraffick.services import qa
+from tests.qa.helpers import (
+    TODAY,
+    UPDATE_BUDGET,
+    UPDATE_STATUS,
+    WARN_RULES,
+    assert_only_failure,
+    create_settings,
+    failed,
+    findings_of,
+    landing_url,
+    set_ceilings,
+)
 
-TODAY = date(2026, 1, 10)
-CREATE = RequestType.CREATE_CAMPAIGN
-UPDATE_BUDGET = RequestType.UPDATE_BUDGET
-UPDATE_STATUS = RequestType.UPDATE_STATUS
-BLOCK_RULES = {r.code for r in qa.RULES if r.severity == qa.BLOCK}
-WARN_RULES = {r.code for r in qa.RULES if r.severity == qa.WARN}
-
-
-def landing_url(utm_campaign="DIS_US_META_2026_MoanaLaunch", scheme="https", **utm):
-    """A landing URL with utm_source, utm_medium and utm_campaign (None leaves one out)."""
-    params = {"utm_source": "meta", "utm_medium": "paid_social", "utm_campaign": utm_campaign}
-    params.update(utm)
-    query = "&".join(f"{key}={value}" for key, value in params.items() if value is not None)
-    return f"{scheme}://www.disney.com/moana?{query}"
-
-
-def create_settings(**overrides):
-    """Complete, valid CREATE_CAMPAIGN settings: daily 100.00 for February 2026 (28 days)."""
-    values = {
-        "objective": "TRAFFIC",
-        "budget_type": "DAILY",
-        "budget_amount": "100.00",
-        "flight_start": "2026-02-01",
-        "flight_end": "2026-02-28",
-        "landing_url": landing_url(),
-        "initial_status": "PAUSED",
-    }
-    values.update(overrides)
-    return {key: value for key, value in values.items() if value is not None}
-
-
-@pytest.fixture
-def brand(make_brand):
-    return make_brand(name="Disney", internal_code="DIS")
-
-
-@pytest.fixture
-def campaign(make_campaign, brand, us):
-    return make_campaign(brand=brand, market=us, budget="10000")
-
-
-@pytest.fixture
-def ticket_for(db, make_ticket, campaign, meta):
-    """A ticket with its settings and status set directly; Meta CREATE on the US campaign."""
-
-    def make(settings=None, *, channel=None, request_type=CREATE, status=None, on=None):
-        ticket = make_ticket(
-            campaign=on or campaign, channel=channel or meta, request_type=request_type
-        )
-        ticket.payload_config = create_settings() if settings is None else settings
-        if status is not None:
-            ticket.status = status
-        db.session.commit()
-        return ticket
-
-    return make
-
-
-def findings_of(ticket, created_object_id=None):
-    return {f.rule: f for f in qa.run(qa.context_for(ticket, created_object_id, today=TODAY))}
-
-
-def failed(findings):
-    return {code for code, f in findings.items() if not f.passed}
-
-
-def assert_only_failure(findings, code, *fragments):
-    """`code` is the one failed rule, and its message carries every fragment."""
-    assert failed(findings) == {code}, {c: findings[c].message for c in failed(findings)}
-    for fragment in fragments:
-        assert fragment in findings[code].message
-
-
-# --- The registry and a valid ticket --------------------------------------------------------
+# --- The registry and a valid ticket -------------------------------------------------------------
 
 
 def test_registry_holds_every_rule_once_with_a_severity():
@@ -156,7 +94,7 @@ def test_context_for_defaults_today_to_the_current_date(ticket_for):
     assert ctx.settings == create_settings()
 
 
-# --- taxonomy -------------------------------------------------------------------------------
+# --- taxonomy ------------------------------------------------------------------------------------
 
 
 def test_taxonomy_fails_when_the_name_year_differs_from_the_campaign(db, ticket_for, brand, us):
@@ -202,7 +140,7 @@ def test_taxonomy_fails_when_the_name_brand_is_not_the_campaigns(
     assert findings["taxonomy"].severity == qa.BLOCK
 
 
-# --- translator -----------------------------------------------------------------------------
+# --- translator ----------------------------------------------------------------------------------
 
 
 def test_translator_fails_for_an_objective_the_platform_does_not_support(ticket_for, tiktok):
@@ -245,7 +183,7 @@ def test_translator_reports_all_problems_in_one_message(ticket_for, tiktok):
     assert "A lifetime budget needs a flight end date." in message
 
 
-# --- budget_positive ------------------------------------------------------------------------
+# --- budget_positive -----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("amount", ["0", "0.00"])
@@ -272,7 +210,7 @@ def test_budget_positive_does_not_apply_to_status_updates(ticket_for):
     assert failed(findings) == set(), {c: findings[c].message for c in failed(findings)}
 
 
-# --- campaign_budget ------------------------------------------------------------------------
+# --- campaign_budget -----------------------------------------------------------------------------
 
 
 def test_campaign_budget_counts_daily_budget_times_flight_days(ticket_for):
@@ -339,7 +277,7 @@ def test_campaign_budget_only_applies_to_create_tickets(ticket_for):
     assert findings["campaign_budget"].passed
 
 
-# --- open_ended (warn) ----------------------------------------------------------------------
+# --- open_ended (warn) ---------------------------------------------------------------------------
 
 
 def test_open_ended_warns_for_a_daily_budget_without_flight_end(ticket_for):
@@ -369,7 +307,7 @@ def test_open_ended_does_not_apply_to_lifetime_budgets(ticket_for):
     assert findings["open_ended"].passed
 
 
-# --- flight ---------------------------------------------------------------------------------
+# --- flight --------------------------------------------------------------------------------------
 
 
 def test_flight_fails_when_it_ends_before_it_starts(ticket_for):
@@ -405,7 +343,7 @@ def test_flight_start_in_the_past_is_fine_for_an_update(ticket_for):
     assert findings["flight"].passed
 
 
-# --- landing URL and UTM --------------------------------------------------------------------
+# --- landing URL and UTM -------------------------------------------------------------------------
 
 
 def test_landing_https_fails_for_http(ticket_for):
@@ -464,14 +402,7 @@ def test_url_rules_do_not_apply_without_a_landing_url(ticket_for):
     }
 
 
-# --- brand ceilings -------------------------------------------------------------------------
-
-
-def set_ceilings(db, brand, daily=None, lifetime=None, currency="USD"):
-    brand.daily_budget_ceiling = None if daily is None else Decimal(daily)
-    brand.lifetime_budget_ceiling = None if lifetime is None else Decimal(lifetime)
-    brand.ceiling_currency = currency
-    db.session.commit()
+# --- brand ceilings ------------------------------------------------------------------------------
 
 
 def test_brand_ceiling_blocks_a_daily_budget_over_the_daily_ceiling(db, ticket_for, brand):
@@ -556,7 +487,7 @@ def test_brand_ceiling_currency_is_quiet_without_ceilings(ticket_for, make_campa
     assert failed(findings) == set(), {c: findings[c].message for c in failed(findings)}
 
 
-# --- budget_type_kept -----------------------------------------------------------------------
+# --- budget_type_kept ----------------------------------------------------------------------------
 
 
 def test_budget_type_kept_blocks_switching_daily_to_lifetime(ticket_for):
@@ -599,153 +530,3 @@ def test_budget_type_kept_only_compares_with_the_same_channels_trafficked_create
     findings = findings_of(ticket, created_object_id="120000000000")
 
     assert findings["budget_type_kept"].passed
-
-
-# --- severities and several failures together -----------------------------------------------
-
-
-def test_warnings_alone_do_not_block(ticket_for, make_campaign, brand, jp, db):
-    set_ceilings(db, brand, daily="50")
-    japan = make_campaign(brand=brand, market=jp, budget="10000000")
-    url = landing_url("DIS_JP_META_2026_MoanaLaunch", utm_source=None)
-    ticket = ticket_for(
-        create_settings(budget_amount="1000", flight_end=None, landing_url=url), on=japan
-    )
-
-    findings = qa.run(qa.context_for(ticket, created_object_id=None, today=TODAY))
-
-    assert {f.rule for f in findings if not f.passed} == WARN_RULES
-    assert qa.blocking(findings) == []
-    n = len(qa.RULES)
-    assert qa.summary(findings) == f"Pre-flight QA: {n - 3} of {n} rules passed, 3 warnings."
-
-
-def test_a_single_warning_is_counted_in_the_singular(ticket_for):
-    findings = qa.run(
-        qa.context_for(ticket_for(create_settings(flight_end=None)), None, today=TODAY)
-    )
-
-    assert qa.summary(findings).endswith("rules passed, 1 warning.")
-
-
-def test_several_problems_are_all_reported_and_listed_in_the_summary(db, ticket_for, brand):
-    set_ceilings(db, brand, daily="50")
-    ticket = ticket_for(
-        create_settings(
-            budget_amount="500.00",  # over the ceiling; 500 × 28 days is over the campaign budget
-            flight_start="2026-01-05",  # in the past
-            flight_end="2026-02-28",
-            landing_url=landing_url("wrong", scheme="http", utm_medium=None),
-        )
-    )
-
-    findings = qa.run(qa.context_for(ticket, created_object_id=None, today=TODAY))
-    blocked = qa.blocking(findings)
-
-    assert {f.rule for f in blocked} == {
-        "campaign_budget",
-        "flight",
-        "landing_https",
-        "utm_campaign",
-        "brand_ceiling",
-    }
-    assert all(f.severity == qa.BLOCK and not f.passed for f in blocked)
-    # The warning is reported too, but does not block.
-    assert "utm_source_medium" in {f.rule for f in findings if not f.passed}
-    summary = qa.summary(findings)
-    n = len(qa.RULES)
-    assert summary.startswith(f"Pre-flight QA: {n - 6} of {n} rules passed, 1 warning. Blocking: ")
-    for f in blocked:
-        assert f"[{f.rule}] {f.message}" in summary
-    assert "[utm_source_medium]" not in summary
-
-
-def test_a_zero_budget_with_a_backwards_flight_reports_both(ticket_for):
-    ticket = ticket_for(
-        create_settings(budget_amount="0", flight_start="2026-03-01", flight_end="2026-02-01")
-    )
-
-    blocked = {f.rule for f in qa.blocking(findings_of(ticket).values())}
-
-    assert {"budget_positive", "flight"} <= blocked
-
-
-# --- planned_spend --------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("settings", "expected"),
-    [
-        ({"budget_type": "LIFETIME", "budget_amount": "2500.00"}, Decimal("2500.00")),
-        (
-            {
-                "budget_type": "LIFETIME",
-                "budget_amount": "2500.00",
-                "flight_start": "2026-02-01",
-                "flight_end": "2026-02-28",
-            },
-            Decimal("2500.00"),
-        ),
-        (
-            {
-                "budget_type": "DAILY",
-                "budget_amount": "100.00",
-                "flight_start": "2026-02-01",
-                "flight_end": "2026-02-28",
-            },
-            Decimal("2800.00"),
-        ),
-        (
-            {
-                "budget_type": "DAILY",
-                "budget_amount": "100.00",
-                "flight_start": "2026-02-01",
-                "flight_end": "2026-02-01",
-            },
-            Decimal("100.00"),
-        ),
-        ({"budget_type": "DAILY", "budget_amount": "100.00", "flight_start": "2026-02-01"}, None),
-        (
-            {
-                "budget_type": "DAILY",
-                "budget_amount": "100.00",
-                "flight_start": "2026-02-10",
-                "flight_end": "2026-02-01",
-            },
-            None,
-        ),
-        ({"budget_type": "LIFETIME"}, None),
-    ],
-    ids=[
-        "lifetime",
-        "lifetime-ignores-flight",
-        "daily-28-days",
-        "daily-one-day",
-        "open-ended",
-        "backwards-flight",
-        "no-amount",
-    ],
-)
-def test_planned_spend(settings, expected):
-    assert qa.planned_spend(settings) == expected
-
-
-# --- one problem, one line ------------------------------------------------------------------
-
-
-def test_a_problem_a_rule_owns_is_not_repeated_by_the_translator_rule(ticket_for):
-    """QA's budget and flight rules use the translators' own checks; the platform's finding
-    lists only what is left, so the person fixing the ticket reads each problem once."""
-    ticket = ticket_for(
-        create_settings(budget_amount="0", flight_start="2026-03-01", flight_end="2026-02-01")
-    )
-    findings = findings_of(ticket)
-    lines = [
-        line for f in findings.values() if not f.passed for line in f.message.split(". ") if line
-    ]
-    assert len(lines) == len(set(lines)), lines
-    assert findings["translator"].passed
-    assert findings["budget_positive"].message == "Budget amount must be greater than zero."
-    assert "The flight ends (2026-02-01) before it starts (2026-03-01)." in (
-        findings["flight"].message
-    )

@@ -1,0 +1,35 @@
+"""The platform sandbox: Meta, TikTok and Google Ads stand-ins, faults and control endpoints.
+Fixtures shared by the files of this folder.
+"""
+
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from omnitraffick.sandbox import create_sandbox
+
+
+@pytest.fixture(autouse=True)
+def db():
+    """The sandbox has no database: replace conftest's autouse database fixture."""
+    yield None
+
+
+@pytest.fixture
+def client():
+    return create_sandbox().test_client()
+
+
+@pytest.fixture
+def live_sandbox():
+    """A sandbox served on a free local port in a background thread."""
+    server = make_server("127.0.0.1", 0, create_sandbox(), threaded=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    server.server_close()
