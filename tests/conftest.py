@@ -133,13 +133,33 @@ def make_user(db):
 def login(client, make_user):
     """Sign a new user with `role` in on the test client and return the user."""
 
-    def log_in(role=Role.ADMIN):
-        user = make_user(role)
+    def log_in(role=Role.ADMIN, **user_fields):
+        user = make_user(role, **user_fields)
         response = client.post("/login", data={"email": user.email, "password": PASSWORD})
         assert response.status_code == 302, response.text
         return user
 
     return log_in
+
+
+@pytest.fixture
+def sign_in(login):
+    """`login`, by default as a trafficker named Tess Trafficker."""
+
+    def log_in(role=Role.TRAFFICKER, name="Tess Trafficker"):
+        return login(role, name=name)
+
+    return log_in
+
+
+@pytest.fixture
+def trafficker(sign_in):
+    return sign_in(Role.TRAFFICKER)
+
+
+@pytest.fixture
+def viewer(sign_in):
+    return sign_in(Role.VIEWER, name="Vic Viewer")
 
 
 @pytest.fixture
@@ -343,3 +363,16 @@ def sandbox(app, sandbox_server):
     app.config["PLATFORM_SANDBOX_URL"] = sandbox_server
     yield Sandbox()
     app.config["PLATFORM_SANDBOX_URL"] = None
+
+
+@pytest.fixture
+def rows(make_ticket, moana, meta) -> dict[str, str]:
+    """One existing row of each API resource, by the collection's name: its id."""
+    ticket = make_ticket(campaign=moana, channel=meta)
+    return {
+        "markets": str(moana.market_id),
+        "brands": str(moana.brand_id),
+        "channels": str(meta.id),
+        "campaigns": str(moana.id),
+        "tickets": str(ticket.id),
+    }

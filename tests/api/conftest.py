@@ -48,19 +48,6 @@ def viewer(as_role) -> Api:
 
 
 @pytest.fixture
-def rows(moana, meta, make_ticket) -> dict[str, str]:
-    """One existing row of each resource, by resource name: its id as a string."""
-    ticket = make_ticket(campaign=moana, channel=meta)
-    return {
-        "markets": str(moana.market_id),
-        "brands": str(moana.brand_id),
-        "channels": str(meta.id),
-        "campaigns": str(moana.id),
-        "tickets": str(ticket.id),
-    }
-
-
-@pytest.fixture
 def open_ticket(trafficker, moana, meta):
     """Open a ticket through the API (so it has its creation event) and return its JSON."""
 

@@ -9,10 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from omnitraffick.models import Role
 from omnitraffick.services import tickets as service
 from tests.board.helpers import S
-from tests.conftest import PASSWORD
 
 
 @pytest.fixture
@@ -38,27 +36,6 @@ def open_ticket(db, moana, meta):
         return ticket
 
     return make
-
-
-@pytest.fixture
-def sign_in(client, make_user):
-    def log_in(role=Role.TRAFFICKER, name="Tess Trafficker"):
-        user = make_user(role, name=name)
-        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302, response.text
-        return user
-
-    return log_in
-
-
-@pytest.fixture
-def trafficker(sign_in):
-    return sign_in(Role.TRAFFICKER)
-
-
-@pytest.fixture
-def viewer(sign_in):
-    return sign_in(Role.VIEWER, name="Vic Viewer")
 
 
 @pytest.fixture

@@ -8,10 +8,8 @@ import pytest
 
 from omnitraffick.models import (
     CampaignStatus,
-    Role,
 )
 from omnitraffick.services import campaigns as service
-from tests.conftest import PASSWORD
 
 
 @pytest.fixture
@@ -48,24 +46,6 @@ def with_status(db):
         return campaign
 
     return put
-
-
-@pytest.fixture
-def sign_in(client, make_user):
-    """Sign a named user with `role` in on the test client and return the user."""
-
-    def log_in(role=Role.TRAFFICKER, name="Tess Trafficker"):
-        user = make_user(role, name=name)
-        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302, response.text
-        return user
-
-    return log_in
-
-
-@pytest.fixture
-def trafficker(sign_in):
-    return sign_in(Role.TRAFFICKER)
 
 
 @pytest.fixture

@@ -53,19 +53,6 @@ def bearer(db, make_user) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-@pytest.fixture
-def rows(make_ticket, moana, meta) -> dict[str, str]:
-    """One existing row of each API resource, by the collection's name: its id."""
-    ticket = make_ticket(campaign=moana, channel=meta)
-    return {
-        "markets": str(moana.market_id),
-        "brands": str(moana.brand_id),
-        "channels": str(meta.id),
-        "campaigns": str(moana.id),
-        "tickets": str(ticket.id),
-    }
-
-
 def api_operations(*methods: str) -> list[tuple[str, str]]:
     """(METHOD, path) of every /api/v1 operation with one of `methods`, from the OpenAPI
     document (which test_api_schema.py holds to the app's routes)."""

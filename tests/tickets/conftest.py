@@ -8,9 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from omnitraffick.models import Role
 from omnitraffick.services import tickets as service
-from tests.conftest import PASSWORD
 from tests.tickets.helpers import FULL_SETTINGS, S
 
 
@@ -45,29 +43,6 @@ def put(db):
         return ticket
 
     return put_in
-
-
-@pytest.fixture
-def sign_in(client, make_user):
-    """Sign a named user with `role` in on the test client and return the user."""
-
-    def log_in(role=Role.TRAFFICKER, name="Tess Trafficker"):
-        user = make_user(role, name=name)
-        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302, response.text
-        return user
-
-    return log_in
-
-
-@pytest.fixture
-def trafficker(sign_in):
-    return sign_in(Role.TRAFFICKER)
-
-
-@pytest.fixture
-def viewer(sign_in):
-    return sign_in(Role.VIEWER, name="Vic Viewer")
 
 
 @pytest.fixture
