@@ -6,6 +6,9 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 SANDBOX_PORT ?= 8001
 export FLASK_APP := wsgi.py
+# Python may cache bytecode (and pytest its rewritten test modules) even where the shell says
+# not to: every test worker would otherwise compile the same files again on every run.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run sandbox worker test e2e test-worker bench lint format assets install clean lock lock-check import-graph
 
