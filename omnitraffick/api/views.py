@@ -595,7 +595,6 @@ def allow_import_bodies():
                 }
             },
             "text/csv": {"schema": {"type": "string"}},
-            spreadsheets.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
         },
     }
 )
