@@ -559,11 +559,12 @@ def delete_ticket(ticket):
 IMPORT_FORMATS = ("text/csv", "text/plain", spreadsheets.XLSX_TYPE, "application/octet-stream")
 
 
-@bp.before_request
+@bp.before_app_request
 def allow_import_bodies():
-    """Spreadsheet imports take larger bodies than the rest of the API."""
+    """Spreadsheet imports take larger bodies than the rest of the API (set before anything
+    reads the body)."""
     if request.endpoint == "api.import_campaigns":
-        request.max_content_length = imports.MAX_BYTES
+        request.max_content_length = request.max_form_memory_size = imports.MAX_BYTES
 
 
 @bp.post("/imports/campaigns", tags=["Imports"])

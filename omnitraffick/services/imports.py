@@ -148,7 +148,7 @@ def parse_dry_run(value) -> bool:
     return text in ("true", "1")
 
 
-def _key(text: str) -> str:
+def normalize_header(text: str) -> str:
     return "_".join(text.strip().lower().replace("-", " ").split())
 
 
@@ -160,15 +160,15 @@ def match_columns(header: list[str], remap: dict[str, str] | None = None) -> dic
     """
     positions = {}
     for index, name in enumerate(header):
-        positions.setdefault(_key(name), index)
+        positions.setdefault(normalize_header(name), index)
     found, errors = {}, {}
     for column in COLUMNS:
         chosen = (remap or {}).get(column)
         if chosen is not None:
-            if chosen.strip() and _key(chosen) not in positions:
+            if chosen.strip() and normalize_header(chosen) not in positions:
                 errors[column] = f"The file has no column {chosen!r}."
             elif chosen.strip():
-                found[column] = positions[_key(chosen)]
+                found[column] = positions[normalize_header(chosen)]
         elif column in positions:
             found[column] = positions[column]
     taken: dict[int, str] = {}

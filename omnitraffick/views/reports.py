@@ -127,9 +127,13 @@ TICKET_CSV_HEADER = [
 @bp.get("/tickets/export.csv")
 def tickets_csv():
     """The ticket list, under its current filters, as CSV."""
-    query = queries.parse_tickets(request.args)
+    return tickets_csv_response(queries.parse_tickets(request.args))
+
+
+def tickets_csv_response(query: queries.TicketQuery, where: tuple = ()):
+    """The tickets `query` (and `where`) select, as a CSV download."""
     stmt = queries.select_tickets(
-        query, Ticket, Campaign.name, Market.currency, Channel.api_identifier
+        query, Ticket, Campaign.name, Market.currency, Channel.api_identifier, where=where
     ).execution_options(yield_per=1000)
 
     def rows():
