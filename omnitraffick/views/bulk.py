@@ -87,9 +87,7 @@ def tickets_action():
     else:
         raise ValidationError(f"Unknown action; choose one of {', '.join(ACTIONS)}.", "action")
     done = sum(1 for r in results if r.done)
-    return render(
-        "bulk/result.html", results=results, title=title, done=done, back=_back(form)
-    )
+    return render("bulk/result.html", results=results, title=title, done=done, back=_back(form))
 
 
 def _send(ticket: Ticket) -> str:
@@ -105,9 +103,7 @@ class ChannelTicketsForm(FlaskForm):
         choices=[("even", "Evenly"), ("percent", "By percentage")],
         default="even",
     )
-    total_budget = StringField(
-        "Budget to split", description="Blank: the campaign's budget."
-    )
+    total_budget = StringField("Budget to split", description="Blank: the campaign's budget.")
     objective = SelectField(
         "Objective", choices=[("", "—")] + [(o.value, o.value.title()) for o in Objective]
     )
