@@ -6,6 +6,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -39,9 +40,12 @@ class BulkForm(FlaskForm):
     all_matching = HiddenField()
     filters = HiddenField()  # the list's or board's query string
     origin = HiddenField()  # "board" or "tickets": where "Back" goes
-    action = SelectField(choices=list(ACTIONS.items()), validate_choice=False)
+    action = SelectField(
+        choices=[SelectChoice(k, v) for k, v in ACTIONS.items()], validate_choice=False
+    )
     to_status = SelectField(
-        choices=[("", "Move to…")] + [(s.value, tickets.label(s)) for s in TicketStatus],
+        choices=[SelectChoice("", "Move to…")]
+        + [SelectChoice(s.value, tickets.label(s)) for s in TicketStatus],
         validate_choice=False,
     )
     reason = TextAreaField("Reason (for QA failed)")
@@ -100,15 +104,19 @@ class ChannelTicketsForm(FlaskForm):
     channels = SelectMultipleField("Channels", validate_choice=False)
     split = SelectField(
         "Split the budget",
-        choices=[("even", "Evenly"), ("percent", "By percentage")],
+        choices=[SelectChoice("even", "Evenly"), SelectChoice("percent", "By percentage")],
         default="even",
     )
     total_budget = StringField("Budget to split", description="Blank: the campaign's budget.")
     objective = SelectField(
-        "Objective", choices=[("", "—")] + [(o.value, o.value.title()) for o in Objective]
+        "Objective",
+        choices=[SelectChoice("", "—")]
+        + [SelectChoice(o.value, o.value.title()) for o in Objective],
     )
     budget_type = SelectField(
-        "Budget type", choices=[("", "—")] + [(b.value, b.value.title()) for b in BudgetType]
+        "Budget type",
+        choices=[SelectChoice("", "—")]
+        + [SelectChoice(b.value, b.value.title()) for b in BudgetType],
     )
     flight_start = StringField("Flight start", render_kw={"type": "date"})
     flight_end = StringField("Flight end", render_kw={"type": "date"})
@@ -124,7 +132,7 @@ def channel_tickets(campaign_id):
     campaign = load_campaign_page(campaign_id)
     form = ChannelTicketsForm()
     channels = bulk.channel_options()
-    form.channels.choices = [(str(c.id), c.platform_name) for c in channels]
+    form.channels.choices = [SelectChoice(str(c.id), c.platform_name) for c in channels]
     percents = {str(c.id): request.form.get(f"percent_{c.id}", "") for c in channels}
     percent_errors: dict = {}
     if form.validate_on_submit():

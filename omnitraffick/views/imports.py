@@ -7,7 +7,7 @@ from flask import Blueprint, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, RadioField, SelectField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectChoice, SelectField, TextAreaField
 
 from ..auth import editor_required
 from ..csv_export import csv_response
@@ -36,14 +36,8 @@ class ImportForm(FlaskForm):
     on_error = RadioField(
         "Rows with errors",
         choices=[
-            (
-                imports.OnError.ABORT.value,
-                "Block the import: nothing is written while any row has an error",
-            ),
-            (
-                imports.OnError.SKIP.value,
-                "Skip them: import the valid rows, leave the error rows out",
-            ),
+            SelectChoice(imports.OnError.ABORT.value, "Block the import while any row has one"),
+            SelectChoice(imports.OnError.SKIP.value, "Skip them: import the valid rows only"),
         ],
         default=imports.OnError.ABORT.value,
     )
@@ -95,7 +89,9 @@ def remap(form: ImportForm, table: spreadsheets.Table) -> dict[str, str] | None:
 
 
 def show_columns(form: ImportForm, table: spreadsheets.Table, chosen: dict[str, str]) -> None:
-    options = [("", "— not in the file —")] + [(h, h) for h in table.header if h]
+    options = [SelectChoice("", "— not in the file —")] + [
+        SelectChoice(h, h) for h in table.header if h
+    ]
     for column in imports.COLUMNS:
         field = form[f"map_{column}"]
         field.choices = options
