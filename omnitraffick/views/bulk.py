@@ -106,17 +106,20 @@ class ChannelTicketsForm(FlaskForm):
         "Split the budget",
         choices=[SelectChoice("even", "Evenly"), SelectChoice("percent", "By percentage")],
         default="even",
+        validate_choice=False,
     )
     total_budget = StringField("Budget to split", description="Blank: the campaign's budget.")
     objective = SelectField(
         "Objective",
         choices=[SelectChoice("", "—")]
         + [SelectChoice(o.value, o.value.title()) for o in Objective],
+        validate_choice=False,
     )
     budget_type = SelectField(
         "Budget type",
         choices=[SelectChoice("", "—")]
         + [SelectChoice(b.value, b.value.title()) for b in BudgetType],
+        validate_choice=False,
     )
     flight_start = StringField("Flight start", render_kw={"type": "date"})
     flight_end = StringField("Flight end", render_kw={"type": "date"})
