@@ -47,11 +47,11 @@ def test_a_bulk_move_of_50_tickets_to_qa_reports_each_outcome(
     assert len(rows) == 50
     assert parse(response.text).find(id="bulk-done").text == "48"
     assert parse(response.text).find(id="bulk-refused").text == "2"
-    for name, outcome, message in rows[:48]:
+    for _name, outcome, message in rows[:48]:
         assert outcome == "done"
         # Empty settings: pre-flight QA sends each one on to QA failed, saying why.
         assert message.startswith("Moved: Draft → QA failed.")
-    for name, outcome, message in rows[48:]:
+    for _name, outcome, message in rows[48:]:
         assert outcome == "refused"
         assert "Trafficked success ticket cannot move to QA testing" in message
     db.session.expire_all()
