@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Campaign, Channel, RequestType, Ticket, User
@@ -52,29 +53,42 @@ def matching_ids(query: queries.TicketQuery, limit: int = MAX_ITEMS) -> list[uui
 
 
 def _each(ids: list[uuid.UUID], act) -> list[ItemResult]:
-    """Run `act(ticket)` on each ticket, one commit each; a refusal rolls back that one only."""
+    """Run `act(ticket)` on each ticket, one commit each; a refusal rolls back that one only.
+
+    The tickets, their campaigns (with the campaigns' other tickets, which QA reads),
+    brands, markets and channels are loaded up front in a fixed number of queries, and kept
+    loaded across the per-ticket commits.
+    """
     if len(ids) > MAX_ITEMS:
         raise ValidationError(f"Choose at most {MAX_ITEMS:,} tickets at a time.", "ids")
-    rows = db.session.execute(
-        queries.joined_tickets(Ticket.id, Campaign.name, Channel.api_identifier).where(
-            Ticket.id.in_(ids)
-        )
-    )
-    names = {ticket_id: platform_name(name, code) for ticket_id, name, code in rows}
+    loaded = {
+        ticket.id: ticket
+        for ticket in db.session.scalars(
+            queries.joined_tickets()
+            .where(Ticket.id.in_(ids))
+            .options(selectinload(Ticket.campaign, Campaign.tickets), selectinload(Ticket.events))
+        ).unique()
+    }
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
     results = []
-    for ticket_id in ids:
-        name = names.get(ticket_id)
-        if name is None:
-            results.append(ItemResult(ticket_id, str(ticket_id), False, "No such ticket."))
-            continue
-        try:
-            message = act(db.session.get(Ticket, ticket_id))
-            db.session.commit()
-        except DomainError as err:
-            db.session.rollback()
-            results.append(ItemResult(ticket_id, name, False, err.message))
-        else:
-            results.append(ItemResult(ticket_id, name, True, message))
+    try:
+        for ticket_id in ids:
+            ticket = loaded.get(ticket_id)
+            if ticket is None:
+                results.append(ItemResult(ticket_id, str(ticket_id), False, "No such ticket."))
+                continue
+            name = platform_name(ticket.campaign.name, ticket.channel.api_identifier)
+            try:
+                message = act(ticket)
+                session.commit()
+            except DomainError as err:
+                session.rollback()
+                results.append(ItemResult(ticket_id, name, False, err.message))
+            else:
+                results.append(ItemResult(ticket_id, name, True, message))
+    finally:
+        session.expire_on_commit = expire
     return results
 
 
