@@ -184,3 +184,21 @@ def test_split_budget_keeps_the_total_in_minor_units():
     parts = bulk.split_budget(Decimal("100"), [Decimal(100) / 3] * 3, "JPY")
     assert parts == [Decimal("34"), Decimal("33"), Decimal("33")]
     assert sum(parts) == 100
+
+
+def test_campaigns_chosen_on_the_list_are_exported_or_deleted(
+    client, db, editor, moana, frozen, meta, make_ticket
+):
+    started = make_ticket(campaign=frozen, channel=meta)
+    set_status(db, [started], TicketStatus.QA_FAILED)
+    listing = parse(client.get("/campaigns/").text)
+    assert len(listing.find_all("input", data_bulk_item=True)) == 2
+    ids = [str(moana.id), str(frozen.id)]
+    export = client.post("/bulk/campaigns", data={"ids": ids[:1], "action": "export"})
+    rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [r[0] for r in rows[1:]] == ["DIS_US_MULTI_2026_MoanaLaunch"]
+    response = client.post("/bulk/campaigns", data={"ids": ids, "action": "delete"})
+    assert response.status_code == 200
+    (_, first, _), (_, second, why) = results(response)
+    assert (first, second) == ("done", "refused")
+    assert "1 of its tickets has left DRAFT" in why

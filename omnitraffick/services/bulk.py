@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Campaign, Channel, RequestType, Ticket, User
-from . import queries, tickets
+from . import campaigns, queries, tickets
 from .currencies import parse_budget, quantum
 from .errors import DomainError, ValidationError
 from .reference import load_referenced
@@ -53,7 +53,7 @@ def matching_ids(query: queries.TicketQuery, limit: int = MAX_ITEMS) -> list[uui
 
 
 def _each(ids: list[uuid.UUID], act) -> list[ItemResult]:
-    """Run `act(ticket)` on each ticket, one commit each; a refusal rolls back that one only.
+    """Run `act(ticket)` on each ticket (see `_apply`).
 
     The tickets, their campaigns (with the campaigns' other tickets, which QA reads),
     brands, markets and channels are loaded up front in a fixed number of queries, and kept
@@ -69,27 +69,55 @@ def _each(ids: list[uuid.UUID], act) -> list[ItemResult]:
             .options(selectinload(Ticket.campaign, Campaign.tickets), selectinload(Ticket.events))
         ).unique()
     }
+    items = []
+    for ticket_id in ids:
+        ticket = loaded.get(ticket_id)
+        name = (
+            platform_name(ticket.campaign.name, ticket.channel.api_identifier) if ticket else None
+        )
+        items.append((ticket_id, ticket, name))
+    return _apply(items, act)
+
+
+def _apply(items: list[tuple], act) -> list[ItemResult]:
+    """`act(row)` for each (id, row, name), a commit each; a refusal rolls back that one."""
     session = db.session()
     expire, session.expire_on_commit = session.expire_on_commit, False
     results = []
     try:
-        for ticket_id in ids:
-            ticket = loaded.get(ticket_id)
-            if ticket is None:
-                results.append(ItemResult(ticket_id, str(ticket_id), False, "No such ticket."))
+        for item_id, row, name in items:
+            if row is None:
+                results.append(ItemResult(item_id, str(item_id), False, "Not found."))
                 continue
-            name = platform_name(ticket.campaign.name, ticket.channel.api_identifier)
             try:
-                message = act(ticket)
+                message = act(row)
                 session.commit()
             except DomainError as err:
                 session.rollback()
-                results.append(ItemResult(ticket_id, name, False, err.message))
+                results.append(ItemResult(item_id, name, False, err.message))
             else:
-                results.append(ItemResult(ticket_id, name, True, message))
+                results.append(ItemResult(item_id, name, True, message))
     finally:
         session.expire_on_commit = expire
     return results
+
+
+def delete_campaigns(ids: list[uuid.UUID]) -> list[ItemResult]:
+    """Delete each campaign whose tickets are all still drafts (they go with it)."""
+    if len(ids) > MAX_ITEMS:
+        raise ValidationError(f"Choose at most {MAX_ITEMS:,} campaigns at a time.", "ids")
+    loaded = {c.id: c for c in db.session.scalars(select(Campaign).where(Campaign.id.in_(ids)))}
+
+    def act(campaign: Campaign) -> str:
+        campaigns.delete_campaign(campaign)
+        return "Deleted, with its draft tickets."
+
+    return _apply([(i, loaded.get(i), loaded[i].name if i in loaded else None) for i in ids], act)
+
+
+def matching_campaign_ids(query: queries.CampaignQuery, limit: int = MAX_ITEMS) -> list:
+    """Every campaign the list's filters match, up to `limit`."""
+    return list(db.session.scalars(queries.select_campaigns(query, Campaign.id).limit(limit)))
 
 
 def move(ids: list[uuid.UUID], to_status, *, actor: User | None, reason=None) -> list[ItemResult]:

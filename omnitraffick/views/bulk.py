@@ -21,7 +21,7 @@ from ..services.errors import DomainError, ValidationError
 from ..services.settings import BudgetType, Objective
 from ..web import form_error, form_status, render
 from .campaigns import load_campaign_page
-from .reports import tickets_csv_response
+from .reports import campaigns_csv_response, tickets_csv_response
 from .ticket_queries import board_query_args
 
 bp = Blueprint("bulk", __name__, url_prefix="/bulk")
@@ -92,6 +92,37 @@ def tickets_action():
         raise ValidationError(f"Unknown action; choose one of {', '.join(ACTIONS)}.", "action")
     done = sum(1 for r in results if r.done)
     return render("bulk/result.html", results=results, title=title, done=done, back=_back(form))
+
+
+@bp.post("/campaigns")
+@editor_required
+def campaigns_action():
+    """Export or delete the chosen campaigns, saying per campaign what happened."""
+    form = BulkForm()
+    if not form.validate_on_submit():
+        raise ValidationError("This form has expired; reload the page and try again.")
+    if form.all_matching.data == "1":
+        query = queries.parse_campaigns(board_query_args(form.filters.data))
+        ids = bulk.matching_campaign_ids(query)
+    else:
+        ids = bulk.selected_ids(form.ids.data or [])
+    back = url_for("campaigns.index") + ("?" + form.filters.data if form.filters.data else "")
+    if not ids:
+        flash("Choose at least one campaign first.", "error")
+        return redirect(back)
+    if form.action.data == "export":
+        return campaigns_csv_response(queries.parse_campaigns({}), ids)
+    if form.action.data != "delete":
+        raise ValidationError("Unknown action; choose export or delete.", "action")
+    results = bulk.delete_campaigns(ids)
+    return render(
+        "bulk/result.html",
+        results=results,
+        title="Delete campaigns",
+        done=sum(1 for r in results if r.done),
+        back=back,
+        noun="campaign",
+    )
 
 
 def _send(ticket: Ticket) -> str:

@@ -82,7 +82,12 @@ def portfolio_csv():
 @bp.get("/campaigns/export.csv")
 def campaigns_csv():
     """The campaign list, under its current filters and sort, as CSV."""
-    rows = reports.campaign_rows(queries.parse_campaigns(request.args))
+    return campaigns_csv_response(queries.parse_campaigns(request.args))
+
+
+def campaigns_csv_response(query: queries.CampaignQuery, ids=None):
+    """The campaigns `query` finds (only `ids`, when given), as a CSV download."""
+    rows = reports.campaign_rows(query, ids)
     return csv_response("campaigns.csv", CAMPAIGN_CSV_HEADER, _campaign_csv_rows(rows))
 
 
