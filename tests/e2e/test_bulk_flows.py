@@ -151,3 +151,28 @@ def test_choose_cards_on_the_board_and_move_them_to_qa(login, live_sql, screensh
     expect(page.locator("#bulk-refused")).to_have_text("5")
     left = live_sql("SELECT count(*) FROM tickets WHERE campaign_id = ?", (board.campaign_id.hex,))
     assert left == [(5,)]
+
+
+def test_a_campaign_gets_tickets_for_three_channels_in_one_step(login, live_sql, screenshot):
+    page = login("admin")
+    board = make_board(live_sql)
+    channels = [reference_rows(live_sql)[2] for _ in range(3)]
+    page.goto(f"/campaigns/{board.campaign_id}")
+    page.get_by_role("button", name="Tickets for several channels").click()
+    for code in channels:
+        page.locator("label", has_text=code).locator("input[type=checkbox]").check()
+    page.get_by_label("Split the budget").select_option("percent")
+    for code, share in zip(channels, ("50", "30", "20"), strict=True):
+        name = live_sql("SELECT platform_name FROM channels WHERE api_identifier = ?", (code,))
+        page.get_by_label(f"Percentage for {name[0][0]}").fill(share)
+    page.get_by_label("Objective").select_option("AWARENESS")
+    page.get_by_label("Budget type").select_option("LIFETIME")
+    screenshot(page, "channel-tickets")
+    page.get_by_role("button", name="Open the tickets").click()
+    expect(page.get_by_text("3 Draft tickets opened")).to_be_visible()
+    amounts = live_sql(
+        "SELECT json_extract(payload_config, '$.budget_amount') FROM tickets"
+        " WHERE campaign_id = ? ORDER BY 1",
+        (board.campaign_id.hex,),
+    )
+    assert [a for (a,) in amounts] == ["200.00", "300.00", "500.00"]
