@@ -18,6 +18,7 @@ TITLES = {
     404: "Not found",
     405: "That action isn't allowed here",
     409: "That clashes with the current state",
+    415: "That kind of file cannot be read here",
     413: "That upload is too large",
     422: "Some input needs fixing",
     429: "Too many attempts",
@@ -80,7 +81,7 @@ def init_app(app: Flask) -> None:
         messages = {
             403: "Your role does not allow this. Ask an admin if you need access.",
             404: "There is nothing at this address. It may have been deleted.",
-            413: "The request body is larger than 1 MB.",
+            413: f"The request body is larger than {_megabytes(request.max_content_length)}.",
         }
         response = error_response(err.code or 500, messages.get(err.code, err.description))
         if err.code == 405 and getattr(err, "valid_methods", None):
@@ -96,6 +97,10 @@ def init_app(app: Flask) -> None:
         return error_response(
             500, "The error has been logged. Try again, or tell the team what you did."
         )
+
+
+def _megabytes(size: int | None) -> str:
+    return f"{(size or 0) / (1024 * 1024):g} MB"
 
 
 def database_unavailable(err: SQLAlchemyError):

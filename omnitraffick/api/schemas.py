@@ -22,7 +22,7 @@ from ..models import (
     SendState,
     TicketStatus,
 )
-from ..services import campaigns, queries, taxonomy
+from ..services import campaigns, imports, queries, taxonomy
 from ..services.countries import country_choices
 from ..services.currencies import active_currencies
 from ..services.errors import ValidationError
@@ -661,3 +661,60 @@ class Send(Answer):
     attempts = fields.List(
         fields.Nested(Attempt), metadata=about("Every HTTP call the send made, in order.")
     )
+
+
+# --- imports ----------------------------------------------------------------------------------
+
+
+class ImportOptions(Schema):
+    """How to import (services/imports.py reads them)."""
+
+    dry_run = fields.String(
+        load_default="true",
+        metadata=about(
+            "true: judge every row and write nothing; false: write the `create` rows.",
+            enum=["true", "false"],
+        ),
+    )
+    on_error = fields.String(
+        load_default=imports.OnError.ABORT.value,
+        metadata=about(
+            "abort: any error row stops the import (422, nothing written); skip: the valid "
+            "rows are written and the error rows left out.",
+            enum=[o.value for o in imports.OnError],
+        ),
+    )
+
+
+class ImportSummary(Answer):
+    create = fields.Integer(metadata=about("Rows that make (or would make) a campaign."))
+    exists = fields.Integer(
+        metadata=about("Rows whose generated name is taken (ignoring case): skipped.")
+    )
+    error = fields.Integer(metadata=about("Rows with at least one cell to fix."))
+
+
+class ImportRow(Answer):
+    row = fields.Integer(metadata=about("The row's number in the sheet (the header is 1)."))
+    outcome = fields.Enum(imports.Outcome, by_value=fields.String)
+    name = fields.String(
+        allow_none=True,
+        metadata=about("The generated campaign name; null when the row cannot make one."),
+    )
+    errors = fields.Dict(
+        keys=fields.String(metadata=about(enum=list(imports.COLUMNS))),
+        values=fields.String(),
+        metadata=about("A message per column at fault (empty unless the outcome is error)."),
+    )
+    campaign_id = fields.UUID(
+        allow_none=True,
+        metadata=about("The campaign made from the row, once imported.", UUID_EXAMPLE),
+    )
+
+
+class ImportReport(Answer):
+    """Every row's outcome: what an import does (a dry run) or did."""
+
+    dry_run = fields.Boolean()
+    summary = fields.Nested(ImportSummary)
+    rows = fields.List(fields.Nested(ImportRow))

@@ -18,7 +18,16 @@ from ..auth import admin_required as admin_only
 from ..auth import editor_required as editors
 from ..extensions import csrf, db
 from ..models import Brand, Campaign, Channel, Market, PlatformSend, Ticket
-from ..services import campaigns, queries, reference, tickets, tokens, trafficking
+from ..services import (
+    campaigns,
+    imports,
+    queries,
+    reference,
+    spreadsheets,
+    tickets,
+    tokens,
+    trafficking,
+)
 from ..services.errors import Unauthorized, ValidationError
 from . import bp, schemas
 from .spec import ERRORS, TOTAL_COUNT, answers, openapi_path, served
@@ -543,3 +552,111 @@ TICKET_DELETE = "Only DRAFT tickets can be deleted (409); the others keep their 
 def delete_ticket(ticket):
     tickets.delete_ticket(ticket)
     return no_content()
+
+
+# --- imports ----------------------------------------------------------------------------------
+
+IMPORT_FORMATS = ("text/csv", "text/plain", spreadsheets.XLSX_TYPE, "application/octet-stream")
+
+
+@bp.before_app_request
+def allow_import_bodies():
+    """Spreadsheet imports take larger bodies than the rest of the API (set before anything
+    reads the body)."""
+    if request.endpoint == "api.import_campaigns":
+        request.max_content_length = request.max_form_memory_size = imports.MAX_BYTES
+
+
+@bp.post("/imports/campaigns", tags=["Imports"])
+@editors
+@documented(
+    "Import campaigns (and their tickets) from a spreadsheet",
+    "CSV (comma, semicolon or tab; UTF-8 with or without BOM, or Windows-1252) or XLSX, as "
+    "multipart field `file` or as the body (`text/csv`, or the XLSX content type). Columns, "
+    f"matched by header in any case: {', '.join(imports.COLUMNS)}; "
+    f"{', '.join(imports.REQUIRED)} are required, the rest optional (channel and the ticket "
+    "settings open a Draft CREATE_CAMPAIGN ticket). Every row comes back as `create`, "
+    "`exists` (a campaign with the same generated name exists, ignoring case: skipped) or "
+    "`error` with a message per column; rows of the file that make the same name are errors. "
+    "A dry run writes nothing. An import writes every `create` row in one transaction; "
+    f"with errors and on_error=abort it answers 422 with the same report and writes nothing. "
+    f"At most {imports.MAX_ROWS:,} rows and {imports.MAX_BYTES // (1024 * 1024)} MB (413).",
+    role=editors,
+    filters=schemas.ImportOptions,
+)
+@bp.doc(
+    requestBody={
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+            "text/csv": {"schema": {"type": "string"}},
+        },
+    }
+)
+@bp.doc(
+    responses={
+        422: {
+            "description": "An import (dry_run=false, on_error=abort) with error rows: the "
+            "report, nothing written. Or a bad query argument, a file that cannot be read, a "
+            "required column missing: an error.",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "oneOf": [
+                            {"$ref": "#/components/schemas/ImportReport"},
+                            {"$ref": "#/components/schemas/Error"},
+                        ]
+                    }
+                }
+            },
+        }
+    }
+)
+@answers(
+    {
+        401: None,
+        403: None,
+        409: "Someone created one of the campaigns while the import ran; nothing was written.",
+        413: f"More than {imports.MAX_ROWS:,} rows, or a body over "
+        f"{imports.MAX_BYTES // (1024 * 1024)} MB.",
+        415: "The body is neither a multipart upload nor CSV or XLSX.",
+    }
+)
+@bp.response(200, schemas.ImportReport, description="Every row's outcome.")
+def import_campaigns():
+    """Judge a spreadsheet's rows (dry run) or import them."""
+    dry = imports.parse_dry_run(request.args.get("dry_run"))
+    on_error = imports.parse_on_error(request.args.get("on_error"))
+    table = spreadsheets.read(*_import_body(), max_rows=imports.MAX_ROWS)
+    report = imports.run(table, dry=dry, on_error=on_error, actor=current_user)
+    if report.blocked and not dry:
+        db.session.rollback()
+        return report, 422
+    db.session.commit()
+    return report
+
+
+def _import_body() -> tuple[bytes, str]:
+    """The uploaded file's bytes and name, from a multipart field or the body itself."""
+    if (request.content_length or 0) > imports.MAX_BYTES:
+        raise spreadsheets.TooLarge(
+            f"The upload is larger than {imports.MAX_BYTES // (1024 * 1024)} MB; split the file.",
+            "file",
+        )
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise ValidationError("Send the spreadsheet in the multipart field 'file'.", "file")
+        return upload.read(), upload.filename or ""
+    if request.mimetype not in IMPORT_FORMATS:
+        raise spreadsheets.Unsupported(
+            "Send a CSV or XLSX file: multipart field 'file', or the body as text/csv "
+            f"or {spreadsheets.XLSX_TYPE}."
+        )
+    return request.get_data(), ""

@@ -148,7 +148,7 @@ def index():
     query = queries.parse_tickets(request.args, queries.TICKET_BOARD)
     context = board_context(query)
     if not is_fragment_request():
-        context |= filter_options(query)
+        context |= filter_options(query) | {"ticket_statuses": list(TicketStatus)}
     return render("board/index.html", "board/_columns.html", **context)
 
 

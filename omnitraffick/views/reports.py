@@ -82,7 +82,12 @@ def portfolio_csv():
 @bp.get("/campaigns/export.csv")
 def campaigns_csv():
     """The campaign list, under its current filters and sort, as CSV."""
-    rows = reports.campaign_rows(queries.parse_campaigns(request.args))
+    return campaigns_csv_response(queries.parse_campaigns(request.args))
+
+
+def campaigns_csv_response(query: queries.CampaignQuery, ids=None):
+    """The campaigns `query` finds (only `ids`, when given), as a CSV download."""
+    rows = reports.campaign_rows(query, ids)
     return csv_response("campaigns.csv", CAMPAIGN_CSV_HEADER, _campaign_csv_rows(rows))
 
 
@@ -127,9 +132,13 @@ TICKET_CSV_HEADER = [
 @bp.get("/tickets/export.csv")
 def tickets_csv():
     """The ticket list, under its current filters, as CSV."""
-    query = queries.parse_tickets(request.args)
+    return tickets_csv_response(queries.parse_tickets(request.args))
+
+
+def tickets_csv_response(query: queries.TicketQuery, where: tuple = ()):
+    """The tickets `query` (and `where`) select, as a CSV download."""
     stmt = queries.select_tickets(
-        query, Ticket, Campaign.name, Market.currency, Channel.api_identifier
+        query, Ticket, Campaign.name, Market.currency, Channel.api_identifier, where=where
     ).execution_options(yield_per=1000)
 
     def rows():

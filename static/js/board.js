@@ -18,6 +18,8 @@
       pending > 0 ||
       board.dataset.dragging === "1" ||
       board.querySelector(".card-ask, .card-error") !== null ||
+      // A selection for a bulk action would be lost by a refresh.
+      board.querySelector("input[data-bulk-item]:checked, input[data-bulk-all]:checked") !== null ||
       (board.contains(active) && active.matches("select, input, textarea, button"))
     );
   }

@@ -16,7 +16,11 @@ NESTED_TOO_DEEPLY = "The JSON body is nested too deeply to read"
 
 
 @pytest.mark.parametrize("body", [DEEP_ARRAY, DEEP_OBJECT], ids=["array", "object"])
-@pytest.mark.parametrize(("method", "path"), api_operations("POST", "PUT"))
+# The spreadsheet import reads no JSON: any JSON body is a 415 (tests/test_import_api.py).
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [op for op in api_operations("POST", "PUT") if op[1] != "/api/v1/imports/campaigns"],
+)
 def test_json_nested_100000_deep_is_a_400_on_every_api_route(
     client, bearer, rows, method, path, body
 ):
