@@ -2,7 +2,7 @@
 
 import enum
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     DateTime,
     Enum,
     ForeignKey,
@@ -261,6 +262,8 @@ class Channel(UUIDMixin, TimestampMixin, db.Model):
 
     platform_name: Mapped[str] = mapped_column(String(100))
     api_identifier: Mapped[str] = mapped_column(String(16), unique=True)
+    # Days before a flight starts that its ticket is due (set by an admin); None: no default.
+    lead_days: Mapped[int | None] = mapped_column(Integer)
 
     def __repr__(self) -> str:
         return f"<Channel {self.api_identifier}>"
@@ -340,6 +343,9 @@ class Ticket(UUIDMixin, TimestampMixin, db.Model):
     platform_ids: Mapped[dict | None] = mapped_column(JSON)
     # Why the last send failed, in a sentence; cleared by the next send.
     send_error: Mapped[str | None] = mapped_column(Text)
+    # Who owns the ticket now, and the day it must be trafficked by.
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    due_date: Mapped[date | None] = mapped_column(Date)
 
     # SQLAlchemy checks and bumps `version` on every UPDATE, so a concurrent change makes
     # the later flush fail instead of overwriting silently.
@@ -347,7 +353,11 @@ class Ticket(UUIDMixin, TimestampMixin, db.Model):
 
     campaign: Mapped[Campaign] = relationship(back_populates="tickets")
     channel: Mapped[Channel] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    comments: Mapped[list["TicketComment"]] = relationship(
+        back_populates="ticket", order_by="TicketComment.created_at", cascade="all, delete-orphan"
+    )
     events: Mapped[list["TicketEvent"]] = relationship(
         back_populates="ticket", order_by="TicketEvent.created_at", cascade="all, delete-orphan"
     )
@@ -474,3 +484,57 @@ class SendAttempt(UUIDMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<SendAttempt {self.method} {self.path} {self.http_status} {self.outcome}>"
+
+
+class TicketComment(UUIDMixin, db.Model):
+    """A comment on a ticket: plain text, shown in its timeline."""
+
+    __tablename__ = "ticket_comments"
+
+    ticket_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    ticket: Mapped[Ticket] = relationship(back_populates="comments")
+    author: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<TicketComment {self.id} on {self.ticket_id}>"
+
+
+class NotificationKind(enum.StrEnum):
+    """Why a user is told about a ticket."""
+
+    ASSIGNED = "ASSIGNED"
+    MENTIONED = "MENTIONED"
+    QA_FAILED = "QA_FAILED"
+    SEND_FAILED = "SEND_FAILED"
+    TRAFFICKED = "TRAFFICKED"
+
+
+class Notification(UUIDMixin, db.Model):
+    """Something a user is told in the app (the bell), newest first."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    ticket_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[NotificationKind] = mapped_column(_enum(NotificationKind, "notification_kind"))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    ticket: Mapped[Ticket | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Notification {self.kind} for {self.user_id}>"
