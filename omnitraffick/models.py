@@ -345,6 +345,8 @@ class Ticket(UUIDMixin, TimestampMixin, db.Model):
     send_error: Mapped[str | None] = mapped_column(Text)
     # Who owns the ticket now, and the day it must be trafficked by.
     assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Who handed it to its owner: told, with the owner, what becomes of it.
+    assigned_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     due_date: Mapped[date | None] = mapped_column(Date)
 
     # SQLAlchemy checks and bumps `version` on every UPDATE, so a concurrent change makes
@@ -355,6 +357,7 @@ class Ticket(UUIDMixin, TimestampMixin, db.Model):
     channel: Mapped[Channel] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id])
     comments: Mapped[list["TicketComment"]] = relationship(
         back_populates="ticket", order_by="TicketComment.created_at", cascade="all, delete-orphan"
     )

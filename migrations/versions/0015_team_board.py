@@ -4,7 +4,7 @@ Revision ID: 0015_team_board
 Revises: 0011_sessions_and_throttle
 Create Date: 2026-12-02 14:00:00
 
-`tickets` gets `assignee_id` (who owns it) and `due_date`; `channels` gets `lead_days`, the
+`tickets` gets `assignee_id` (who owns it), `assigned_by_id` and `due_date`; `channels` gets `lead_days`, the
 days before a flight's start its tickets are due. `ticket_comments` holds the conversation on
 a ticket, `notifications` what the bell tells each user.
 """
@@ -24,19 +24,17 @@ def upgrade():
     if op.get_bind().dialect.name == "sqlite":
         # SQLite cannot add a constraint to a table; the column carries its reference (and a
         # batch copy of tickets would have to reflect the campaigns' expression index).
-        op.execute(
-            "ALTER TABLE tickets ADD COLUMN assignee_id CHAR(32) "
-            "CONSTRAINT fk_tickets_assignee_id_users REFERENCES users (id)"
-        )
+        for column in ("assignee_id", "assigned_by_id"):
+            op.execute(
+                f"ALTER TABLE tickets ADD COLUMN {column} CHAR(32) "
+                f"CONSTRAINT fk_tickets_{column}_users REFERENCES users (id)"
+            )
     else:
-        op.add_column("tickets", sa.Column("assignee_id", sa.Uuid(), nullable=True))
-        op.create_foreign_key(
-            op.f("fk_tickets_assignee_id_users"),
-            "tickets",
-            "users",
-            ["assignee_id"],
-            ["id"],
-        )
+        for column in ("assignee_id", "assigned_by_id"):
+            op.add_column("tickets", sa.Column(column, sa.Uuid(), nullable=True))
+            op.create_foreign_key(
+                op.f(f"fk_tickets_{column}_users"), "tickets", "users", [column], ["id"]
+            )
     op.add_column("tickets", sa.Column("due_date", sa.Date(), nullable=True))
     op.create_index(op.f("ix_tickets_assignee_id"), "tickets", ["assignee_id"])
     op.add_column("channels", sa.Column("lead_days", sa.Integer(), nullable=True))
@@ -122,8 +120,9 @@ def downgrade():
     op.execute("ALTER TABLE channels DROP COLUMN lead_days")
     op.drop_index(op.f("ix_tickets_assignee_id"), table_name="tickets")
     if op.get_bind().dialect.name != "sqlite":
-        op.drop_constraint(op.f("fk_tickets_assignee_id_users"), "tickets", type_="foreignkey")
-        op.drop_column("tickets", "assignee_id")
+        for column in ("assignee_id", "assigned_by_id"):
+            op.drop_constraint(op.f(f"fk_tickets_{column}_users"), "tickets", type_="foreignkey")
+            op.drop_column("tickets", column)
         op.drop_column("tickets", "due_date")
         return
     # SQLite drops a column that holds a reference only by copying the table. Reflecting
@@ -133,4 +132,5 @@ def downgrade():
         warnings.filterwarnings("ignore", message=".*expression-based index.*")
         with op.batch_alter_table("tickets", recreate="always") as batch_op:
             batch_op.drop_column("assignee_id")
+            batch_op.drop_column("assigned_by_id")
             batch_op.drop_column("due_date")

@@ -50,7 +50,7 @@ from enum import Enum
 from typing import Any, Literal, Self
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import aliased, contains_eager
 
 from ..extensions import db
 from ..models import Brand, Campaign, CampaignStatus, Channel, Market, Ticket, TicketStatus, User
@@ -195,6 +195,7 @@ class TicketQuery(ListQuery):
     market: uuid.UUID | None = None
     channel: uuid.UUID | None = None
     campaign: uuid.UUID | None = None
+    assignee: uuid.UUID | None = None  # "My tickets": the signed-in user's id
     shown: Mapping[TicketStatus, int] = field(default_factory=dict)  # board: cards per column
 
 
@@ -277,6 +278,7 @@ _TICKET_PARAMETERS = {
     "market": "market",
     "channel": "channel",
     "campaign": "campaign",
+    "assignee": "assignee",
     "q": "q",
 }
 TICKET_LIST = Surface(
@@ -287,7 +289,12 @@ TICKET_LIST = Surface(
 )
 TICKET_BOARD = Surface(_TICKET_PARAMETERS, "moved", desc=True, paging=None, columns=True)
 TICKET_API = Surface(
-    {"status": "status", "campaign": "campaign_id", "channel": "channel_id"},
+    {
+        "status": "status",
+        "campaign": "campaign_id",
+        "channel": "channel_id",
+        "assignee": "assignee_id",
+    },
     "moved",
     desc=True,
     paging="offset",
@@ -468,6 +475,7 @@ def parse_tickets(args: Mapping[str, str], surface: Surface = TICKET_LIST) -> Ti
         market=read.filter("market", _uuid),
         channel=read.filter("channel", _uuid),
         campaign=read.filter("campaign", _uuid),
+        assignee=read.filter("assignee", _uuid),
         q=read.text(),
         shown=read.shown(),
         **read.order(),
@@ -563,6 +571,8 @@ def ticket_conditions(query: TicketQuery) -> list:
         conditions.append(Ticket.channel_id == query.channel)
     if query.campaign:
         conditions.append(Ticket.campaign_id == query.campaign)
+    if query.assignee:
+        conditions.append(Ticket.assignee_id == query.assignee)
     if query.q:
         # Search the platform name: the campaign name with this channel's code for MULTI.
         platform = func.replace(Campaign.name, "_MULTI_", "_" + Channel.api_identifier + "_")
@@ -570,10 +580,14 @@ def ticket_conditions(query: TicketQuery) -> list:
     return conditions
 
 
-def joined_tickets(*columns) -> Select:
-    """Tickets joined to what a card shows: campaign, brand, market and channel.
+# A ticket's owner, as joined to the ticket (User alone is the signed-in user's table too).
+Assignee = aliased(User, name="assignee")
 
-    Without `columns`: Ticket rows with all four loaded from the same join.
+
+def joined_tickets(*columns) -> Select:
+    """Tickets joined to what a card shows: campaign, brand, market, channel and owner.
+
+    Without `columns`: Ticket rows with all five loaded from the same join.
     """
     stmt = (
         select(*columns)
@@ -582,6 +596,7 @@ def joined_tickets(*columns) -> Select:
             contains_eager(Ticket.campaign).contains_eager(Campaign.brand),
             contains_eager(Ticket.campaign).contains_eager(Campaign.market),
             contains_eager(Ticket.channel),
+            contains_eager(Ticket.assignee.of_type(Assignee)),
         )
     )
     return (
@@ -590,6 +605,7 @@ def joined_tickets(*columns) -> Select:
         .join(Campaign.brand)
         .join(Campaign.market)
         .join(Ticket.channel)
+        .outerjoin(Assignee, Ticket.assignee_id == Assignee.id)
     )
 
 

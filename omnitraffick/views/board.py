@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import current_user
@@ -11,8 +11,18 @@ from wtforms import HiddenField
 
 from ..auth import editor_required
 from ..extensions import db
-from ..models import Brand, Campaign, Channel, Market, RequestType, Ticket, TicketStatus
-from ..services import queries, taxonomy, tickets, trafficking
+from ..models import (
+    Brand,
+    Campaign,
+    Channel,
+    Market,
+    RequestType,
+    Ticket,
+    TicketStatus,
+    as_utc,
+    utcnow,
+)
+from ..services import queries, taxonomy, team, tickets, trafficking
 from ..web import is_fragment_request, render
 from .ticket_queries import board_query_args, filter_options
 
@@ -44,14 +54,39 @@ class Card:
     channel_name: str
     sending_since: datetime | None = None
     send_error: str | None = None
+    assignee_name: str | None = None
+    assignee_email: str | None = None
+    due_date: date | None = None
+    external_platform_id: str | None = None
+    qa_failure_reason: str | None = None
 
     @property
     def platform_name(self) -> str:
         return taxonomy.platform_name(self.campaign_name, self.channel_code)
 
+    @property
+    def owner(self) -> str | None:
+        """The owner's name (their email without one); None: nobody owns it."""
+        return (self.assignee_name or self.assignee_email) if self.assignee_email else None
+
+    @property
+    def initials(self) -> str:
+        return team.initials(self.assignee_name, self.assignee_email)
+
+    @property
+    def due(self) -> str | None:
+        """"overdue" or "due-soon" while the ticket is still to be trafficked."""
+        if self.status is TicketStatus.TRAFFICKED_SUCCESS:
+            return None
+        return team.due_state(self.due_date)
+
+    @property
+    def days_in_status(self) -> int:
+        return max(0, (utcnow() - as_utc(self.status_changed_at)).days)
+
     @classmethod
     def of(cls, ticket: Ticket) -> "Card":
-        campaign = ticket.campaign
+        campaign, owner = ticket.campaign, ticket.assignee
         return _unstale(
             cls(
                 ticket.id,
@@ -68,6 +103,11 @@ class Card:
                 ticket.channel.platform_name,
                 ticket.sending_since,
                 ticket.send_error,
+                owner.name if owner else None,
+                owner.email if owner else None,
+                ticket.due_date,
+                ticket.external_platform_id,
+                ticket.qa_failure_reason,
             )
         )
 
@@ -100,6 +140,11 @@ CARD_COLUMNS = (
     Channel.platform_name,
     Ticket.sending_since,
     Ticket.send_error,
+    queries.Assignee.name,
+    queries.Assignee.email,
+    Ticket.due_date,
+    Ticket.external_platform_id,
+    Ticket.qa_failure_reason,
 )
 
 
