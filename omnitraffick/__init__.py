@@ -79,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
         health,
         markets,
         reports,
+        team,
         tickets,
         users,
     )
@@ -90,6 +91,7 @@ def create_app(config: dict | None = None) -> Flask:
         board,
         campaigns,
         tickets,
+        team,
         reports,
         markets,
         brands,

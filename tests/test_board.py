@@ -654,7 +654,8 @@ def test_the_board_runs_the_same_queries_for_12_and_600_tickets(
 
     large = measure()
     assert large == small
-    assert small["board"] <= 12, small
+    # 13: the page's navigation counts the user's unread notifications (the bell).
+    assert small["board"] <= 13, small
     assert sum(counts(parse(client.get("/board/"))).values()) == 600
     assert sum(counts(parse(client.get(filtered))).values()) > 100
 

@@ -75,7 +75,7 @@ class Card:
 
     @property
     def due(self) -> str | None:
-        """"overdue" or "due-soon" while the ticket is still to be trafficked."""
+        """ "overdue" or "due-soon" while the ticket is still to be trafficked."""
         if self.status is TicketStatus.TRAFFICKED_SUCCESS:
             return None
         return team.due_state(self.due_date)

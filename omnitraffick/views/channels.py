@@ -39,7 +39,6 @@ CHANNELS = Kind(
         Column("Platform", "platform_name"),
         Column("API identifier", "api_identifier", "code"),
         Column("Sends go to", "api_identifier", "connection", sortable=False),
-        Column("Lead time (days)", "lead_days", sortable=False),
     ),
     search_placeholder="Search platform or code",
     form=ChannelForm,

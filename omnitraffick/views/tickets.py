@@ -21,6 +21,7 @@ from ..services.errors import Conflict, DomainError, ValidationError
 from ..services.translators import TranslationError
 from ..web import form_error, form_status, is_fragment_request, render
 from . import board
+from .team import team_context
 from .ticket_queries import filter_options, load_ticket, uuid_or_none
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets")
@@ -174,8 +175,10 @@ def new():
 @bp.get("/<uuid:ticket_id>")
 def show(ticket_id):
     """The ticket page: settings, platform name, history and the moves allowed now."""
-    ticket = load_ticket(ticket_id)
-    return render("tickets/show.html", ticket=ticket, **_ticket_context(ticket))
+    ticket = load_ticket(ticket_id, comments=True)
+    return render(
+        "tickets/show.html", ticket=ticket, **_ticket_context(ticket), **team_context(ticket)
+    )
 
 
 def _payload_context(ticket: Ticket) -> dict:
@@ -388,7 +391,13 @@ def delete(ticket_id):
         db.session.rollback()
         flash(err.message, "error")
         ticket = load_ticket(ticket_id)
-        return render("tickets/show.html", ticket=ticket, status=409, **_ticket_context(ticket))
+        return render(
+            "tickets/show.html",
+            ticket=ticket,
+            status=409,
+            **_ticket_context(ticket),
+            **team_context(ticket),
+        )
     db.session.commit()
     flash("Draft ticket deleted.", "success")
     return redirect(url_for("campaigns.show", campaign_id=campaign_id))
