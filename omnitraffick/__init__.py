@@ -78,6 +78,7 @@ def create_app(config: dict | None = None) -> Flask:
         channels,
         health,
         markets,
+        notification_settings,
         reports,
         team,
         tickets,
@@ -92,6 +93,7 @@ def create_app(config: dict | None = None) -> Flask:
         campaigns,
         tickets,
         team,
+        notification_settings,
         reports,
         markets,
         brands,
@@ -106,9 +108,18 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
     jobs.init_app(app)
+    from .services import deliveries
     from .services.trafficking import SEND_JOB, run_send
 
     jobs.register(SEND_JOB, run_send)
+    jobs.register(deliveries.DELIVER_JOB, deliveries.run_delivery)
+    # Notifications committed by a request or a job go out by email and webhook after it.
+    jobs.after_each(deliveries.dispatch_ready)
+
+    @app.after_request
+    def deliver_notifications(response):
+        deliveries.dispatch_ready()
+        return response
 
     @app.before_request
     def refuse_nul_characters():

@@ -123,6 +123,8 @@ class User(UUIDMixin, TimestampMixin, UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(_enum(Role, "user_role"), default=Role.VIEWER)
     active: Mapped[bool] = mapped_column(default=True)
+    # What reaches the user how: {"ASSIGNED": ["app", "email", "webhook"], ...}; None: all.
+    notify_prefs: Mapped[dict | None] = mapped_column(JSON)
 
     # Not stored: the signed-in session this request runs under (services/sessions.py sets
     # both when a session starts or is loaded). None for API token requests.
@@ -541,3 +543,51 @@ class Notification(UUIDMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Notification {self.kind} for {self.user_id}>"
+
+
+class DeliveryState(enum.StrEnum):
+    QUEUED = "QUEUED"
+    SENT = "SENT"
+    FAILED = "FAILED"
+
+
+class Webhook(UUIDMixin, TimestampMixin, db.Model):
+    """The workspace's outgoing webhook (Slack or Microsoft Teams); one per workspace."""
+
+    __tablename__ = "webhooks"
+
+    url: Mapped[str] = mapped_column(String(2000))
+    # Signs every body with HMAC-SHA256 so the receiver can tell it came from us.
+    secret: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def __repr__(self) -> str:
+        return f"<Webhook {self.url}>"
+
+
+class NotificationDelivery(UUIDMixin, db.Model):
+    """One notification sent by email or webhook: where, how it went, each try counted."""
+
+    __tablename__ = "notification_deliveries"
+    __table_args__ = (UniqueConstraint("notification_id", "channel"),)
+
+    notification_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("notifications.id", ondelete="CASCADE")
+    )
+    channel: Mapped[str] = mapped_column(String(16))  # "email" or "webhook"
+    target: Mapped[str] = mapped_column(String(2000))  # the address or the URL
+    state: Mapped[DeliveryState] = mapped_column(
+        _enum(DeliveryState, "delivery_state"), default=DeliveryState.QUEUED
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    notification: Mapped[Notification] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<NotificationDelivery {self.channel} {self.state}>"

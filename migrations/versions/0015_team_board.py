@@ -4,9 +4,11 @@ Revision ID: 0015_team_board
 Revises: 0011_sessions_and_throttle
 Create Date: 2026-12-02 14:00:00
 
-`tickets` gets `assignee_id` (who owns it), `assigned_by_id` and `due_date`; `channels` gets `lead_days`, the
-days before a flight's start its tickets are due. `ticket_comments` holds the conversation on
-a ticket, `notifications` what the bell tells each user.
+`tickets` gets `assignee_id` (who owns it), `assigned_by_id` and `due_date`; `channels` gets
+`lead_days`, the days before a flight's start its tickets are due. `ticket_comments` holds the
+conversation on a ticket, `notifications` what the bell tells each user; `users.notify_prefs`
+what reaches each user how, `webhooks` the workspace's outgoing webhook and
+`notification_deliveries` the log of emails and webhook posts.
 """
 
 import warnings
@@ -110,8 +112,66 @@ def upgrade():
     op.create_index(op.f("ix_notifications_ticket_id"), "notifications", ["ticket_id"])
     op.create_index("ix_notifications_user_read", "notifications", ["user_id", "read_at"])
 
+    op.add_column("users", sa.Column("notify_prefs", sa.JSON(), nullable=True))
+    op.create_table(
+        "webhooks",
+        sa.Column("url", sa.String(length=2000), nullable=False),
+        sa.Column("secret", sa.String(length=64), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhooks")),
+    )
+    op.create_table(
+        "notification_deliveries",
+        sa.Column("notification_id", sa.Uuid(), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("target", sa.String(length=2000), nullable=False),
+        sa.Column(
+            "state",
+            sa.Enum(
+                "QUEUED",
+                "SENT",
+                "FAILED",
+                name="delivery_state",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("http_status", sa.Integer(), nullable=True),
+        sa.Column("message", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["notification_id"],
+            ["notifications.id"],
+            name=op.f("fk_notification_deliveries_notification_id_notifications"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notification_deliveries")),
+        sa.UniqueConstraint(
+            "notification_id",
+            "channel",
+            name=op.f("uq_notification_deliveries_notification_id"),
+        ),
+    )
+    op.create_index(
+        op.f("ix_notification_deliveries_created_at"), "notification_deliveries", ["created_at"]
+    )
+
 
 def downgrade():
+    op.drop_index(
+        op.f("ix_notification_deliveries_created_at"), table_name="notification_deliveries"
+    )
+    op.drop_table("notification_deliveries")
+    op.drop_table("webhooks")
+    op.execute("ALTER TABLE users DROP COLUMN notify_prefs")
     op.drop_index("ix_notifications_user_read", table_name="notifications")
     op.drop_index(op.f("ix_notifications_ticket_id"), table_name="notifications")
     op.drop_table("notifications")

@@ -8,9 +8,21 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Notification, NotificationKind, Ticket, TicketStatus, User, utcnow
+from .errors import ValidationError
 from .taxonomy import platform_name
 
 LIST_SIZE = 50  # notifications the list shows
+# Keys in the session's info: notifications made in this transaction, and those committed
+# but not yet handed to the delivery job (services/deliveries.py).
+PENDING, READY = "omnitraffick.notify.pending", "omnitraffick.notify.ready"
+CHANNELS = ("app", "email", "webhook")
+KIND_LABELS = {
+    NotificationKind.ASSIGNED: "A ticket is assigned to me",
+    NotificationKind.MENTIONED: "Someone mentions me",
+    NotificationKind.QA_FAILED: "A ticket I own fails QA",
+    NotificationKind.SEND_FAILED: "A ticket I own fails to send",
+    NotificationKind.TRAFFICKED: "A ticket I own is trafficked",
+}
 
 # A status a ticket reaches that its people are told about, and how it is said.
 OUTCOMES = {
@@ -40,10 +52,43 @@ def notify(
         seen.add(user.id)
         if actor is not None and user.id == actor.id:
             continue
-        note = Notification(user=user, ticket=ticket, actor=actor, kind=kind, message=message)
+        wants = channels_for(user, kind)
+        if not wants:
+            continue
+        note = Notification(
+            id=uuid.uuid4(), user=user, ticket=ticket, actor=actor, kind=kind, message=message
+        )
+        if "app" not in wants:
+            note.read_at = utcnow()  # kept for the record, but the bell stays quiet
         db.session.add(note)
+        if wants - {"app"}:
+            db.session.info.setdefault(PENDING, []).append(note.id)
         made.append(note)
     return made
+
+
+def channels_for(user: User, kind: NotificationKind) -> set[str]:
+    """How the user wants to hear about `kind`: "app", "email" and/or "webhook"."""
+    prefs = user.notify_prefs or {}
+    chosen = prefs.get(kind.value)
+    return set(CHANNELS) if chosen is None else set(chosen) & set(CHANNELS)
+
+
+def set_preferences(user: User, chosen: dict[str, Iterable[str]]) -> None:
+    """Save what reaches the user how: {kind: channels}; kinds left out get none."""
+    prefs = {}
+    for kind in NotificationKind:
+        channels = set(chosen.get(kind.value, ()))
+        unknown = channels - set(CHANNELS)
+        if unknown:
+            raise ValidationError(
+                f"Unknown way to notify: {', '.join(sorted(unknown))}; "
+                f"choose from {', '.join(CHANNELS)}.",
+                "notify_prefs",
+            )
+        prefs[kind.value] = [c for c in CHANNELS if c in channels]
+    user.notify_prefs = prefs
+    db.session.flush()
 
 
 def ticket_moved(ticket: Ticket, target: TicketStatus, actor: User | None) -> None:
