@@ -396,6 +396,9 @@ class TicketEvent(UUIDMixin, db.Model):
     ticket: Mapped[Ticket] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
 
+    # Not stored: what the move said beyond doing it (a column went over its WIP limit).
+    warning = None
+
     def __repr__(self) -> str:
         return f"<TicketEvent {self.from_status}->{self.to_status}>"
 
@@ -591,3 +594,37 @@ class NotificationDelivery(UUIDMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<NotificationDelivery {self.channel} {self.state}>"
+
+
+class SavedView(UUIDMixin, db.Model):
+    """A board's filters and swimlanes saved under a name, for its owner or the whole team."""
+
+    __tablename__ = "saved_views"
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    query: Mapped[str] = mapped_column(String(2000))  # the board's query string
+    shared: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<SavedView {self.name}>"
+
+
+class BoardColumn(db.Model):
+    """A board column's work-in-progress limit, set by an admin."""
+
+    __tablename__ = "board_columns"
+
+    status: Mapped[TicketStatus] = mapped_column(
+        _enum(TicketStatus, "column_status"), primary_key=True
+    )
+    wip_limit: Mapped[int | None] = mapped_column(Integer)
+    # Hard: a move into a full column is refused; soft: it goes through with a warning.
+    hard: Mapped[bool] = mapped_column(default=False)
+
+    def __repr__(self) -> str:
+        return f"<BoardColumn {self.status} {self.wip_limit}>"

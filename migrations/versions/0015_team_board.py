@@ -8,7 +8,8 @@ Create Date: 2026-12-02 14:00:00
 `lead_days`, the days before a flight's start its tickets are due. `ticket_comments` holds the
 conversation on a ticket, `notifications` what the bell tells each user; `users.notify_prefs`
 what reaches each user how, `webhooks` the workspace's outgoing webhook and
-`notification_deliveries` the log of emails and webhook posts.
+`notification_deliveries` the log of emails and webhook posts; `saved_views` the board's
+named filters and `board_columns` each column's WIP limit.
 """
 
 import warnings
@@ -163,9 +164,47 @@ def upgrade():
     op.create_index(
         op.f("ix_notification_deliveries_created_at"), "notification_deliveries", ["created_at"]
     )
+    op.create_table(
+        "saved_views",
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(length=80), nullable=False),
+        sa.Column("query", sa.String(length=2000), nullable=False),
+        sa.Column("shared", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_saved_views_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_saved_views")),
+        sa.UniqueConstraint("user_id", "name", name=op.f("uq_saved_views_user_id")),
+    )
+    op.create_table(
+        "board_columns",
+        sa.Column(
+            "status",
+            sa.Enum(
+                "DRAFT",
+                "QA_TESTING",
+                "QA_FAILED",
+                "READY_FOR_API",
+                "TRAFFICKED_SUCCESS",
+                "FAILED",
+                name="column_status",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("wip_limit", sa.Integer(), nullable=True),
+        sa.Column("hard", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("status", name=op.f("pk_board_columns")),
+    )
 
 
 def downgrade():
+    op.drop_table("board_columns")
+    op.drop_table("saved_views")
     op.drop_index(
         op.f("ix_notification_deliveries_created_at"), table_name="notification_deliveries"
     )

@@ -196,6 +196,7 @@ class TicketQuery(ListQuery):
     channel: uuid.UUID | None = None
     campaign: uuid.UUID | None = None
     assignee: uuid.UUID | None = None  # "My tickets": the signed-in user's id
+    lanes: str | None = None  # board: split into swimlanes by brand, market, channel, assignee
     shown: Mapping[TicketStatus, int] = field(default_factory=dict)  # board: cards per column
 
 
@@ -287,7 +288,10 @@ TICKET_LIST = Surface(
     desc=True,
     sorts=("updated", "status", "campaign", "channel", "request"),
 )
-TICKET_BOARD = Surface(_TICKET_PARAMETERS, "moved", desc=True, paging=None, columns=True)
+TICKET_BOARD = Surface(
+    _TICKET_PARAMETERS | {"lanes": "lanes"}, "moved", desc=True, paging=None, columns=True
+)
+LANES = ("brand", "market", "channel", "assignee")
 TICKET_API = Surface(
     {
         "status": "status",
@@ -437,6 +441,12 @@ def _uuid(name: str, raw: str) -> uuid.UUID:
         raise ValueError(f"{name} must be a UUID.") from None
 
 
+def _lane(name: str, raw: str) -> str:
+    if raw not in LANES:
+        raise ValueError(f"{name} must be one of {', '.join(LANES)}.")
+    return raw
+
+
 def _year(name: str, raw: str) -> int:
     if not (is_digits(raw) and len(raw) == 4):
         raise ValueError(f"{name} must be four digits.")
@@ -476,6 +486,7 @@ def parse_tickets(args: Mapping[str, str], surface: Surface = TICKET_LIST) -> Ti
         channel=read.filter("channel", _uuid),
         campaign=read.filter("campaign", _uuid),
         assignee=read.filter("assignee", _uuid),
+        lanes=read.filter("lanes", _lane),
         q=read.text(),
         shown=read.shown(),
         **read.order(),
@@ -640,6 +651,31 @@ def count_tickets_by_status(query: TicketQuery) -> dict[TicketStatus, int]:
     stmt = _counting_tickets(query, Ticket.status, func.count()).group_by(Ticket.status)
     counts.update(db.session.execute(stmt).all())
     return counts
+
+
+def lane_columns(lanes: str) -> tuple:
+    """A swimlane's key and label: what splits the board into lanes."""
+    return {
+        "brand": (Brand.internal_code, Brand.name),
+        "market": (Market.code, Market.code),
+        "channel": (Channel.api_identifier, Channel.platform_name),
+        "assignee": (Assignee.email, func.coalesce(func.nullif(Assignee.name, ""), Assignee.email)),
+    }[lanes]
+
+
+def count_tickets_by_lane(query: TicketQuery) -> dict:
+    """{(lane key, status): count} and {lane key: label} under the query, in one query."""
+    key, name = lane_columns(query.lanes)
+    stmt = (
+        joined_tickets(key, name, Ticket.status, func.count())
+        .where(*ticket_conditions(query))
+        .group_by(key, name, Ticket.status)
+    )
+    counts, labels = {}, {}
+    for lane, lane_label, status, n in db.session.execute(stmt):
+        counts[(lane, status)] = n
+        labels[lane] = lane_label
+    return {"counts": counts, "labels": labels}
 
 
 def ticket_page(query: TicketQuery) -> Page:

@@ -5,7 +5,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import Campaign, Channel, RequestType, Ticket, TicketEvent, TicketStatus, User, utcnow
-from . import notifications, qa, send_state, team, translators
+from . import board_settings, notifications, qa, send_state, team, translators
 from . import settings as ticket_settings
 from .errors import Conflict, ValidationError
 from .reference import load_referenced
@@ -206,6 +206,7 @@ def move_ticket(
         raise ValidationError("Keep the reason under 2,000 characters.", "qa_failure_reason")
     if platform_id and len(platform_id) > 255:
         raise ValidationError("Platform id is too long.", "external_platform_id")
+    warning = board_settings.check_wip(target, label(target))
 
     event = record_move(ticket, target, actor, reason)
     if target is S.TRAFFICKED_SUCCESS:
@@ -213,6 +214,7 @@ def move_ticket(
     if target is S.QA_TESTING:
         event = _preflight(ticket, actor)
     flush_or_conflict(ticket)
+    event.warning = warning
     return event
 
 

@@ -1,13 +1,14 @@
 """The kanban board: one column per ticket status, moves by drag and drop or keyboard."""
 
+import hashlib
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import BooleanField, HiddenField, StringField
 
 from ..auth import editor_required
 from ..extensions import db
@@ -22,7 +23,8 @@ from ..models import (
     as_utc,
     utcnow,
 )
-from ..services import queries, taxonomy, team, tickets, trafficking
+from ..services import board_settings, queries, taxonomy, team, tickets, trafficking
+from ..services.errors import DomainError
 from ..web import is_fragment_request, render
 from .ticket_queries import board_query_args, filter_options
 
@@ -79,6 +81,15 @@ class Card:
         if self.status is TicketStatus.TRAFFICKED_SUCCESS:
             return None
         return team.due_state(self.due_date)
+
+    def lane(self, lanes: str) -> str | None:
+        """The key of this card's swimlane when the board is split by `lanes`."""
+        return {
+            "brand": self.brand_code,
+            "market": self.market_code,
+            "channel": self.channel_code,
+            "assignee": self.assignee_email,
+        }[lanes]
 
     @property
     def days_in_status(self) -> int:
@@ -156,6 +167,11 @@ def column_limit(status: TicketStatus, query: queries.TicketQuery) -> int:
 def load_columns(query: queries.TicketQuery) -> dict:
     """Each column's most recently moved cards, one query per column whatever the size."""
     counts = queries.count_tickets_by_status(query)
+    limits = board_settings.wip_limits()
+    # WIP limits hold for the whole column: a filtered board still shows the whole count.
+    totals = counts
+    if limits and queries.ticket_conditions(query):
+        totals = queries.count_tickets_by_status(queries.TicketQuery())
     columns = {}
     for status in TicketStatus:
         limit = column_limit(status, query)
@@ -167,14 +183,63 @@ def load_columns(query: queries.TicketQuery) -> dict:
                 ).limit(limit)
             )
             cards = [_unstale(Card(*row)) for row in rows]
-        columns[status] = {"cards": cards, "count": counts[status], "limit": limit}
+        wip = limits.get(status)
+        columns[status] = {
+            "cards": cards,
+            "count": counts[status],
+            "limit": limit,
+            "wip": wip,
+            "total": totals[status],
+            "over": wip is not None and totals[status] > wip.wip_limit,
+        }
     return columns
 
 
+def load_lanes(query: queries.TicketQuery, columns: dict) -> list[dict] | None:
+    """The board split into swimlanes: per lane, its label and, per column, cards and count.
+
+    The cards are the columns' own (so "Show more" works the same); the counts come from one
+    grouped query.
+    """
+    if not query.lanes:
+        return None
+    found = queries.count_tickets_by_lane(query)
+    lanes = {}
+    for (key, status), n in found["counts"].items():
+        lane = lanes.setdefault(key, {"key": key, "label": found["labels"][key], "columns": {}})
+        lane["columns"][status] = {"count": n, "cards": []}
+    for status, column in columns.items():
+        for card in column["cards"]:
+            lane = lanes.get(card.lane(query.lanes))
+            if lane is not None:
+                lane["columns"].setdefault(status, {"count": 0, "cards": []})["cards"].append(card)
+    empty = {"count": 0, "cards": []}
+    ordered = sorted(lanes.values(), key=lambda lane: (lane["key"] is None, str(lane["label"])))
+    for lane in ordered:
+        lane["id"] = lane_id(lane["key"])
+        lane["label"] = lane["label"] or "Nobody"
+        lane["columns"] = {s: lane["columns"].get(s, empty) for s in TicketStatus}
+    return ordered
+
+
+def lane_id(key: str | None) -> str:
+    """A lane's id in the page, the same on every render (a move's answer finds it)."""
+    return "lane-" + hashlib.sha1(str(key).encode()).hexdigest()[:10]
+
+
+def cards_id(card: Card, board_query: str | None) -> str:
+    """The id of the card list a moved card lands in: its column, in its lane if any."""
+    lanes = parse_board(board_query).lanes
+    status = card.status.value
+    return f"cards-{lane_id(card.lane(lanes))}-{status}" if lanes else f"cards-{status}"
+
+
 def board_context(query: queries.TicketQuery, board_query: str | None = None) -> dict:
+    columns = load_columns(query)
     return {
         "query": query,
-        "columns": load_columns(query),
+        "columns": columns,
+        "lanes": load_lanes(query, columns),
         "board_query": request.query_string.decode() if board_query is None else board_query,
         "transitions": tickets.TRANSITIONS,
         "label": tickets.label,
@@ -193,8 +258,55 @@ def index():
     query = queries.parse_tickets(request.args, queries.TICKET_BOARD)
     context = board_context(query)
     if not is_fragment_request():
-        context |= filter_options(query)
+        context |= filter_options(query) | {
+            "views": board_settings.views_for(current_user),
+            "view_form": ViewForm(formdata=None),
+            "lane_choices": queries.LANES,
+        }
     return render("board/index.html", "board/_columns.html", **context)
+
+
+class ViewForm(FlaskForm):
+    name = StringField("Name", render_kw={"maxlength": board_settings.MAX_VIEW_NAME})
+    shared = BooleanField("Share with the team")
+    board = HiddenField()  # the board's query string: what the view keeps
+
+
+@bp.post("/views")
+def save_view():
+    """Save the board's filters and swimlanes under a name."""
+    form = ViewForm()
+    board_query = (form.board.data or "").lstrip("?")
+    if not form.validate_on_submit():
+        flash("The form has expired; reload the page.", "error")
+        return redirect(url_for(".index") + ("?" + board_query if board_query else ""))
+    try:
+        view = board_settings.save_view(
+            current_user, form.name.data, board_query, shared=form.shared.data
+        )
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        return redirect(url_for(".index") + ("?" + board_query if board_query else ""))
+    db.session.commit()
+    flash(f"View {view.name} saved.", "success")
+    return redirect(url_for(".index") + ("?" + view.query if view.query else ""))
+
+
+@bp.post("/views/<uuid:view_id>/delete")
+def delete_view(view_id):
+    """Delete one of one's own saved views."""
+    if not FlaskForm().validate_on_submit():
+        flash("The form has expired; reload the page.", "error")
+        return redirect(url_for(".index"))
+    try:
+        board_settings.delete_view(current_user, view_id)
+    except DomainError as err:
+        db.session.rollback()
+        abort(err.status_code, description=err.message)
+    db.session.commit()
+    flash("View deleted.", "success")
+    return redirect(url_for(".index"))
 
 
 class SendReadyForm(FlaskForm):
@@ -265,10 +377,12 @@ def render_move(ticket, board_query, error, asking, status):
     """
     moved = status == 200
     counts = queries.count_tickets_by_status(parse_board(board_query)) if moved else None
+    card = Card.of(ticket)
     response = render(
         "board/_move.html",
         "board/_move.html",
-        card=Card.of(ticket),
+        card=card,
+        target=cards_id(card, board_query) if moved else None,
         moved=moved,
         error=error,
         asking=asking,
