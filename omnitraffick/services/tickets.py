@@ -134,8 +134,10 @@ def update_settings(ticket: Ticket, settings: dict, *, version=None) -> Ticket:
         ticket.request_type, settings, ticket.campaign.market.currency
     )
     if cleaned != ticket.payload_config:
-        # The last QA run judged other settings: it no longer says anything about these.
+        # The last QA run judged other settings: it, and the failure it gave, no longer say
+        # anything about these.
         ticket.qa_report = None
+        ticket.qa_failure_reason = None
     old_settings, ticket.payload_config = ticket.payload_config, cleaned
     team.follow_settings(ticket, old_settings)
     flush_or_conflict(ticket)

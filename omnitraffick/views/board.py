@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
 
-from ..auth import editor_required
+from ..auth import admin_required, editor_required
 from ..extensions import db
 from ..models import (
     Brand,
@@ -293,6 +293,43 @@ def save_view():
     return redirect(url_for(".index") + ("?" + view.query if view.query else ""))
 
 
+@bp.route("/limits", methods=["GET", "POST"])
+@admin_required
+def limits():
+    """Set each column's WIP limit, soft (warns) or hard (refuses)."""
+    form = FlaskForm()
+    errors, status = {}, 200
+    if form.validate_on_submit():
+        for column in TicketStatus:
+            try:
+                board_settings.set_wip_limit(
+                    column,
+                    request.form.get(f"limit_{column.value}", ""),
+                    hard=request.form.get(f"hard_{column.value}") == "y",
+                )
+            except DomainError as err:
+                errors[column] = err.message
+        if not errors:
+            db.session.commit()
+            flash("WIP limits saved.", "success")
+            return redirect(url_for(".limits"))
+        db.session.rollback()
+        status = 422
+    elif form.is_submitted():
+        flash("The form has expired; reload the page.", "error")
+        status = 400
+    return render(
+        "board/limits.html",
+        form=form,
+        statuses=list(TicketStatus),
+        limits=board_settings.wip_limits(),
+        errors=errors,
+        values=request.form if errors else None,
+        label=tickets.label,
+        status=status,
+    )
+
+
 @bp.post("/views/<uuid:view_id>/delete")
 def delete_view(view_id):
     """Delete one of one's own saved views."""
@@ -368,7 +405,7 @@ def _send_ready(query: queries.TicketQuery) -> SendAll:
     return SendAll(sent, refused, capped=sent + len(refused) == SEND_ALL_LIMIT)
 
 
-def render_move(ticket, board_query, error, asking, status):
+def render_move(ticket, board_query, error, asking, status, notice=None):
     """Answer a move made on the board.
 
     Refused or needing input: the card comes back in place, saying why or asking.
@@ -383,6 +420,7 @@ def render_move(ticket, board_query, error, asking, status):
         "board/_move.html",
         card=card,
         target=cards_id(card, board_query) if moved else None,
+        notice=notice,
         moved=moved,
         error=error,
         asking=asking,

@@ -234,12 +234,12 @@ def move(ticket_id):
     ticket = load_ticket(ticket_id)
     form = MoveForm()
     on_board = "board" in request.form
-    error, asking, status = None, None, 200
+    error, asking, status, notice = None, None, 200, None
     if not form.validate_on_submit():
         error, status = "The form has expired; reload the page.", 400
     else:
         try:
-            tickets.move_ticket(
+            event = tickets.move_ticket(
                 ticket,
                 form.to_status.data,
                 actor=current_user,
@@ -260,22 +260,36 @@ def move(ticket_id):
             error, status = err.message, 409
         else:
             db.session.commit()
+            notice = _move_notice(ticket, form.to_status.data, event.warning)
     if status != 200:
         ticket = load_ticket(ticket_id)
     if not is_fragment_request():
         # Without JavaScript the move was a plain form post: go back where it came from.
         if status == 200:
-            flash(f"Moved to {tickets.label(ticket.status)}.", "success")
+            flash(notice or f"Moved to {tickets.label(ticket.status)}.", "success")
         else:
             flash(error or "That move needs a reason or a platform id.", "error")
         if on_board:
             return redirect(url_for("board.index") + "?" + (form.board.data or "").lstrip("?"))
         return redirect(url_for(".show", ticket_id=ticket.id))
     if on_board:
-        return board.render_move(ticket, form.board.data, error, asking, status)
+        return board.render_move(ticket, form.board.data, error, asking, status, notice=notice)
     # An UPDATE ticket's request depends on what the campaign's CREATE ticket got, so the
     # other panels refresh after a move.
     return _status_panel(ticket, error=error, status=status, changed=status == 200, asking=asking)
+
+
+def _move_notice(ticket: Ticket, asked: str, warning: str | None) -> str | None:
+    """What to tell after a move: what QA decided, and a column over its WIP limit."""
+    said = []
+    if str(asked).strip().upper() == TicketStatus.QA_TESTING.value:
+        if ticket.status is TicketStatus.QA_FAILED:
+            said.append(f"QA failed {ticket.platform_name}: {ticket.qa_failure_reason}")
+        elif ticket.status is TicketStatus.READY_FOR_API:
+            said.append(f"QA passed: {ticket.platform_name} is Ready for API.")
+    if warning:
+        said.append(warning)
+    return " ".join(said) or None
 
 
 @bp.post("/<uuid:ticket_id>/send")
