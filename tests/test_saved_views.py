@@ -255,3 +255,18 @@ def test_a_viewer_sees_no_drag_hint(client, signed_in, open_ticket):
 
     assert "Drag" not in hint and "to move" not in hint
     assert "between cards" in hint
+
+
+def test_an_unchanged_board_refresh_answers_304_with_no_body(client, signed_in, open_ticket):
+    signed_in()
+    ticket = open_ticket()
+    headers = {"HX-Request": "true"}
+
+    first = client.get("/board/", headers=headers)
+    again = client.get("/board/", headers=headers | {"If-None-Match": first.headers["ETag"]})
+    service.move_ticket(ticket, "QA_TESTING", actor=None)
+    changed = client.get("/board/", headers=headers | {"If-None-Match": first.headers["ETag"]})
+
+    assert first.status_code == 200 and "no-cache" in first.headers["Cache-Control"]
+    assert (again.status_code, again.data) == (304, b"")
+    assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]

@@ -263,7 +263,15 @@ def index():
             "view_form": ViewForm(formdata=None),
             "lane_choices": queries.LANES,
         }
-    return render("board/index.html", "board/_columns.html", **context)
+    response = render("board/index.html", "board/_columns.html", **context)
+    if is_fragment_request():
+        # The 4-second refresh: an unchanged board answers 304 with no body, and the
+        # browser's cache hands htmx the columns it already has.
+        response.cache_control.no_cache = True
+        response.cache_control.private = True
+        response.add_etag()
+        response.make_conditional(request)
+    return response
 
 
 class ViewForm(FlaskForm):
