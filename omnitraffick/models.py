@@ -363,6 +363,9 @@ class Ticket(UUIDMixin, TimestampMixin, db.Model):
     comments: Mapped[list["TicketComment"]] = relationship(
         back_populates="ticket", order_by="TicketComment.created_at", cascade="all, delete-orphan"
     )
+    changes: Mapped[list["TicketChange"]] = relationship(
+        back_populates="ticket", order_by="TicketChange.created_at", cascade="all, delete-orphan"
+    )
     events: Mapped[list["TicketEvent"]] = relationship(
         back_populates="ticket", order_by="TicketEvent.created_at", cascade="all, delete-orphan"
     )
@@ -628,3 +631,24 @@ class BoardColumn(db.Model):
 
     def __repr__(self) -> str:
         return f"<BoardColumn {self.status} {self.wip_limit}>"
+
+
+class TicketChange(UUIDMixin, db.Model):
+    """One field of a ticket changed (a setting, its owner, its due date): old -> new."""
+
+    __tablename__ = "ticket_changes"
+
+    ticket_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    field: Mapped[str] = mapped_column(String(64))  # what people call it: "Landing URL"
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="changes")
+    actor: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<TicketChange {self.field}>"

@@ -9,7 +9,8 @@ Create Date: 2026-12-02 14:00:00
 conversation on a ticket, `notifications` what the bell tells each user; `users.notify_prefs`
 what reaches each user how, `webhooks` the workspace's outgoing webhook and
 `notification_deliveries` the log of emails and webhook posts; `saved_views` the board's
-named filters and `board_columns` each column's WIP limit.
+named filters and `board_columns` each column's WIP limit; `ticket_changes` the field-level
+history (a setting, the owner or the due date: old -> new, who, when).
 """
 
 import warnings
@@ -179,6 +180,26 @@ def upgrade():
         sa.UniqueConstraint("user_id", "name", name=op.f("uq_saved_views_user_id")),
     )
     op.create_table(
+        "ticket_changes",
+        sa.Column("ticket_id", sa.Uuid(), nullable=False),
+        sa.Column("actor_id", sa.Uuid(), nullable=True),
+        sa.Column("field", sa.String(length=64), nullable=False),
+        sa.Column("old_value", sa.Text(), nullable=True),
+        sa.Column("new_value", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["actor_id"], ["users.id"], name=op.f("fk_ticket_changes_actor_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["ticket_id"], ["tickets.id"], name=op.f("fk_ticket_changes_ticket_id_tickets"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ticket_changes")),
+    )
+    op.create_index(op.f("ix_ticket_changes_ticket_id"), "ticket_changes", ["ticket_id"])
+    op.create_table(
         "board_columns",
         sa.Column(
             "status",
@@ -204,6 +225,8 @@ def upgrade():
 
 def downgrade():
     op.drop_table("board_columns")
+    op.drop_index(op.f("ix_ticket_changes_ticket_id"), table_name="ticket_changes")
+    op.drop_table("ticket_changes")
     op.drop_table("saved_views")
     op.drop_index(
         op.f("ix_notification_deliveries_created_at"), table_name="notification_deliveries"

@@ -13,6 +13,7 @@ from ..models import (
     NotificationKind,
     Role,
     Ticket,
+    TicketChange,
     TicketComment,
     User,
     as_utc,
@@ -91,6 +92,28 @@ def due_state(due: date | None, today: date | None = None) -> str | None:
     if days < 0:
         return "overdue"
     return "due-soon" if days <= DUE_SOON_DAYS else None
+
+
+def record_change(ticket: Ticket, actor, field: str, old, new) -> None:
+    """Add `field: old -> new` to the ticket's history, when it changed."""
+    old_text, new_text = _shown(old), _shown(new)
+    if old_text == new_text:
+        return
+    ticket.changes.append(
+        TicketChange(
+            actor=actor, field=field, old_value=old_text, new_value=new_text, created_at=utcnow()
+        )
+    )
+
+
+def _shown(value) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, User):
+        return value.display_name
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 # --- owners --------------------------------------------------------------------------------------

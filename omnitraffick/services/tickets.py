@@ -122,7 +122,7 @@ def flush_or_conflict(ticket: Ticket) -> None:
         ) from None
 
 
-def update_settings(ticket: Ticket, settings: dict, *, version=None) -> Ticket:
+def update_settings(ticket: Ticket, settings: dict, *, version=None, actor=None) -> Ticket:
     """Replace a ticket's settings; only while it is DRAFT or QA_FAILED."""
     check_version(ticket, version)
     if ticket.status not in EDITABLE:
@@ -138,8 +138,14 @@ def update_settings(ticket: Ticket, settings: dict, *, version=None) -> Ticket:
         # anything about these.
         ticket.qa_report = None
         ticket.qa_failure_reason = None
-    old_settings, ticket.payload_config = ticket.payload_config, cleaned
+    old_settings, old_due = ticket.payload_config, ticket.due_date
+    ticket.payload_config = cleaned
+    for name in ticket_settings.ALL_FIELDS:
+        team.record_change(
+            ticket, actor, ticket_settings.LABELS[name], old_settings.get(name), cleaned.get(name)
+        )
     team.follow_settings(ticket, old_settings)
+    team.record_change(ticket, actor, "Due date", old_due, ticket.due_date)
     flush_or_conflict(ticket)
     return ticket
 
@@ -160,8 +166,11 @@ def set_owner(ticket: Ticket, *, actor: User | None, assignee_id=KEEP, due_date=
     if errors:
         raise ValidationError(" ".join(m for ms in errors.values() for m in ms), errors=errors)
     if assignee_id is not KEEP:
-        team.assign(ticket, assignee, actor=actor)
+        before = ticket.assignee
+        if team.assign(ticket, assignee, actor=actor):
+            team.record_change(ticket, actor, "Owner", before, assignee)
     if due_date is not KEEP:
+        team.record_change(ticket, actor, "Due date", ticket.due_date, due)
         ticket.due_date = due
     flush_or_conflict(ticket)
     return ticket
@@ -252,7 +261,7 @@ def update_ticket(
     if assignee_id is not KEEP or due_date is not KEEP:
         set_owner(ticket, actor=actor, assignee_id=assignee_id, due_date=due_date)
     if settings is not None:
-        update_settings(ticket, settings)
+        update_settings(ticket, settings, actor=actor)
     if moving:
         move_ticket(
             ticket,

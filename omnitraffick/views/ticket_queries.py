@@ -17,6 +17,7 @@ from ..models import (
     Market,
     PlatformSend,
     Ticket,
+    TicketChange,
     TicketComment,
     TicketEvent,
 )
@@ -54,7 +55,10 @@ def load_ticket(ticket_id, *, comments: bool = False) -> Ticket:
         )
     )
     if comments:
-        stmt = stmt.options(selectinload(Ticket.comments).joinedload(TicketComment.author))
+        stmt = stmt.options(
+            selectinload(Ticket.comments).joinedload(TicketComment.author),
+            selectinload(Ticket.changes).joinedload(TicketChange.actor),
+        )
     ticket = db.session.scalar(stmt)
     if ticket is None:
         abort(404)

@@ -212,7 +212,7 @@ def edit(ticket_id):
     status = 200
     if form.validate_on_submit():
         try:
-            tickets.update_settings(ticket, form.settings(), version=version)
+            tickets.update_settings(ticket, form.settings(), version=version, actor=current_user)
         except DomainError as err:
             form_error(form, err)
             status = err.status_code
