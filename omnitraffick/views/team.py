@@ -210,11 +210,11 @@ def edit_comment(comment_id):
                 return _timeline(ticket_id, 200)
     elif not team.can_edit_comment(comment, current_user):
         status = 403 if comment.author_id != current_user.id else 409
-        form.body.errors.append(
+        form.body.errors = [
             "Only its author can change a comment."
             if status == 403
             else f"A comment can be changed for {team.EDIT_MINUTES} minutes after posting."
-        )
+        ]
     return render(
         "tickets/edit_comment.html",
         "tickets/_comment_form.html",

@@ -142,3 +142,22 @@
     if (field) field.value = location.search.replace(/^\?/, "");
   });
 })();
+
+// A card moved with the keyboard keeps the focus: its new copy takes it after the swap.
+(() => {
+  const board = document.getElementById("board");
+  if (!board) return;
+  let moving = null;
+  board.addEventListener("submit", (event) => {
+    const card = event.target.closest(".card");
+    if (card && event.target.matches("form.move-form, form.card-ask")) moving = card.id;
+  });
+  document.addEventListener("htmx:after:swap", () => {
+    if (!moving) return;
+    const card = document.getElementById(moving);
+    if (card) {
+      moving = null;
+      card.focus();
+    }
+  });
+})();

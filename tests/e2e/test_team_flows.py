@@ -266,3 +266,40 @@ def test_wip_limits_show_on_the_board_and_keys_move_between_cards(person, team_s
     ann.keyboard.press("?")
     expect(ann.locator("#board-keys")).to_be_visible()
     shoot(ann, "team-board-wip")
+
+
+def test_a_card_moved_with_the_keyboard_keeps_the_focus(person, team_sql):
+    data = make_board(team_sql, "DRAFT")
+    (ticket_id,) = data.ticket_ids
+    bea = person(BEA, "Bea")
+    bea.goto(data.url)
+
+    moved = card(bea, ticket_id)
+    moved.focus()
+    bea.keyboard.press("m")
+    menu = moved.locator("select[name=to_status]")
+    expect(menu).to_be_focused()
+    menu.select_option("QA_TESTING")
+    bea.keyboard.press("Tab")  # to the card's "Move" button
+    bea.keyboard.press("Enter")
+
+    expect(card(bea, ticket_id)).not_to_have_attribute("data-status", "DRAFT")
+    expect(card(bea, ticket_id)).to_be_focused()
+
+
+def test_at_390_px_the_navigation_is_one_line_and_columns_snap(browser, team_server):
+    context = browser.new_context(viewport={"width": 390, "height": 800}, base_url=team_server)
+    page = context.new_page()
+    page.goto("/login?next=/board/")
+    page.get_by_label("Email").fill(BEA)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Board", level=1)).to_be_visible()
+
+    links = page.locator(".nav-links > li")
+    boxes = [links.nth(i).bounding_box() for i in range(links.count())]
+    assert len({round(box["y"]) for box in boxes if box}) == 1, boxes
+    snap = page.locator("#board").evaluate("el => getComputedStyle(el).scrollSnapType")
+    assert snap.startswith("x")
+    shoot(page, "team-board-390")
+    context.close()
