@@ -96,7 +96,7 @@ BRAND_KEYS = {
     "lifetime_budget_ceiling",
     "ceiling_currency",
 }
-CHANNEL_KEYS = {"id", "created_at", "updated_at", "platform_name", "api_identifier"}
+CHANNEL_KEYS = {"id", "created_at", "updated_at", "platform_name", "api_identifier", "lead_days"}
 CAMPAIGN_KEYS = {
     "id",
     "created_at",
@@ -132,6 +132,8 @@ TICKET_KEYS = {
     "sending_since",
     "platform_ids",
     "send_error",
+    "assignee_id",
+    "due_date",
 }
 
 
