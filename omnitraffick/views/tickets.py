@@ -266,7 +266,9 @@ def move(ticket_id):
     if not is_fragment_request():
         # Without JavaScript the move was a plain form post: go back where it came from.
         if status == 200:
-            flash(notice or f"Moved to {tickets.label(ticket.status)}.", "success")
+            flash(f"Moved to {tickets.label(ticket.status)}.", "success")
+            if notice:
+                flash(notice, "info")
         else:
             flash(error or "That move needs a reason or a platform id.", "error")
         if on_board:
