@@ -298,7 +298,8 @@ def test_at_390_px_the_navigation_is_one_line_and_columns_snap(browser, team_ser
 
     links = page.locator(".nav-links > li")
     boxes = [links.nth(i).bounding_box() for i in range(links.count())]
-    assert len({round(box["y"]) for box in boxes if box}) == 1, boxes
+    # One line: every item spans a common horizontal band (items differ in height).
+    assert max(b["y"] for b in boxes) < min(b["y"] + b["height"] for b in boxes), boxes
     snap = page.locator("#board").evaluate("el => getComputedStyle(el).scrollSnapType")
     assert snap.startswith("x")
     shoot(page, "team-board-390")
