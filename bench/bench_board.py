@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text
 from omnitraffick.demo import seed_demo
 from omnitraffick.extensions import db
 from omnitraffick.models import Brand, Ticket, TicketStatus
+from omnitraffick.services import board_settings
 
 from .common import measure, signed_in_client
 
@@ -25,7 +26,7 @@ def run(app) -> None:
     print(f"Board ({total:,} tickets, seeded in {time.perf_counter() - start:.1f} s)")
     brand = db.session.scalar(select(Brand).where(Brand.internal_code == "DIS"))
     drafts = db.session.execute(
-        select(Ticket.id, Ticket.version).where(Ticket.status == TicketStatus.DRAFT).limit(215)
+        select(Ticket.id, Ticket.version).where(Ticket.status == TicketStatus.DRAFT).limit(430)
     ).all()
     db.session.remove()
     client = signed_in_client(app, "trafficker@omnitraffick.test")
@@ -45,3 +46,13 @@ def run(app) -> None:
         )
 
     measure("move round-trip (DRAFT -> QA_TESTING)", move, n=200, warmup=10)
+
+    # WIP limits on every column (soft, so the moves still go through), and swimlanes.
+    for status in TicketStatus:
+        board_settings.set_wip_limit(status, 5_000, hard=False)
+    db.session.commit()
+    db.session.remove()
+    measure("board with WIP limits", lambda: client.get("/board/"))
+    measure("board with WIP limits, filtered", lambda: client.get(filtered))
+    measure("board, swimlanes by market", lambda: client.get("/board/?lanes=market"))
+    measure("move round-trip with WIP limits", move, n=200, warmup=10)

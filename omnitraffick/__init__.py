@@ -80,7 +80,9 @@ def create_app(config: dict | None = None) -> Flask:
         health,
         imports,
         markets,
+        notification_settings,
         reports,
+        team,
         tickets,
         users,
     )
@@ -94,6 +96,8 @@ def create_app(config: dict | None = None) -> Flask:
         imports,
         bulk,
         tickets,
+        team,
+        notification_settings,
         reports,
         markets,
         brands,
@@ -108,9 +112,18 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
     jobs.init_app(app)
+    from .services import deliveries
     from .services.trafficking import SEND_JOB, run_send
 
     jobs.register(SEND_JOB, run_send)
+    jobs.register(deliveries.DELIVER_JOB, deliveries.run_delivery)
+    # Notifications committed by a request or a job go out by email and webhook after it.
+    jobs.after_each(deliveries.dispatch_ready)
+
+    @app.after_request
+    def deliver_notifications(response):
+        deliveries.dispatch_ready()
+        return response
 
     @app.before_request
     def refuse_nul_characters():

@@ -151,6 +151,23 @@ def load_config(instance_path: Path, overrides: dict) -> dict:
         # Redis hands an unacknowledged job to another worker after this long: a worker
         # killed outright (not just one of its processes) gives its jobs back then.
         "CELERY_VISIBILITY_TIMEOUT": _number("CELERY_VISIBILITY_TIMEOUT", 300.0),
+        # Notification email: the SMTP server (none: no email is sent), its account, and
+        # STARTTLS (or SMTP_SSL for a TLS-only port); MAIL_FROM is the sender.
+        "SMTP_HOST": os.environ.get("SMTP_HOST") or None,
+        "SMTP_PORT": int(_number("SMTP_PORT", 587)),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD") or None,
+        "SMTP_STARTTLS": _flag("SMTP_STARTTLS"),
+        "SMTP_SSL": _flag("SMTP_SSL"),
+        "SMTP_TIMEOUT_SECONDS": _number("SMTP_TIMEOUT_SECONDS", 10.0),
+        "MAIL_FROM": os.environ.get("MAIL_FROM") or "OmniTraffick <no-reply@omnitraffick.invalid>",
+        # Links in emails and webhook messages start with this (e.g. https://ads.example.com).
+        "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or "").rstrip("/") or None,
+        # The workspace webhook: tries per notification, the wait before the second (doubling),
+        # and how long to wait for the receiver.
+        "WEBHOOK_MAX_ATTEMPTS": int(_number("WEBHOOK_MAX_ATTEMPTS", 3)),
+        "WEBHOOK_BACKOFF_SECONDS": _number("WEBHOOK_BACKOFF_SECONDS", 2.0),
+        "WEBHOOK_TIMEOUT_SECONDS": _number("WEBHOOK_TIMEOUT_SECONDS", 10.0),
         **{name: os.environ.get(name) or None for name in PLATFORM_VARIABLES},
         # Behind proxies: how many may set X-Forwarded-For/-Proto/-Host (0: ignore them).
         "TRUSTED_PROXIES": _trusted_proxies(),

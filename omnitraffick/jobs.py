@@ -86,9 +86,19 @@ def init_app(app: Flask) -> None:
 JOBS: dict[str, Callable[[str], Outcome | None]] = {}
 
 
+# Called after every job run (e.g. to start the jobs that what it committed calls for).
+AFTER_EACH: list[Callable[[], None]] = []
+
+
 def register(name: str, run: Callable[[str], Outcome | None]) -> None:
     """Make `run(argument)` the job called `name`."""
     JOBS[name] = run
+
+
+def after_each(callback: Callable[[], None]) -> None:
+    """Call `callback()` after every job run, in the job's app context."""
+    if callback not in AFTER_EACH:
+        AFTER_EACH.append(callback)
 
 
 @celery.task(name="omnitraffick.job")
@@ -157,4 +167,8 @@ def _run_in_app(app: Flask, name: str, argument: str) -> None:
 def _run(name: str, argument: str) -> Outcome | None:
     # Jobs write; on SQLite they take the write lock at BEGIN like web writes (see __init__).
     g.sqlite_immediate = True
-    return JOBS[name](argument)
+    try:
+        return JOBS[name](argument)
+    finally:
+        for callback in AFTER_EACH:
+            callback()

@@ -2,7 +2,7 @@
 
 import enum
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     DateTime,
     Enum,
     ForeignKey,
@@ -122,6 +123,8 @@ class User(UUIDMixin, TimestampMixin, UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(_enum(Role, "user_role"), default=Role.VIEWER)
     active: Mapped[bool] = mapped_column(default=True)
+    # What reaches the user how: {"ASSIGNED": ["app", "email", "webhook"], ...}; None: all.
+    notify_prefs: Mapped[dict | None] = mapped_column(JSON)
 
     # Not stored: the signed-in session this request runs under (services/sessions.py sets
     # both when a session starts or is loaded). None for API token requests.
@@ -261,6 +264,8 @@ class Channel(UUIDMixin, TimestampMixin, db.Model):
 
     platform_name: Mapped[str] = mapped_column(String(100))
     api_identifier: Mapped[str] = mapped_column(String(16), unique=True)
+    # Days before a flight starts that its ticket is due (set by an admin); None: no default.
+    lead_days: Mapped[int | None] = mapped_column(Integer)
 
     def __repr__(self) -> str:
         return f"<Channel {self.api_identifier}>"
@@ -340,6 +345,11 @@ class Ticket(UUIDMixin, TimestampMixin, db.Model):
     platform_ids: Mapped[dict | None] = mapped_column(JSON)
     # Why the last send failed, in a sentence; cleared by the next send.
     send_error: Mapped[str | None] = mapped_column(Text)
+    # Who owns the ticket now, and the day it must be trafficked by.
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Who handed it to its owner: told, with the owner, what becomes of it.
+    assigned_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    due_date: Mapped[date | None] = mapped_column(Date)
 
     # SQLAlchemy checks and bumps `version` on every UPDATE, so a concurrent change makes
     # the later flush fail instead of overwriting silently.
@@ -347,7 +357,15 @@ class Ticket(UUIDMixin, TimestampMixin, db.Model):
 
     campaign: Mapped[Campaign] = relationship(back_populates="tickets")
     channel: Mapped[Channel] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id])
+    comments: Mapped[list["TicketComment"]] = relationship(
+        back_populates="ticket", order_by="TicketComment.created_at", cascade="all, delete-orphan"
+    )
+    changes: Mapped[list["TicketChange"]] = relationship(
+        back_populates="ticket", order_by="TicketChange.created_at", cascade="all, delete-orphan"
+    )
     events: Mapped[list["TicketEvent"]] = relationship(
         back_populates="ticket", order_by="TicketEvent.created_at", cascade="all, delete-orphan"
     )
@@ -380,6 +398,9 @@ class TicketEvent(UUIDMixin, db.Model):
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+    # Not stored: what the move said beyond doing it (a column went over its WIP limit).
+    warning = None
 
     def __repr__(self) -> str:
         return f"<TicketEvent {self.from_status}->{self.to_status}>"
@@ -474,3 +495,160 @@ class SendAttempt(UUIDMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<SendAttempt {self.method} {self.path} {self.http_status} {self.outcome}>"
+
+
+class TicketComment(UUIDMixin, db.Model):
+    """A comment on a ticket: plain text, shown in its timeline."""
+
+    __tablename__ = "ticket_comments"
+
+    ticket_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    ticket: Mapped[Ticket] = relationship(back_populates="comments")
+    author: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<TicketComment {self.id} on {self.ticket_id}>"
+
+
+class NotificationKind(enum.StrEnum):
+    """Why a user is told about a ticket."""
+
+    ASSIGNED = "ASSIGNED"
+    MENTIONED = "MENTIONED"
+    QA_FAILED = "QA_FAILED"
+    SEND_FAILED = "SEND_FAILED"
+    TRAFFICKED = "TRAFFICKED"
+
+
+class Notification(UUIDMixin, db.Model):
+    """Something a user is told in the app (the bell), newest first."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    ticket_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[NotificationKind] = mapped_column(_enum(NotificationKind, "notification_kind"))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    ticket: Mapped[Ticket | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Notification {self.kind} for {self.user_id}>"
+
+
+class DeliveryState(enum.StrEnum):
+    QUEUED = "QUEUED"
+    SENT = "SENT"
+    FAILED = "FAILED"
+
+
+class Webhook(UUIDMixin, TimestampMixin, db.Model):
+    """The workspace's outgoing webhook (Slack or Microsoft Teams); one per workspace."""
+
+    __tablename__ = "webhooks"
+
+    url: Mapped[str] = mapped_column(String(2000))
+    # Signs every body with HMAC-SHA256 so the receiver can tell it came from us.
+    secret: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def __repr__(self) -> str:
+        return f"<Webhook {self.url}>"
+
+
+class NotificationDelivery(UUIDMixin, db.Model):
+    """One notification sent by email or webhook: where, how it went, each try counted."""
+
+    __tablename__ = "notification_deliveries"
+    __table_args__ = (UniqueConstraint("notification_id", "channel"),)
+
+    notification_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("notifications.id", ondelete="CASCADE")
+    )
+    channel: Mapped[str] = mapped_column(String(16))  # "email" or "webhook"
+    target: Mapped[str] = mapped_column(String(2000))  # the address or the URL
+    state: Mapped[DeliveryState] = mapped_column(
+        _enum(DeliveryState, "delivery_state"), default=DeliveryState.QUEUED
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    notification: Mapped[Notification] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<NotificationDelivery {self.channel} {self.state}>"
+
+
+class SavedView(UUIDMixin, db.Model):
+    """A board's filters and swimlanes saved under a name, for its owner or the whole team."""
+
+    __tablename__ = "saved_views"
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    query: Mapped[str] = mapped_column(String(2000))  # the board's query string
+    shared: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<SavedView {self.name}>"
+
+
+class BoardColumn(db.Model):
+    """A board column's work-in-progress limit, set by an admin."""
+
+    __tablename__ = "board_columns"
+
+    status: Mapped[TicketStatus] = mapped_column(
+        _enum(TicketStatus, "column_status"), primary_key=True
+    )
+    wip_limit: Mapped[int | None] = mapped_column(Integer)
+    # Hard: a move into a full column is refused; soft: it goes through with a warning.
+    hard: Mapped[bool] = mapped_column(default=False)
+
+    def __repr__(self) -> str:
+        return f"<BoardColumn {self.status} {self.wip_limit}>"
+
+
+class TicketChange(UUIDMixin, db.Model):
+    """One field of a ticket changed (a setting, its owner, its due date): old -> new."""
+
+    __tablename__ = "ticket_changes"
+
+    ticket_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    field: Mapped[str] = mapped_column(String(64))  # what people call it: "Landing URL"
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="changes")
+    actor: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<TicketChange {self.field}>"

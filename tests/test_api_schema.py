@@ -254,9 +254,15 @@ SEMANTIC_422 = {
     # ids must point at rows; a budget takes no more decimals than the market's currency has
     ("POST", "/campaigns"): {"brand_id", "market_id", "budget"},
     ("PUT", "/campaigns/{id}"): {"budget"},
-    ("POST", "/tickets"): {"campaign_id", "channel_id", "budget_amount"},
+    # (an owner must be an active admin or trafficker who exists)
+    ("POST", "/tickets"): {"campaign_id", "channel_id", "budget_amount", "assignee_id"},
     # QA_FAILED takes a reason, TRAFFICKED_SUCCESS a platform id, and neither goes without a move
-    ("PUT", "/tickets/{id}"): {"qa_failure_reason", "external_platform_id", "budget_amount"},
+    ("PUT", "/tickets/{id}"): {
+        "qa_failure_reason",
+        "external_platform_id",
+        "budget_amount",
+        "assignee_id",
+    },
     # a ceiling needs its currency, and takes no more decimals than that currency has
     ("POST", "/brands"): {"ceiling_currency", "daily_budget_ceiling", "lifetime_budget_ceiling"},
     ("PUT", "/brands/{id}"): {

@@ -141,7 +141,7 @@ def test_empty_values_are_no_filter_as_an_html_form_sends_them():
 def test_unknown_parameters_are_named_with_what_the_list_takes():
     query = queries.parse_tickets({"colour": "red", "": "x"})
 
-    takes = "brand, campaign, channel, dir, market, page, q, sort, status"
+    takes = "assignee, brand, campaign, channel, dir, market, page, q, sort, status"
     message = f"Unknown query parameter; this one takes: {takes}."
     assert query.problems == {"(empty name)": [message], "colour": [message]}
 
@@ -310,7 +310,7 @@ def test_the_ticket_list_names_an_unknown_parameter(client, viewer, make_ticket)
     assert response.status_code == 200
     assert problems_of(response) == [
         "colour=red Unknown query parameter; this one takes: "
-        "brand, campaign, channel, dir, market, page, q, sort, status."
+        "assignee, brand, campaign, channel, dir, market, page, q, sort, status."
     ]
 
 

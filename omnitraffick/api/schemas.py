@@ -197,6 +197,7 @@ class TicketFilters(Paging):
     )
     campaign_id = _filter(fields.UUID, "Only those of this campaign.")
     channel_id = _filter(fields.UUID, "Only those of this channel.")
+    assignee_id = _filter(fields.UUID, "Only those this user owns.")
 
 
 # --- markets ----------------------------------------------------------------------------------
@@ -317,6 +318,10 @@ class Channel(Row):
 
     platform_name = fields.String(metadata=about(None, "Meta"))
     api_identifier = fields.String(metadata=about("Upper-case channel code.", "META"))
+    lead_days = fields.Integer(
+        allow_none=True,
+        metadata=about("Days before a flight starts that its tickets are due; null: no default."),
+    )
 
 
 class ChannelCreate(Request):
@@ -330,6 +335,14 @@ class ChannelCreate(Request):
             f"{taxonomy.MULTI_CHANNEL} is reserved",
             "META",
             reserved=taxonomy.MULTI_CHANNEL,
+        ),
+    )
+    lead_days = Whole(
+        allow_none=True,
+        metadata=about(
+            "Days before a flight starts that a new ticket is due (0 to 365); null: no default.",
+            minimum=0,
+            maximum=365,
         ),
     )
 
@@ -542,6 +555,13 @@ class Ticket(Row):
     send_error = fields.String(
         allow_none=True, metadata=about("Why the last send failed, in the platform's words.")
     )
+    assignee_id = fields.UUID(
+        allow_none=True, metadata=about("Who owns the ticket; null: nobody.", UUID_EXAMPLE)
+    )
+    due_date = fields.Date(
+        allow_none=True,
+        metadata=about("The day it must be trafficked by, YYYY-MM-DD; null: none."),
+    )
 
 
 class TicketCreate(Request):
@@ -551,6 +571,17 @@ class TicketCreate(Request):
     channel_id = Id(required=True, metadata=about("The channel (422 if there is none)."))
     request_type = Text(required=True, metadata=any_case(RequestType, "What the ticket asks for."))
     payload_config = Object(metadata=settings(request=True))
+    assignee_id = Id(
+        allow_none=True,
+        metadata=about("Who owns it: an active admin or trafficker (422 otherwise); null: nobody."),
+    )
+    due_date = Text(
+        allow_none=True,
+        metadata=about(
+            "YYYY-MM-DD. Left out or null: the flight's start minus the channel's lead time.",
+            format="date",
+        ),
+    )
 
 
 class TicketUpdate(Request):
@@ -586,6 +617,11 @@ class TicketUpdate(Request):
         metadata=settings(request=True)
         | {"description": "Replace the settings; only while DRAFT or QA_FAILED (409)."}
     )
+    assignee_id = Id(
+        allow_none=True,
+        metadata=about("Give the ticket to this user (told in the app); null: nobody."),
+    )
+    due_date = Text(allow_none=True, metadata=about("YYYY-MM-DD; null: none.", format="date"))
 
 
 # --- a ticket's platform requests and its sends -----------------------------------------------

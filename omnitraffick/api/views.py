@@ -421,6 +421,8 @@ def create_ticket(data):
         request_type=data["request_type"],
         settings=data.get("payload_config") or {},
         created_by=current_user,
+        assignee_id=data.get("assignee_id"),
+        due_date=data.get("due_date"),
     )
     db.session.commit()
     return ticket
@@ -463,6 +465,8 @@ def update_ticket(ticket, data):
         settings=data.get("payload_config"),
         reason=data.get("qa_failure_reason"),
         external_platform_id=data.get("external_platform_id"),
+        assignee_id=data.get("assignee_id", tickets.KEEP),
+        due_date=data.get("due_date", tickets.KEEP),
     )
     db.session.commit()
     return ticket

@@ -50,7 +50,7 @@ from enum import Enum
 from typing import Any, Literal, Self
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import aliased, contains_eager
 
 from ..extensions import db
 from ..models import Brand, Campaign, CampaignStatus, Channel, Market, Ticket, TicketStatus, User
@@ -195,6 +195,8 @@ class TicketQuery(ListQuery):
     market: uuid.UUID | None = None
     channel: uuid.UUID | None = None
     campaign: uuid.UUID | None = None
+    assignee: uuid.UUID | None = None  # "My tickets": the signed-in user's id
+    lanes: str | None = None  # board: split into swimlanes by brand, market, channel, assignee
     shown: Mapping[TicketStatus, int] = field(default_factory=dict)  # board: cards per column
 
 
@@ -277,6 +279,7 @@ _TICKET_PARAMETERS = {
     "market": "market",
     "channel": "channel",
     "campaign": "campaign",
+    "assignee": "assignee",
     "q": "q",
 }
 TICKET_LIST = Surface(
@@ -285,9 +288,17 @@ TICKET_LIST = Surface(
     desc=True,
     sorts=("updated", "status", "campaign", "channel", "request"),
 )
-TICKET_BOARD = Surface(_TICKET_PARAMETERS, "moved", desc=True, paging=None, columns=True)
+TICKET_BOARD = Surface(
+    _TICKET_PARAMETERS | {"lanes": "lanes"}, "moved", desc=True, paging=None, columns=True
+)
+LANES = ("brand", "market", "channel", "assignee")
 TICKET_API = Surface(
-    {"status": "status", "campaign": "campaign_id", "channel": "channel_id"},
+    {
+        "status": "status",
+        "campaign": "campaign_id",
+        "channel": "channel_id",
+        "assignee": "assignee_id",
+    },
     "moved",
     desc=True,
     paging="offset",
@@ -430,6 +441,12 @@ def _uuid(name: str, raw: str) -> uuid.UUID:
         raise ValueError(f"{name} must be a UUID.") from None
 
 
+def _lane(name: str, raw: str) -> str:
+    if raw not in LANES:
+        raise ValueError(f"{name} must be one of {', '.join(LANES)}.")
+    return raw
+
+
 def _year(name: str, raw: str) -> int:
     if not (is_digits(raw) and len(raw) == 4):
         raise ValueError(f"{name} must be four digits.")
@@ -468,6 +485,8 @@ def parse_tickets(args: Mapping[str, str], surface: Surface = TICKET_LIST) -> Ti
         market=read.filter("market", _uuid),
         channel=read.filter("channel", _uuid),
         campaign=read.filter("campaign", _uuid),
+        assignee=read.filter("assignee", _uuid),
+        lanes=read.filter("lanes", _lane),
         q=read.text(),
         shown=read.shown(),
         **read.order(),
@@ -563,6 +582,8 @@ def ticket_conditions(query: TicketQuery) -> list:
         conditions.append(Ticket.channel_id == query.channel)
     if query.campaign:
         conditions.append(Ticket.campaign_id == query.campaign)
+    if query.assignee:
+        conditions.append(Ticket.assignee_id == query.assignee)
     if query.q:
         # Search the platform name: the campaign name with this channel's code for MULTI.
         platform = func.replace(Campaign.name, "_MULTI_", "_" + Channel.api_identifier + "_")
@@ -570,10 +591,14 @@ def ticket_conditions(query: TicketQuery) -> list:
     return conditions
 
 
-def joined_tickets(*columns) -> Select:
-    """Tickets joined to what a card shows: campaign, brand, market and channel.
+# A ticket's owner, as joined to the ticket (User alone is the signed-in user's table too).
+Assignee = aliased(User, name="assignee")
 
-    Without `columns`: Ticket rows with all four loaded from the same join.
+
+def joined_tickets(*columns) -> Select:
+    """Tickets joined to what a card shows: campaign, brand, market, channel and owner.
+
+    Without `columns`: Ticket rows with all five loaded from the same join.
     """
     stmt = (
         select(*columns)
@@ -582,6 +607,7 @@ def joined_tickets(*columns) -> Select:
             contains_eager(Ticket.campaign).contains_eager(Campaign.brand),
             contains_eager(Ticket.campaign).contains_eager(Campaign.market),
             contains_eager(Ticket.channel),
+            contains_eager(Ticket.assignee.of_type(Assignee)),
         )
     )
     return (
@@ -590,6 +616,7 @@ def joined_tickets(*columns) -> Select:
         .join(Campaign.brand)
         .join(Campaign.market)
         .join(Ticket.channel)
+        .outerjoin(Assignee, Ticket.assignee_id == Assignee.id)
     )
 
 
@@ -624,6 +651,31 @@ def count_tickets_by_status(query: TicketQuery) -> dict[TicketStatus, int]:
     stmt = _counting_tickets(query, Ticket.status, func.count()).group_by(Ticket.status)
     counts.update(db.session.execute(stmt).all())
     return counts
+
+
+def lane_columns(lanes: str) -> tuple:
+    """A swimlane's key and label: what splits the board into lanes."""
+    return {
+        "brand": (Brand.internal_code, Brand.name),
+        "market": (Market.code, Market.code),
+        "channel": (Channel.api_identifier, Channel.platform_name),
+        "assignee": (Assignee.email, func.coalesce(func.nullif(Assignee.name, ""), Assignee.email)),
+    }[lanes]
+
+
+def count_tickets_by_lane(query: TicketQuery) -> dict:
+    """{(lane key, status): count} and {lane key: label} under the query, in one query."""
+    key, name = lane_columns(query.lanes)
+    stmt = (
+        joined_tickets(key, name, Ticket.status, func.count())
+        .where(*ticket_conditions(query))
+        .group_by(key, name, Ticket.status)
+    )
+    counts, labels = {}, {}
+    for lane, lane_label, status, n in db.session.execute(stmt):
+        counts[(lane, status)] = n
+        labels[lane] = lane_label
+    return {"counts": counts, "labels": labels}
 
 
 def ticket_page(query: TicketQuery) -> Page:

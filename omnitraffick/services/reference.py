@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Brand, Campaign, Channel, Market, Ticket
-from . import taxonomy
+from . import taxonomy, team
 from .countries import validate_country
 from .currencies import parse_budget, validate_currency
 from .errors import Conflict, Duplicate, NotFound, ValidationError
@@ -225,7 +225,7 @@ def delete_brand(brand: Brand) -> None:
 # --- channels --------------------------------------------------------------------------------
 
 
-def _channel_values(platform_name, api_identifier, current: Channel | None) -> dict:
+def _channel_values(platform_name, api_identifier, lead_days, current: Channel | None) -> dict:
     code = taxonomy.normalize_code(api_identifier, "API identifier", "api_identifier")
     if code == taxonomy.MULTI_CHANNEL:
         raise ValidationError(
@@ -246,19 +246,23 @@ def _channel_values(platform_name, api_identifier, current: Channel | None) -> d
     return {
         "platform_name": _text(platform_name, "Platform name", "platform_name", 100),
         "api_identifier": code,
+        "lead_days": team.parse_lead_days(lead_days),
     }
 
 
-def create_channel(*, platform_name: str, api_identifier: str) -> Channel:
-    """Create a channel."""
-    values = _channel_values(platform_name, api_identifier, None)
+def create_channel(*, platform_name: str, api_identifier: str, lead_days=None) -> Channel:
+    """Create a channel; `lead_days`: how long before a flight starts its tickets are due."""
+    values = _channel_values(platform_name, api_identifier, lead_days, None)
     message = f"Channel code {values['api_identifier']} already exists."
     return _insert(Channel(**values), message, "api_identifier")
 
 
-def update_channel(channel: Channel, *, platform_name: str, api_identifier: str) -> Channel:
-    """Change a channel."""
-    for key, value in _channel_values(platform_name, api_identifier, channel).items():
+def update_channel(
+    channel: Channel, *, platform_name: str, api_identifier: str, lead_days=None
+) -> Channel:
+    """Change a channel (a new lead time applies to tickets opened from now on)."""
+    values = _channel_values(platform_name, api_identifier, lead_days, channel)
+    for key, value in values.items():
         setattr(channel, key, value)
     db.session.flush()
     return channel

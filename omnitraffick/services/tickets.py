@@ -5,7 +5,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import Campaign, Channel, RequestType, Ticket, TicketEvent, TicketStatus, User, utcnow
-from . import qa, send_state, translators
+from . import board_settings, notifications, qa, send_state, team, translators
 from . import settings as ticket_settings
 from .errors import Conflict, ValidationError
 from .reference import load_referenced
@@ -25,6 +25,7 @@ EDITABLE = (S.DRAFT, S.QA_FAILED)
 # Moves that need a word from the person making them.
 NEEDS_REASON = (S.QA_FAILED,)
 NEEDS_PLATFORM_ID = (S.TRAFFICKED_SUCCESS,)
+KEEP = object()  # an owner or due date left as it is
 
 
 def label(status: TicketStatus) -> str:
@@ -54,26 +55,27 @@ def create_ticket(
     request_type,
     settings: dict | None = None,
     created_by: User | None = None,
+    assignee_id=None,
+    due_date=None,
 ) -> Ticket:
-    """Open a DRAFT ticket for one channel of a campaign."""
+    """Open a DRAFT ticket for one channel of a campaign.
+
+    Its due date, unless given, is the flight's start minus the channel's lead time.
+    """
     errors: dict[str, list[str]] = {}
-    campaign = channel = kind = None
+    loaded = {}
     for field, load in (
         ("campaign_id", lambda: load_referenced(Campaign, campaign_id, "campaign_id", "campaign")),
         ("channel_id", lambda: load_referenced(Channel, channel_id, "channel_id", "channel")),
         ("request_type", lambda: parse_request_type(request_type)),
+        ("assignee_id", lambda: team.load_assignee(assignee_id)),
+        ("due_date", lambda: team.parse_due_date(due_date)),
     ):
         try:
-            value = load()
+            loaded[field] = load()
         except ValidationError as err:
             errors[field] = [err.message]
-            continue
-        if field == "campaign_id":
-            campaign = value
-        elif field == "channel_id":
-            channel = value
-        else:
-            kind = value
+    campaign, channel, kind = (loaded.get(f) for f in ("campaign_id", "channel_id", "request_type"))
     if errors:
         raise ValidationError(" ".join(m for ms in errors.values() for m in ms), errors=errors)
     cleaned = ticket_settings.clean_settings(kind, settings or {}, campaign.market.currency)
@@ -86,9 +88,11 @@ def create_ticket(
         status=S.DRAFT,
         status_changed_at=now,
         created_by=created_by,
+        due_date=loaded["due_date"] or team.default_due_date(channel, cleaned),
     )
     ticket.events.append(TicketEvent(actor=created_by, to_status=S.DRAFT, created_at=now))
     db.session.add(ticket)
+    team.assign(ticket, loaded["assignee_id"], actor=created_by)
     db.session.flush()
     return ticket
 
@@ -118,7 +122,7 @@ def flush_or_conflict(ticket: Ticket) -> None:
         ) from None
 
 
-def update_settings(ticket: Ticket, settings: dict, *, version=None) -> Ticket:
+def update_settings(ticket: Ticket, settings: dict, *, version=None, actor=None) -> Ticket:
     """Replace a ticket's settings; only while it is DRAFT or QA_FAILED."""
     check_version(ticket, version)
     if ticket.status not in EDITABLE:
@@ -130,9 +134,44 @@ def update_settings(ticket: Ticket, settings: dict, *, version=None) -> Ticket:
         ticket.request_type, settings, ticket.campaign.market.currency
     )
     if cleaned != ticket.payload_config:
-        # The last QA run judged other settings: it no longer says anything about these.
+        # The last QA run judged other settings: it, and the failure it gave, no longer say
+        # anything about these.
         ticket.qa_report = None
+        ticket.qa_failure_reason = None
+    old_settings, old_due = ticket.payload_config, ticket.due_date
     ticket.payload_config = cleaned
+    for name in ticket_settings.ALL_FIELDS:
+        team.record_change(
+            ticket, actor, ticket_settings.LABELS[name], old_settings.get(name), cleaned.get(name)
+        )
+    team.follow_settings(ticket, old_settings)
+    team.record_change(ticket, actor, "Due date", old_due, ticket.due_date)
+    flush_or_conflict(ticket)
+    return ticket
+
+
+def set_owner(ticket: Ticket, *, actor: User | None, assignee_id=KEEP, due_date=KEEP, version=None):
+    """Give the ticket an owner and/or a due date (blank: none), telling a new owner."""
+    check_version(ticket, version)
+    errors: dict[str, list[str]] = {}
+    assignee = due = None
+    try:
+        assignee = team.load_assignee(assignee_id) if assignee_id is not KEEP else None
+    except ValidationError as err:
+        errors["assignee_id"] = [err.message]
+    try:
+        due = team.parse_due_date(due_date) if due_date is not KEEP else None
+    except ValidationError as err:
+        errors["due_date"] = [err.message]
+    if errors:
+        raise ValidationError(" ".join(m for ms in errors.values() for m in ms), errors=errors)
+    if assignee_id is not KEEP:
+        before = ticket.assignee
+        if team.assign(ticket, assignee, actor=actor):
+            team.record_change(ticket, actor, "Owner", before, assignee)
+    if due_date is not KEEP:
+        team.record_change(ticket, actor, "Due date", ticket.due_date, due)
+        ticket.due_date = due
     flush_or_conflict(ticket)
     return ticket
 
@@ -178,6 +217,7 @@ def move_ticket(
         raise ValidationError("Keep the reason under 2,000 characters.", "qa_failure_reason")
     if platform_id and len(platform_id) > 255:
         raise ValidationError("Platform id is too long.", "external_platform_id")
+    warning = board_settings.check_wip(target, label(target))
 
     event = record_move(ticket, target, actor, reason)
     if target is S.TRAFFICKED_SUCCESS:
@@ -185,6 +225,7 @@ def move_ticket(
     if target is S.QA_TESTING:
         event = _preflight(ticket, actor)
     flush_or_conflict(ticket)
+    event.warning = warning
     return event
 
 
@@ -197,8 +238,10 @@ def update_ticket(
     settings: dict | None = None,
     reason: str | None = None,
     external_platform_id: str | None = None,
+    assignee_id=KEEP,
+    due_date=KEEP,
 ) -> Ticket:
-    """Replace a ticket's settings and/or move it, as one change under one version check.
+    """Change a ticket's owner, due date, settings and/or status under one version check.
 
     The version is checked first, whatever the request changes: a write made from a stale
     copy is refused even when it would change nothing, so the caller learns it is stale.
@@ -215,8 +258,10 @@ def update_ticket(
                 "(QA_FAILED takes qa_failure_reason, TRAFFICKED_SUCCESS external_platform_id).",
                 name,
             )
+    if assignee_id is not KEEP or due_date is not KEEP:
+        set_owner(ticket, actor=actor, assignee_id=assignee_id, due_date=due_date)
     if settings is not None:
-        update_settings(ticket, settings)
+        update_settings(ticket, settings, actor=actor)
     if moving:
         move_ticket(
             ticket,
@@ -240,6 +285,7 @@ def record_move(ticket: Ticket, target: TicketStatus, actor, reason: str | None)
         ticket.qa_failure_reason = reason
     elif target is S.READY_FOR_API:
         ticket.qa_failure_reason = None
+    notifications.ticket_moved(ticket, target, actor)
     return event
 
 

@@ -1,18 +1,30 @@
 """The kanban board: one column per ticket status, moves by drag and drop or keyboard."""
 
+import hashlib
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 
-from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import BooleanField, HiddenField, StringField
 
-from ..auth import editor_required
+from ..auth import admin_required, editor_required
 from ..extensions import db
-from ..models import Brand, Campaign, Channel, Market, RequestType, Ticket, TicketStatus
-from ..services import queries, taxonomy, tickets, trafficking
+from ..models import (
+    Brand,
+    Campaign,
+    Channel,
+    Market,
+    RequestType,
+    Ticket,
+    TicketStatus,
+    as_utc,
+    utcnow,
+)
+from ..services import board_settings, queries, taxonomy, team, tickets, trafficking
+from ..services.errors import DomainError
 from ..web import is_fragment_request, render
 from .ticket_queries import board_query_args, filter_options
 
@@ -44,14 +56,48 @@ class Card:
     channel_name: str
     sending_since: datetime | None = None
     send_error: str | None = None
+    assignee_name: str | None = None
+    assignee_email: str | None = None
+    due_date: date | None = None
+    external_platform_id: str | None = None
+    qa_failure_reason: str | None = None
 
     @property
     def platform_name(self) -> str:
         return taxonomy.platform_name(self.campaign_name, self.channel_code)
 
+    @property
+    def owner(self) -> str | None:
+        """The owner's name (their email without one); None: nobody owns it."""
+        return (self.assignee_name or self.assignee_email) if self.assignee_email else None
+
+    @property
+    def initials(self) -> str:
+        return team.initials(self.assignee_name, self.assignee_email)
+
+    @property
+    def due(self) -> str | None:
+        """ "overdue" or "due-soon" while the ticket is still to be trafficked."""
+        if self.status is TicketStatus.TRAFFICKED_SUCCESS:
+            return None
+        return team.due_state(self.due_date)
+
+    def lane(self, lanes: str) -> str | None:
+        """The key of this card's swimlane when the board is split by `lanes`."""
+        return {
+            "brand": self.brand_code,
+            "market": self.market_code,
+            "channel": self.channel_code,
+            "assignee": self.assignee_email,
+        }[lanes]
+
+    @property
+    def days_in_status(self) -> int:
+        return max(0, (utcnow() - as_utc(self.status_changed_at)).days)
+
     @classmethod
     def of(cls, ticket: Ticket) -> "Card":
-        campaign = ticket.campaign
+        campaign, owner = ticket.campaign, ticket.assignee
         return _unstale(
             cls(
                 ticket.id,
@@ -68,6 +114,11 @@ class Card:
                 ticket.channel.platform_name,
                 ticket.sending_since,
                 ticket.send_error,
+                owner.name if owner else None,
+                owner.email if owner else None,
+                ticket.due_date,
+                ticket.external_platform_id,
+                ticket.qa_failure_reason,
             )
         )
 
@@ -100,6 +151,11 @@ CARD_COLUMNS = (
     Channel.platform_name,
     Ticket.sending_since,
     Ticket.send_error,
+    queries.Assignee.name,
+    queries.Assignee.email,
+    Ticket.due_date,
+    Ticket.external_platform_id,
+    Ticket.qa_failure_reason,
 )
 
 
@@ -111,6 +167,11 @@ def column_limit(status: TicketStatus, query: queries.TicketQuery) -> int:
 def load_columns(query: queries.TicketQuery) -> dict:
     """Each column's most recently moved cards, one query per column whatever the size."""
     counts = queries.count_tickets_by_status(query)
+    limits = board_settings.wip_limits()
+    # WIP limits hold for the whole column: a filtered board still shows the whole count.
+    totals = counts
+    if limits and queries.ticket_conditions(query):
+        totals = queries.count_tickets_by_status(queries.TicketQuery())
     columns = {}
     for status in TicketStatus:
         limit = column_limit(status, query)
@@ -122,14 +183,63 @@ def load_columns(query: queries.TicketQuery) -> dict:
                 ).limit(limit)
             )
             cards = [_unstale(Card(*row)) for row in rows]
-        columns[status] = {"cards": cards, "count": counts[status], "limit": limit}
+        wip = limits.get(status)
+        columns[status] = {
+            "cards": cards,
+            "count": counts[status],
+            "limit": limit,
+            "wip": wip,
+            "total": totals[status],
+            "over": wip is not None and totals[status] > wip.wip_limit,
+        }
     return columns
 
 
+def load_lanes(query: queries.TicketQuery, columns: dict) -> list[dict] | None:
+    """The board split into swimlanes: per lane, its label and, per column, cards and count.
+
+    The cards are the columns' own (so "Show more" works the same); the counts come from one
+    grouped query.
+    """
+    if not query.lanes:
+        return None
+    found = queries.count_tickets_by_lane(query)
+    lanes = {}
+    for (key, status), n in found["counts"].items():
+        lane = lanes.setdefault(key, {"key": key, "label": found["labels"][key], "columns": {}})
+        lane["columns"][status] = {"count": n, "cards": []}
+    for status, column in columns.items():
+        for card in column["cards"]:
+            lane = lanes.get(card.lane(query.lanes))
+            if lane is not None:
+                lane["columns"].setdefault(status, {"count": 0, "cards": []})["cards"].append(card)
+    empty = {"count": 0, "cards": []}
+    ordered = sorted(lanes.values(), key=lambda lane: (lane["key"] is None, str(lane["label"])))
+    for lane in ordered:
+        lane["id"] = lane_id(lane["key"])
+        lane["label"] = lane["label"] or "Nobody"
+        lane["columns"] = {s: lane["columns"].get(s, empty) for s in TicketStatus}
+    return ordered
+
+
+def lane_id(key: str | None) -> str:
+    """A lane's id in the page, the same on every render (a move's answer finds it)."""
+    return "lane-" + hashlib.sha1(str(key).encode()).hexdigest()[:10]
+
+
+def cards_id(card: Card, board_query: str | None) -> str:
+    """The id of the card list a moved card lands in: its column, in its lane if any."""
+    lanes = parse_board(board_query).lanes
+    status = card.status.value
+    return f"cards-{lane_id(card.lane(lanes))}-{status}" if lanes else f"cards-{status}"
+
+
 def board_context(query: queries.TicketQuery, board_query: str | None = None) -> dict:
+    columns = load_columns(query)
     return {
         "query": query,
-        "columns": load_columns(query),
+        "columns": columns,
+        "lanes": load_lanes(query, columns),
         "board_query": request.query_string.decode() if board_query is None else board_query,
         "transitions": tickets.TRANSITIONS,
         "label": tickets.label,
@@ -148,8 +258,101 @@ def index():
     query = queries.parse_tickets(request.args, queries.TICKET_BOARD)
     context = board_context(query)
     if not is_fragment_request():
-        context |= filter_options(query) | {"ticket_statuses": list(TicketStatus)}
-    return render("board/index.html", "board/_columns.html", **context)
+        context |= filter_options(query) | {
+            "ticket_statuses": list(TicketStatus),
+            "views": board_settings.views_for(current_user),
+            "view_form": ViewForm(formdata=None),
+            "lane_choices": queries.LANES,
+        }
+    response = render("board/index.html", "board/_columns.html", **context)
+    if is_fragment_request():
+        # The 4-second refresh: an unchanged board answers 304 with no body, and the
+        # browser's cache hands htmx the columns it already has.
+        response.cache_control.no_cache = True
+        response.cache_control.private = True
+        response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
+class ViewForm(FlaskForm):
+    name = StringField("Name", render_kw={"maxlength": board_settings.MAX_VIEW_NAME})
+    shared = BooleanField("Share with the team")
+    board = HiddenField()  # the board's query string: what the view keeps
+
+
+@bp.post("/views")
+def save_view():
+    """Save the board's filters and swimlanes under a name."""
+    form = ViewForm()
+    board_query = (form.board.data or "").lstrip("?")
+    if not form.validate_on_submit():
+        flash("The form has expired; reload the page.", "error")
+        return redirect(url_for(".index") + ("?" + board_query if board_query else ""))
+    try:
+        view = board_settings.save_view(
+            current_user, form.name.data, board_query, shared=form.shared.data
+        )
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        return redirect(url_for(".index") + ("?" + board_query if board_query else ""))
+    db.session.commit()
+    flash(f"View {view.name} saved.", "success")
+    return redirect(url_for(".index") + ("?" + view.query if view.query else ""))
+
+
+@bp.route("/limits", methods=["GET", "POST"])
+@admin_required
+def limits():
+    """Set each column's WIP limit, soft (warns) or hard (refuses)."""
+    form = FlaskForm()
+    errors, status = {}, 200
+    if form.validate_on_submit():
+        for column in TicketStatus:
+            try:
+                board_settings.set_wip_limit(
+                    column,
+                    request.form.get(f"limit_{column.value}", ""),
+                    hard=request.form.get(f"hard_{column.value}") == "y",
+                )
+            except DomainError as err:
+                errors[column] = err.message
+        if not errors:
+            db.session.commit()
+            flash("WIP limits saved.", "success")
+            return redirect(url_for(".limits"))
+        db.session.rollback()
+        status = 422
+    elif form.is_submitted():
+        flash("The form has expired; reload the page.", "error")
+        status = 400
+    return render(
+        "board/limits.html",
+        form=form,
+        statuses=list(TicketStatus),
+        limits=board_settings.wip_limits(),
+        errors=errors,
+        values=request.form if errors else None,
+        label=tickets.label,
+        status=status,
+    )
+
+
+@bp.post("/views/<uuid:view_id>/delete")
+def delete_view(view_id):
+    """Delete one of one's own saved views."""
+    if not FlaskForm().validate_on_submit():
+        flash("The form has expired; reload the page.", "error")
+        return redirect(url_for(".index"))
+    try:
+        board_settings.delete_view(current_user, view_id)
+    except DomainError as err:
+        db.session.rollback()
+        abort(err.status_code, description=err.message)
+    db.session.commit()
+    flash("View deleted.", "success")
+    return redirect(url_for(".index"))
 
 
 class SendReadyForm(FlaskForm):
@@ -211,7 +414,7 @@ def _send_ready(query: queries.TicketQuery) -> SendAll:
     return SendAll(sent, refused, capped=sent + len(refused) == SEND_ALL_LIMIT)
 
 
-def render_move(ticket, board_query, error, asking, status):
+def render_move(ticket, board_query, error, asking, status, notice=None):
     """Answer a move made on the board.
 
     Refused or needing input: the card comes back in place, saying why or asking.
@@ -220,10 +423,13 @@ def render_move(ticket, board_query, error, asking, status):
     """
     moved = status == 200
     counts = queries.count_tickets_by_status(parse_board(board_query)) if moved else None
+    card = Card.of(ticket)
     response = render(
         "board/_move.html",
         "board/_move.html",
-        card=Card.of(ticket),
+        card=card,
+        target=cards_id(card, board_query) if moved else None,
+        notice=notice,
         moved=moved,
         error=error,
         asking=asking,

@@ -18,6 +18,11 @@ class ChannelForm(FlaskForm):
         validators=[InputRequired()],
         description="Used in platform names and to pick the translator, e.g. META",
     )
+    lead_days = StringField(
+        "Lead time (days)",
+        render_kw={"inputmode": "numeric"},
+        description="A ticket is due this many days before its flight starts; blank: no default",
+    )
 
 
 def _connections() -> dict:
@@ -37,7 +42,7 @@ CHANNELS = Kind(
     ),
     search_placeholder="Search platform or code",
     form=ChannelForm,
-    layout=((None, ("platform_name", "api_identifier")),),
+    layout=((None, ("platform_name", "api_identifier", "lead_days")),),
     # Messages and the page title name the code; the form's heading, the platform.
     called=lambda channel: channel.api_identifier,
     heading=lambda channel: channel.platform_name,

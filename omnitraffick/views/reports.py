@@ -14,6 +14,7 @@ from ..models import (
     Channel,
     Market,
     Ticket,
+    TicketChange,
     TicketEvent,
     TicketStatus,
     utcnow,
@@ -95,10 +96,19 @@ def campaigns_csv_response(query: queries.CampaignQuery, ids=None):
 def campaign_report(campaign_id):
     """The printable report of one campaign."""
     history = selectinload(Campaign.tickets).selectinload(Ticket.events)
-    campaign = load_campaign_page(campaign_id, history.joinedload(TicketEvent.actor))
+    changes = selectinload(Campaign.tickets).selectinload(Ticket.changes)
+    campaign = load_campaign_page(
+        campaign_id,
+        history.joinedload(TicketEvent.actor),
+        changes.joinedload(TicketChange.actor),
+    )
     tickets = sorted(campaign.tickets, key=lambda t: (t.channel.platform_name, t.created_at))
     history = sorted(
         ((event, ticket) for ticket in tickets for event in ticket.events),
+        key=lambda pair: pair[0].created_at,
+    )
+    changed = sorted(
+        ((change, ticket) for ticket in tickets for change in ticket.changes),
         key=lambda pair: pair[0].created_at,
     )
     return render(
@@ -106,6 +116,7 @@ def campaign_report(campaign_id):
         campaign=campaign,
         tickets=tickets,
         history=history,
+        changes=changed,
         split=reports.budget_by_channel(campaign),
         generated_at=utcnow(),
         generated_by=current_user,

@@ -10,7 +10,17 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from ..extensions import db
-from ..models import Brand, Campaign, Channel, Market, PlatformSend, Ticket, TicketEvent
+from ..models import (
+    Brand,
+    Campaign,
+    Channel,
+    Market,
+    PlatformSend,
+    Ticket,
+    TicketChange,
+    TicketComment,
+    TicketEvent,
+)
 from ..services.queries import TicketQuery, joined_tickets
 
 
@@ -33,9 +43,9 @@ def filter_options(query: TicketQuery) -> dict:
     }
 
 
-def load_ticket(ticket_id) -> Ticket:
-    """A ticket with everything its page and card show, or 404."""
-    ticket = db.session.scalar(
+def load_ticket(ticket_id, *, comments: bool = False) -> Ticket:
+    """A ticket with everything its page and card show, or 404 (`comments`: theirs too)."""
+    stmt = (
         joined_tickets()
         .where(Ticket.id == ticket_id)
         .options(
@@ -44,6 +54,12 @@ def load_ticket(ticket_id) -> Ticket:
             selectinload(Ticket.sends).joinedload(PlatformSend.requested_by),
         )
     )
+    if comments:
+        stmt = stmt.options(
+            selectinload(Ticket.comments).joinedload(TicketComment.author),
+            selectinload(Ticket.changes).joinedload(TicketChange.actor),
+        )
+    ticket = db.session.scalar(stmt)
     if ticket is None:
         abort(404)
     return ticket

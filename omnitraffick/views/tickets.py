@@ -21,6 +21,7 @@ from ..services.errors import Conflict, DomainError, ValidationError
 from ..services.translators import TranslationError
 from ..web import form_error, form_status, is_fragment_request, render
 from . import board
+from .team import team_context
 from .ticket_queries import filter_options, load_ticket, uuid_or_none
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets")
@@ -174,8 +175,10 @@ def new():
 @bp.get("/<uuid:ticket_id>")
 def show(ticket_id):
     """The ticket page: settings, platform name, history and the moves allowed now."""
-    ticket = load_ticket(ticket_id)
-    return render("tickets/show.html", ticket=ticket, **_ticket_context(ticket))
+    ticket = load_ticket(ticket_id, comments=True)
+    return render(
+        "tickets/show.html", ticket=ticket, **_ticket_context(ticket), **team_context(ticket)
+    )
 
 
 def _payload_context(ticket: Ticket) -> dict:
@@ -209,7 +212,7 @@ def edit(ticket_id):
     status = 200
     if form.validate_on_submit():
         try:
-            tickets.update_settings(ticket, form.settings(), version=version)
+            tickets.update_settings(ticket, form.settings(), version=version, actor=current_user)
         except DomainError as err:
             form_error(form, err)
             status = err.status_code
@@ -231,12 +234,12 @@ def move(ticket_id):
     ticket = load_ticket(ticket_id)
     form = MoveForm()
     on_board = "board" in request.form
-    error, asking, status = None, None, 200
+    error, asking, status, notice = None, None, 200, None
     if not form.validate_on_submit():
         error, status = "The form has expired; reload the page.", 400
     else:
         try:
-            tickets.move_ticket(
+            event = tickets.move_ticket(
                 ticket,
                 form.to_status.data,
                 actor=current_user,
@@ -257,22 +260,38 @@ def move(ticket_id):
             error, status = err.message, 409
         else:
             db.session.commit()
+            notice = _move_notice(ticket, form.to_status.data, event.warning)
     if status != 200:
         ticket = load_ticket(ticket_id)
     if not is_fragment_request():
         # Without JavaScript the move was a plain form post: go back where it came from.
         if status == 200:
             flash(f"Moved to {tickets.label(ticket.status)}.", "success")
+            if notice:
+                flash(notice, "info")
         else:
             flash(error or "That move needs a reason or a platform id.", "error")
         if on_board:
             return redirect(url_for("board.index") + "?" + (form.board.data or "").lstrip("?"))
         return redirect(url_for(".show", ticket_id=ticket.id))
     if on_board:
-        return board.render_move(ticket, form.board.data, error, asking, status)
+        return board.render_move(ticket, form.board.data, error, asking, status, notice=notice)
     # An UPDATE ticket's request depends on what the campaign's CREATE ticket got, so the
     # other panels refresh after a move.
     return _status_panel(ticket, error=error, status=status, changed=status == 200, asking=asking)
+
+
+def _move_notice(ticket: Ticket, asked: str, warning: str | None) -> str | None:
+    """What to tell after a move: what QA decided, and a column over its WIP limit."""
+    said = []
+    if str(asked).strip().upper() == TicketStatus.QA_TESTING.value:
+        if ticket.status is TicketStatus.QA_FAILED:
+            said.append(f"QA failed {ticket.platform_name}: {ticket.qa_failure_reason}")
+        elif ticket.status is TicketStatus.READY_FOR_API:
+            said.append(f"QA passed: {ticket.platform_name} is Ready for API.")
+    if warning:
+        said.append(warning)
+    return " ".join(said) or None
 
 
 @bp.post("/<uuid:ticket_id>/send")
@@ -388,7 +407,13 @@ def delete(ticket_id):
         db.session.rollback()
         flash(err.message, "error")
         ticket = load_ticket(ticket_id)
-        return render("tickets/show.html", ticket=ticket, status=409, **_ticket_context(ticket))
+        return render(
+            "tickets/show.html",
+            ticket=ticket,
+            status=409,
+            **_ticket_context(ticket),
+            **team_context(ticket),
+        )
     db.session.commit()
     flash("Draft ticket deleted.", "success")
     return redirect(url_for("campaigns.show", campaign_id=campaign_id))

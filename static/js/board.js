@@ -101,3 +101,65 @@
     });
   }, 4000);
 })();
+
+// Keyboard: j/k or the arrow keys go from card to card, m opens the card's "Move to…",
+// ? shows the keys. A saved view keeps the filters the board shows now.
+(() => {
+  const board = document.getElementById("board");
+  if (!board) return;
+  const help = document.getElementById("board-keys");
+  const typing = (el) => el && el.matches("input, textarea, select, [contenteditable]");
+
+  function step(direction) {
+    const cards = [...board.querySelectorAll(".card")];
+    if (!cards.length) return;
+    const current = document.activeElement?.closest?.(".card");
+    const at = cards.indexOf(current);
+    const next = cards[at === -1 ? 0 : Math.min(cards.length - 1, Math.max(0, at + direction))];
+    next.focus();
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    if (event.key === "j" || event.key === "ArrowDown") {
+      event.preventDefault();
+      step(1);
+    } else if (event.key === "k" || event.key === "ArrowUp") {
+      event.preventDefault();
+      step(-1);
+    } else if (event.key === "m") {
+      const select = document.activeElement?.closest?.(".card")?.querySelector("select[name=to_status]");
+      if (select) {
+        event.preventDefault();
+        select.focus();
+      }
+    } else if (event.key === "?" && help) {
+      event.preventDefault();
+      help.open ? help.close() : help.showModal();
+    }
+  });
+
+  document.addEventListener("submit", (event) => {
+    const field = event.target.querySelector?.("#save-view-board");
+    if (field) field.value = location.search.replace(/^\?/, "");
+  });
+})();
+
+// A card moved with the keyboard keeps the focus: its new copy takes it after the swap.
+(() => {
+  const board = document.getElementById("board");
+  if (!board) return;
+  let moving = null;
+  board.addEventListener("submit", (event) => {
+    const card = event.target.closest(".card");
+    if (card && event.target.matches("form.move-form, form.card-ask")) moving = card.id;
+  });
+  document.addEventListener("htmx:after:swap", () => {
+    if (!moving) return;
+    const card = document.getElementById(moving);
+    if (card) {
+      moving = null;
+      card.focus();
+    }
+  });
+})();

@@ -110,7 +110,7 @@ BRAND_KEYS = {
 }
 
 
-CHANNEL_KEYS = {"id", "created_at", "updated_at", "platform_name", "api_identifier"}
+CHANNEL_KEYS = {"id", "created_at", "updated_at", "platform_name", "api_identifier", "lead_days"}
 
 
 CAMPAIGN_KEYS = {
@@ -150,6 +150,8 @@ TICKET_KEYS = {
     "sending_since",
     "platform_ids",
     "send_error",
+    "assignee_id",
+    "due_date",
 }
 
 

@@ -474,7 +474,8 @@ def test_the_board_runs_the_same_queries_for_12_and_600_tickets(
 
     large = measure()
     assert large == small
-    assert small["board"] <= 12, small
+    # 14: the page also reads the columns' WIP limits and the user's saved views.
+    assert small["board"] <= 14, small
     assert sum(counts(parse(client.get("/board/"))).values()) == 600
     assert sum(counts(parse(client.get(filtered))).values()) > 100
 
@@ -500,5 +501,6 @@ def test_a_board_move_runs_a_fixed_number_of_queries(
     large = move_one()
 
     assert large == small
-    # A move to QA also runs pre-flight QA (the campaign, its brand, market and tickets).
-    assert small <= 17, small
+    # A move to QA also runs pre-flight QA (the campaign, its brand, market and tickets), and
+    # reads the target column's WIP limit.
+    assert small <= 18, small

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 from omnitraffick.config import load_config
+from omnitraffick.models import Ticket
+from omnitraffick.services import team
 from tests.conftest import PASSWORD
 from tests.html import parse
 
@@ -60,9 +62,14 @@ def page_urls(app, login_user, rows):
         yield re.sub(r"<uuid:(\w+)>", lambda m: str(ids[m.group(1)]), rule.rule)
 
 
-def test_every_page_sends_the_security_headers_and_nothing_inline(app, client, login, open_rows):
+def test_every_page_sends_the_security_headers_and_nothing_inline(
+    app, client, db, login, open_rows
+):
     user = login()
-    urls = list(page_urls(app, user, open_rows))
+    ticket = db.session.get(Ticket, open_rows["ticket_id"])
+    comment = team.add_comment(ticket, "Hello", author=user)  # its author may open its form
+    db.session.commit()
+    urls = list(page_urls(app, user, open_rows | {"comment_id": comment.id}))
     assert len(urls) > 30
     for url in urls:
         with client.get(url) as response:  # closes streamed downloads

@@ -19,7 +19,7 @@ import pytest
 from werkzeug.routing import Rule
 
 from omnitraffick.models import RequestType, Role, Ticket, TicketStatus
-from omnitraffick.services import campaigns, reference, tickets, tokens
+from omnitraffick.services import board_settings, campaigns, reference, team, tickets, tokens
 from omnitraffick.services.errors import ValidationError
 from tests.conftest import PASSWORD
 from tests.html import csrf_token, parse
@@ -33,6 +33,11 @@ SELF_SERVICE = {
     "auth.change_password",
     "auth.revoke_other_sessions",
     "auth.revoke_token",
+    # one's own notifications, notification settings and saved views of the board
+    "team.mark_read",
+    "notify_settings.preferences",
+    "board.save_view",
+    "board.delete_view",
 }
 # Routes that need no sign-in at all.
 PUBLIC = {"auth.login", "static"}
@@ -122,6 +127,8 @@ def rows(db, make_user) -> Rows:
     failed.status = TicketStatus.QA_TESTING
     tickets.move_ticket(failed, "QA_FAILED", actor=admin, reason=f"Bad {XSS}")
     token, _ = tokens.create_token(admin, f"Script {XSS}"[:100])
+    comment = team.add_comment(ticket, f"Comment {XSS} @{admin.email}", author=admin)
+    view = board_settings.save_view(admin, f"View {XSS}"[:80], "q=x", shared=True)
     db.session.commit()
     return Rows(
         {
@@ -132,6 +139,8 @@ def rows(db, make_user) -> Rows:
             "ticket_id": str(ticket.id),
             "user_id": str(admin.id),
             "token_id": str(token.id),
+            "comment_id": str(comment.id),
+            "view_id": str(view.id),
             "static_file": "css/app.css",
         }
     )

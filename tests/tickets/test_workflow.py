@@ -161,7 +161,7 @@ def test_changing_settings_drops_the_qa_report_that_judged_the_old_ones(db, open
     db.session.commit()
     ticket = reload(db, ticket.id)
     assert ticket.qa_report is None
-    assert ticket.qa_failure_reason  # what QA found stays until QA runs again
+    assert ticket.qa_failure_reason is None  # the failure judged the old settings (issue 19)
 
 
 @pytest.mark.parametrize("platform_id", [None, "", "   "])
