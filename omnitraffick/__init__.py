@@ -79,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
         health,
         markets,
         reports,
+        settings,
         tickets,
         users,
     )
@@ -95,6 +96,7 @@ def create_app(config: dict | None = None) -> Flask:
         brands,
         channels,
         users,
+        settings,
     )
     for module in modules:
         app.register_blueprint(module.bp)

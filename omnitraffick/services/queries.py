@@ -49,11 +49,21 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal, Self
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
-from ..models import Brand, Campaign, CampaignStatus, Channel, Market, Ticket, TicketStatus, User
+from ..models import (
+    Brand,
+    Campaign,
+    CampaignStatus,
+    Channel,
+    ExchangeRate,
+    Market,
+    Ticket,
+    TicketStatus,
+    User,
+)
 from .countries import codes_matching
 from .errors import ValidationError
 
@@ -499,6 +509,42 @@ def contains(column, text: str) -> ColumnElement:
     return column.ilike(f"%{escape_like(text)}%", escape="\\")
 
 
+def latest_rate_date():
+    """A scalar subquery: the latest date holding any exchange rate (services/rates.py)."""
+    return select(func.max(ExchangeRate.rate_date)).scalar_subquery()
+
+
+def budget_in_euro() -> ColumnElement:
+    """A campaign's budget in euro at the latest rates; NULL where its currency has none.
+
+    Budgets in different currencies are ranked by this, never by their bare numbers: the
+    reporting currency differs from the euro by one factor, which keeps the order.
+    """
+    rate = (
+        select(ExchangeRate.rate)
+        .where(ExchangeRate.currency == Market.currency)
+        .where(ExchangeRate.rate_date == latest_rate_date())
+        .correlate(Market)
+        .scalar_subquery()
+    )
+    # The euro's rate is 1 on any date holding rates; with no rates at all nothing converts.
+    euro = case(
+        (and_(Market.currency == "EUR", latest_rate_date().is_not(None)), literal(1)),
+        else_=None,
+    )
+    return Campaign.budget / func.coalesce(rate, euro)
+
+
+def _campaign_ordering(query: CampaignQuery) -> list:
+    """The campaign order; by budget, converted amounts first, then the rest per currency."""
+    if query.sort != "budget":
+        return _ordering(CAMPAIGN_SORTS, query, Campaign.id)
+    converted = budget_in_euro()
+    by_amount = converted.desc() if query.desc else converted.asc()
+    native = Campaign.budget.desc() if query.desc else Campaign.budget.asc()
+    return [converted.is_(None), by_amount, Market.currency, native, Campaign.id]
+
+
 def _ordering(sorts: Mapping, query: ListQuery, tie_breaker) -> list:
     """ORDER BY the chosen column; the tie-breaker keeps pages stable."""
     column = sorts[query.sort]
@@ -536,7 +582,7 @@ def select_campaigns(query: CampaignQuery, *columns) -> Select:
         .join(Campaign.brand)
         .join(Campaign.market)
         .where(*campaign_conditions(query))
-        .order_by(*_ordering(CAMPAIGN_SORTS, query, Campaign.id))
+        .order_by(*_campaign_ordering(query))
     )
 
 

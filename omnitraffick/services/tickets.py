@@ -8,6 +8,7 @@ from ..models import Campaign, Channel, RequestType, Ticket, TicketEvent, Ticket
 from . import qa, send_state, translators
 from . import settings as ticket_settings
 from .errors import Conflict, ValidationError
+from .labels import human
 from .reference import load_referenced
 from .translators import Translation
 
@@ -28,7 +29,7 @@ NEEDS_PLATFORM_ID = (S.TRAFFICKED_SUCCESS,)
 
 
 def label(status: TicketStatus) -> str:
-    return status.value.replace("_", " ").capitalize().replace("Qa", "QA").replace("api", "API")
+    return human(status)
 
 
 def parse_request_type(value) -> RequestType:

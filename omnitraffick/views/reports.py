@@ -1,6 +1,6 @@
 """Reports for clients and finance: the campaign report, the portfolio, CSV exports."""
 
-from flask import Blueprint, request
+from flask import Blueprint, abort, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,7 +18,7 @@ from ..models import (
     TicketStatus,
     utcnow,
 )
-from ..services import queries, reports
+from ..services import queries, rates, reports
 from ..services.currencies import rounded
 from ..services.taxonomy import platform_name
 from ..web import render
@@ -55,10 +55,12 @@ def _campaign_csv_rows(rows):
 def portfolio():
     """Campaigns under the filters with totals per brand and market, kept per currency."""
     query = queries.parse_campaigns(request.args, queries.CAMPAIGN_REPORT)
-    figures = reports.portfolio(query)
+    settings = rates.workspace()
+    figures = reports.portfolio(query, rates.conversion(settings.reporting_currency))
     rows = reports.top_campaigns(query, PORTFOLIO_ROWS)
     return render(
         "reports/portfolio.html",
+        settings=settings,
         figures=figures,
         rows=rows,
         row_limit=PORTFOLIO_ROWS,
@@ -86,9 +88,15 @@ def campaigns_csv():
     return csv_response("campaigns.csv", CAMPAIGN_CSV_HEADER, _campaign_csv_rows(rows))
 
 
+REPORT_VERSIONS = ("client", "internal")
+
+
 @bp.get("/campaigns/<uuid:campaign_id>/report")
 def campaign_report(campaign_id):
-    """The printable report of one campaign."""
+    """The printable report of one campaign: the client's version, or the internal one."""
+    version = request.args.get("version") or "client"
+    if version not in REPORT_VERSIONS:
+        abort(400, description="version must be client or internal.")
     history = selectinload(Campaign.tickets).selectinload(Ticket.events)
     campaign = load_campaign_page(campaign_id, history.joinedload(TicketEvent.actor))
     tickets = sorted(campaign.tickets, key=lambda t: (t.channel.platform_name, t.created_at))
@@ -102,6 +110,9 @@ def campaign_report(campaign_id):
         tickets=tickets,
         history=history,
         split=reports.budget_by_channel(campaign),
+        timeline=reports.flight_timeline(tickets),
+        internal=version == "internal",
+        settings=rates.workspace(),
         generated_at=utcnow(),
         generated_by=current_user,
     )
