@@ -746,8 +746,7 @@ def test_portfolio_lists_campaigns_with_ticket_progress(client, viewer, world):
         (
             "brand={pix}",
             [["EUR", "1", "€300.00"], ["USD", "1", "$999.50"]],
-            # No exchange rates: euros and dollars are not compared, each currency in turn.
-            ["PIX_FR_MULTI_2026_Cars", "PIX_US_MULTI_2025_ToyStory"],
+            ["PIX_US_MULTI_2025_ToyStory", "PIX_FR_MULTI_2026_Cars"],
             {"Ready for API": 1},
             "1 ticket; 0.0% trafficked.",
         ),
@@ -768,10 +767,11 @@ def test_portfolio_lists_campaigns_with_ticket_progress(client, viewer, world):
         (
             "status=ACTIVE",
             [["EUR", "1", "€2,000.25"], ["USD", "2", "$1,600.50"]],
+            # No exchange rates: dollars and euros are not compared, each currency in turn.
             [
-                "DIS_FR_MULTI_2026_MoanaLaunch",
                 "DIS_US_MULTI_2026_MoanaLaunch",
                 "DIS_PR_MULTI_2026_Encanto",
+                "DIS_FR_MULTI_2026_MoanaLaunch",
             ],
             {"Draft": 1, "QA failed": 1, "Trafficked success": 1},
             "3 tickets; 33.3% trafficked.",

@@ -540,9 +540,12 @@ def _campaign_ordering(query: CampaignQuery) -> list:
     if query.sort != "budget":
         return _ordering(CAMPAIGN_SORTS, query, Campaign.id)
     converted = budget_in_euro()
-    by_amount = converted.desc() if query.desc else converted.asc()
-    native = Campaign.budget.desc() if query.desc else Campaign.budget.asc()
-    return [converted.is_(None), by_amount, Market.currency, native, Campaign.id]
+    keys = [converted, Market.currency, Campaign.budget]
+    return [
+        converted.is_(None),
+        *(key.desc() if query.desc else key.asc() for key in keys),
+        Campaign.id,
+    ]
 
 
 def _ordering(sorts: Mapping, query: ListQuery, tie_breaker) -> list:

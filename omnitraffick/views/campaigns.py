@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired
 from ..auth import editor_required
 from ..extensions import db
 from ..models import Brand, Campaign, CampaignStatus, Market, Ticket, TicketStatus
-from ..services import campaigns, queries, reference
+from ..services import campaigns, queries, rates, reference
 from ..services.countries import country_name
 from ..services.currencies import amount_text
 from ..services.errors import Conflict, DomainError
@@ -86,6 +86,9 @@ def index():
     page = queries.campaign_page(query)
     counts = ticket_counts([c.id for c in page.items])
     context = {"page": page, "query": query, "counts": counts}
+    if query.sort == "budget":
+        # Ranked across currencies: say at which rates, and show the converted amounts.
+        context["conversion"] = rates.conversion()
     if not is_fragment_request():
         # The filter bar is only on the full page.
         context["brands"] = db.session.execute(
