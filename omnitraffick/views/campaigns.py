@@ -119,7 +119,8 @@ def preview():
         request.args.get("year"),
         request.args.get("campaign_name"),
     )
-    return render("campaigns/_preview.html", "campaigns/_preview.html", preview=result)
+    # The form's Create button comes along out of band: disabled while the name is taken.
+    return render("campaigns/_preview.html", "campaigns/_preview.html", preview=result, oob=True)
 
 
 @bp.route("/new", methods=["GET", "POST"])
