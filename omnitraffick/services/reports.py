@@ -248,8 +248,10 @@ def flight_timeline(tickets: list[Ticket]) -> dict | None:
         return None
     first = min(start for _, start, _ in flights)
     last = max(end or start for _, start, end in flights)
-    if any(end is None for _, _, end in flights):
-        last = max(last, first + timedelta(days=30))
+    open_starts = [start for _, start, end in flights if end is None]
+    if open_starts:
+        # An open flight is drawn for a fortnight past the latest date known, then an arrow.
+        last = max(last, max(open_starts)) + timedelta(days=14)
     span = (last - first).days + 1
     rows = [
         {
