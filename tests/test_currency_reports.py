@@ -106,9 +106,7 @@ def test_the_portfolio_charts_budget_by_brand_and_market_in_the_reporting_curren
     assert labels[:4] == ["Pixar · HU", "€50,000.00", "Disney · US", "€47,619.05"]
 
 
-def test_a_currency_without_a_rate_is_listed_apart_and_never_added(
-    client, viewer, mixed, db
-):
+def test_a_currency_without_a_rate_is_listed_apart_and_never_added(client, viewer, mixed, db):
     rates.enter_rate(date(2026, 11, 30), "USD", "1.05")
     rates.enter_rate(date(2026, 11, 30), "JPY", "160")
     db.session.commit()
@@ -129,9 +127,7 @@ def test_a_currency_without_a_rate_is_listed_apart_and_never_added(
     assert names(doc)[-1] == "PIX_HU_MULTI_2026_Cars"
 
 
-def test_without_rates_the_portfolio_says_so_and_keeps_currencies_apart(
-    client, viewer, mixed
-):
+def test_without_rates_the_portfolio_says_so_and_keeps_currencies_apart(client, viewer, mixed):
     doc = parse(client.get("/reports/"))
 
     by_currency = section(doc, "Budget by currency")

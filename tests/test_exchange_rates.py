@@ -78,9 +78,7 @@ def test_a_bad_file_is_refused_naming_the_line(text, message):
 # --- importing and entering ----------------------------------------------------------------
 
 
-def test_the_command_line_imports_a_file_and_a_second_import_replaces_the_same_rates(
-    app, tmp_path
-):
+def test_the_command_line_imports_a_file_and_a_second_import_replaces_the_same_rates(app, tmp_path):
     path = tmp_path / "eurofxref-hist.csv"
     path.write_text(HISTORY)
     runner = app.test_cli_runner()
@@ -173,7 +171,10 @@ def test_an_admin_enters_a_rate_and_can_correct_it(client, login):
 @pytest.mark.parametrize(
     ("form", "message"),
     [
-        ({"rate_date": "2026-11-30", "currency": "EUR", "rate": "1"}, "The euro's rate is always 1"),
+        (
+            {"rate_date": "2026-11-30", "currency": "EUR", "rate": "1"},
+            "The euro's rate is always 1",
+        ),
         ({"rate_date": "2026-11-30", "currency": "XYZ", "rate": "1"}, "not an ISO 4217 currency"),
         ({"rate_date": "2026-11-30", "currency": "USD", "rate": "0"}, "must be a positive number"),
         ({"rate_date": "2026-11-30", "currency": "USD", "rate": ""}, "a rate is required"),

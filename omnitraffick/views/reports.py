@@ -120,7 +120,9 @@ def campaign_report(campaign_id):
 
 def _css_string(text: str) -> str:
     """`text` as a CSS string literal: quotes, backslashes and line breaks escaped."""
-    escaped = "".join(ch if ch.isprintable() and ch not in '"\\' else f"\\{ord(ch):x} " for ch in text)
+    escaped = "".join(
+        ch if ch.isprintable() and ch not in '"\\' else f"\\{ord(ch):x} " for ch in text
+    )
     return f'"{escaped}"'
 
 
@@ -138,7 +140,7 @@ def campaign_report_css(campaign_id):
     css = (
         "@page { @top-left { content: "
         + _css_string(head)
-        + '; font-size: 8pt; color: #333; vertical-align: bottom; } }\n'
+        + "; font-size: 8pt; color: #333; vertical-align: bottom; } }\n"
     )
     response = make_response(css)
     response.headers["Content-Type"] = "text/css; charset=utf-8"
