@@ -150,6 +150,17 @@ def test_portfolio_prints_a_chart_of_budget_by_brand_and_market_in_euro(
     page.goto(f"/reports/?brand={data.brand_id}")
     chart = page.get_by_role("img", name=re.compile(r"Budget by brand and market in EUR"))
     expect(chart).to_be_visible()
+    # The CSV link and the print button sit on one line, the same height; Apply is readable.
+    csv_box = page.get_by_role("button", name="Download CSV").bounding_box()
+    print_box = page.get_by_role("button", name="Print or save as PDF").bounding_box()
+    assert csv_box["y"] == pytest.approx(print_box["y"], abs=1)
+    assert csv_box["height"] == pytest.approx(print_box["height"], abs=1)
+    apply = page.get_by_role("button", name="Apply")
+    colours = apply.evaluate(
+        "b => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]"
+    )
+    assert colours[0] != colours[1], colours
+    page.screenshot(path=ARTIFACTS / "portfolio-eur-screen.png", full_page=True)
 
     reader, texts = print_pdf(page, "portfolio-eur-a4", "A4")
 
