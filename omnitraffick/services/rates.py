@@ -30,7 +30,7 @@ from .queries import latest_rate_date
 BASE = "EUR"  # the ECB quotes every rate against the euro
 MAX_RATE = Decimal("999999999")
 MAX_FILE_BYTES = 5_000_000
-MAX_LOGO_BYTES = 512_000
+MAX_LOGO_BYTES = 500_000
 LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 

@@ -1,6 +1,6 @@
 """Workspace settings: the agency's name and logo, the reporting currency, exchange rates."""
 
-from flask import Blueprint, abort, flash, make_response, redirect, url_for
+from flask import Blueprint, flash, make_response, redirect, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -41,6 +41,16 @@ class RateForm(FlaskForm):
     rate = DecimalField("Units per euro", validators=[Optional()], places=None)
 
 
+def _read(upload) -> bytes | None:
+    """An uploaded file's bytes (None when none was chosen), its spooled copy closed at once."""
+    if not upload or not upload.filename:
+        return None
+    try:
+        return upload.read()
+    finally:
+        upload.close()
+
+
 def _page(workspace_form=None, import_form=None, rate_form=None, status=200):
     settings = rates.workspace()
     if workspace_form is None:
@@ -74,8 +84,7 @@ def update():
     """Save the agency's name, logo and reporting currency."""
     form = WorkspaceForm()
     if form.validate_on_submit():
-        upload = form.logo.data
-        logo = upload.read() if upload and upload.filename else None
+        logo = _read(form.logo.data)
         try:
             rates.update_workspace(
                 form.agency_name.data or "",
@@ -98,9 +107,8 @@ def import_rates():
     """Import the rates of an ECB CSV file."""
     form = ImportForm()
     if form.validate_on_submit():
-        upload = form.file.data
         try:
-            text = rates.decode_upload(upload.read() if upload else b"")
+            text = rates.decode_upload(_read(form.file.data) or b"")
             summary = rates.import_rates(text, current_user)
         except DomainError as err:
             form.file.errors = [*form.file.errors, err.message]
@@ -136,10 +144,11 @@ def enter_rate():
 
 @bp.get("/logo")
 def logo():
-    """The agency's logo, for reports."""
+    """The agency's logo, for reports and the settings page."""
     settings = rates.workspace()
     if not settings.logo:
-        abort(404)
+        # No logo of its own yet: the app's mark stands in.
+        return redirect(url_for("static", filename="favicon.svg"))
     response = make_response(settings.logo)
     response.headers["Content-Type"] = settings.logo_type
     response.headers["Cache-Control"] = "private, max-age=300"
