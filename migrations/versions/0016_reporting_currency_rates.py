@@ -1,6 +1,6 @@
 """Workspace settings (agency name, logo, reporting currency) and dated exchange rates
 
-Revision ID: 0016_reporting_currency_and_rates
+Revision ID: 0016_reporting_currency_rates
 Revises: 0011_sessions_and_throttle
 Create Date: 2026-12-02 14:00:00
 
@@ -12,7 +12,7 @@ file or entered by an admin.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_reporting_currency_and_rates"
+revision = "0016_reporting_currency_rates"
 down_revision = "0011_sessions_and_throttle"
 branch_labels = None
 depends_on = None
