@@ -48,6 +48,12 @@ def test_the_daily_file_is_read_with_its_spelled_out_date_and_trailing_comma():
     }
 
 
+def test_currencies_no_longer_in_use_are_left_out():
+    # The ECB's time series still has columns for the Cypriot pound and the Slovenian tolar.
+    parsed = rates.parse_ecb_csv("Date,USD,CYP,SIT,\n2007-12-31,1.4721,0.5842,239.64,\n")
+    assert parsed == {date(2007, 12, 31): {"USD": Decimal("1.4721")}}
+
+
 def test_the_time_series_skips_n_a_and_keeps_every_day():
     parsed = rates.parse_ecb_csv(HISTORY)
     assert sorted(parsed) == [date(2026, 11, 27), date(2026, 11, 30)]
@@ -61,7 +67,7 @@ def test_the_time_series_skips_n_a_and_keeps_every_day():
         ("", "first line must start with 'Date'"),
         ("name,budget\nMoana,100\n", "first line must start with 'Date'"),
         ("Date,USD,\n", "no rates"),
-        ("Date,USD,XYZ,\n2026-11-30,1.05,2,\n", "'XYZ' is not an ISO 4217 currency"),
+        ("Date,USD,US-D,\n2026-11-30,1.05,2,\n", "'US-D' in the first line is not a currency"),
         ("Date,USD,\n30/11/2026,1.05,\n", "Line 2: '30/11/2026' is not a date"),
         ("Date,USD,\n2026-11-30,abc,\n", "Line 2, USD: 'abc' is not a rate"),
         ("Date,USD,\n2026-11-30,-1,\n", "Line 2, USD: a rate must be a positive number"),
