@@ -7,6 +7,7 @@ declarations and a sign-off block; page numbers and a running header on every pa
 internal QA keys, sandbox lines or audit trail; names wrapped only at their separators.
 """
 
+import os
 import re
 import shutil
 import struct
@@ -71,7 +72,9 @@ def brand_the_agency(page: Page, tmp_path) -> None:
 
 
 def keep_for_docs(pdf_name: str, doc_name: str) -> None:
-    """Copy the first page's PNG next to the README (docs/), for people to look at."""
+    """With UPDATE_DOCS=1, copy the first page's PNG to docs/ (the README shows it)."""
+    if not os.environ.get("UPDATE_DOCS"):
+        return
     DOCS.mkdir(exist_ok=True)
     shutil.copyfile(ARTIFACTS / f"{pdf_name}-1.png", DOCS / f"{doc_name}.png")
 
