@@ -280,6 +280,10 @@ class Conversion:
             return None
         return rounded(Decimal(amount) / self.rate(code) * self.rate(self.target), self.target)
 
+    def per_euro(self) -> dict[str, Decimal]:
+        """Every rate of the date, the euro's included: what a budget order ranks by."""
+        return {**self.rates, BASE: Decimal(1)} if self.on else {}
+
     def missing(self, codes) -> list[str]:
         """Of `codes`, those with no rate on the rate date, sorted."""
         return sorted({code for code in codes if not self.can_convert(code)})

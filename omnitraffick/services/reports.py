@@ -133,9 +133,10 @@ CAMPAIGN_ROW = (
 )
 
 
-def top_campaigns(query: CampaignQuery, limit: int) -> list:
+def top_campaigns(query: CampaignQuery, limit: int, conversion: Conversion) -> list:
     """The query's first `limit` campaigns with their ticket progress, in two queries."""
-    rows = db.session.execute(select_campaigns(query, *CAMPAIGN_ROW).limit(limit)).all()
+    stmt = select_campaigns(query, *CAMPAIGN_ROW, per_euro=conversion.per_euro())
+    rows = db.session.execute(stmt.limit(limit)).all()
     progress = {
         campaign_id: (n, trafficked)
         for campaign_id, n, trafficked in db.session.execute(
@@ -151,7 +152,7 @@ def top_campaigns(query: CampaignQuery, limit: int) -> list:
     return [(*row, *progress.get(row[0], (0, 0))) for row in rows]
 
 
-def campaign_rows(query: CampaignQuery) -> Iterator[Row]:
+def campaign_rows(query: CampaignQuery, conversion: Conversion | None = None) -> Iterator[Row]:
     """Every campaign the query finds, in its order, with ticket progress, for CSV exports.
 
     One query, streamed: callers may iterate 50,000 rows without holding them in memory.
@@ -176,6 +177,7 @@ def campaign_rows(query: CampaignQuery) -> Iterator[Row]:
         func.coalesce(ticket_totals.c.tickets, 0),
         func.coalesce(ticket_totals.c.trafficked, 0),
         Campaign.created_at,
+        per_euro=conversion.per_euro() if conversion else None,
     ).outerjoin(ticket_totals, ticket_totals.c.campaign_id == Campaign.id)
     yield from db.session.execute(stmt.execution_options(yield_per=1000))
 

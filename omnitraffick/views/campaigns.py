@@ -83,12 +83,11 @@ def ticket_counts(campaign_ids) -> dict:
 def index():
     """List campaigns with search, filters, sorting and pages, all in the URL."""
     query = queries.parse_campaigns(request.args)
-    page = queries.campaign_page(query)
+    # Ranked by budget across currencies: at which rates, said on the page with the amounts.
+    conversion = rates.conversion() if query.sort == "budget" else None
+    page = queries.campaign_page(query, conversion.per_euro() if conversion else None)
     counts = ticket_counts([c.id for c in page.items])
-    context = {"page": page, "query": query, "counts": counts}
-    if query.sort == "budget":
-        # Ranked across currencies: say at which rates, and show the converted amounts.
-        context["conversion"] = rates.conversion()
+    context = {"page": page, "query": query, "counts": counts, "conversion": conversion}
     if not is_fragment_request():
         # The filter bar is only on the full page.
         context["brands"] = db.session.execute(

@@ -51,13 +51,19 @@ def _campaign_csv_rows(rows):
         yield values
 
 
+def _ranking(query) -> rates.Conversion | None:
+    """The rates a budget order ranks by (read only when the order is by budget)."""
+    return rates.conversion() if query.sort == "budget" else None
+
+
 @bp.get("/reports/")
 def portfolio():
     """Campaigns under the filters with totals per brand and market, kept per currency."""
     query = queries.parse_campaigns(request.args, queries.CAMPAIGN_REPORT)
     settings = rates.workspace()
-    figures = reports.portfolio(query, rates.conversion(settings.reporting_currency))
-    rows = reports.top_campaigns(query, PORTFOLIO_ROWS)
+    conversion = rates.conversion(settings.reporting_currency)
+    figures = reports.portfolio(query, conversion)
+    rows = reports.top_campaigns(query, PORTFOLIO_ROWS, conversion)
     return render(
         "reports/portfolio.html",
         settings=settings,
@@ -77,14 +83,15 @@ def portfolio():
 def portfolio_csv():
     """The portfolio's campaign rows as CSV, streamed."""
     query = queries.parse_campaigns(request.args, queries.CAMPAIGN_REPORT)
-    rows = reports.campaign_rows(query)
+    rows = reports.campaign_rows(query, _ranking(query))
     return csv_response("portfolio.csv", CAMPAIGN_CSV_HEADER, _campaign_csv_rows(rows))
 
 
 @bp.get("/campaigns/export.csv")
 def campaigns_csv():
     """The campaign list, under its current filters and sort, as CSV."""
-    rows = reports.campaign_rows(queries.parse_campaigns(request.args))
+    query = queries.parse_campaigns(request.args)
+    rows = reports.campaign_rows(query, _ranking(query))
     return csv_response("campaigns.csv", CAMPAIGN_CSV_HEADER, _campaign_csv_rows(rows))
 
 
