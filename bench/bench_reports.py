@@ -4,10 +4,12 @@ import os
 import time
 import tracemalloc
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from omnitraffick.demo import seed_demo
 from omnitraffick.extensions import db
+from omnitraffick.models import Market
+from omnitraffick.services import rates
 
 from .common import measure, signed_in_client
 
@@ -27,6 +29,20 @@ def run(app) -> None:
     measure(
         "portfolio report, ACTIVE in 2026",
         lambda: client.get("/reports/?status=ACTIVE&year=2026"),
+        n=200,
+    )
+
+    # With a day of exchange rates for every market's currency, budgets are ranked and
+    # totalled in the reporting currency.
+    codes = sorted(set(db.session.scalars(select(Market.currency))) - {"EUR"})
+    values = ", ".join(f"{1 + n / 10:.4f}" for n in range(len(codes)))
+    rates.import_rates(f"Date, {', '.join(codes)}, \n30 November 2026, {values}, \n")
+    db.session.commit()
+    db.session.remove()
+    measure("portfolio report in EUR, everything", lambda: client.get("/reports/"), n=200)
+    measure(
+        "campaign list sorted by budget in EUR, first page",
+        lambda: client.get("/campaigns/?sort=budget&dir=desc"),
         n=200,
     )
 

@@ -82,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
         markets,
         notification_settings,
         reports,
+        settings,
         team,
         tickets,
         users,
@@ -103,6 +104,7 @@ def create_app(config: dict | None = None) -> Flask:
         brands,
         channels,
         users,
+        settings,
     )
     for module in modules:
         app.register_blueprint(module.bp)

@@ -17,6 +17,7 @@ from .services.errors import DomainError
 users_cli = AppGroup("users", help="Manage users.")
 tokens_cli = AppGroup("tokens", help="Personal API tokens.")
 demo_cli = AppGroup("demo", help="Demo data.")
+rates_cli = AppGroup("rates", help="Exchange rates for the reporting currency.")
 
 
 @users_cli.command("create")
@@ -93,6 +94,22 @@ def seed(n_campaigns: int, per_campaign: int, if_empty: bool):
         click.echo("Database already has users; demo data not seeded.")
         return
     summary = seed_demo(n_campaigns, per_campaign)
+    db.session.commit()
+    click.echo(summary)
+
+
+@rates_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_rates(file: str):
+    """Import the rates of an ECB reference-rate CSV file (eurofxref.csv or -hist.csv)."""
+    from .services import rates
+
+    try:
+        with open(file, "rb") as handle:
+            summary = rates.import_rates(rates.decode_upload(handle.read()))
+    except DomainError as err:
+        db.session.rollback()
+        raise click.ClickException(err.message) from None
     db.session.commit()
     click.echo(summary)
 
@@ -214,6 +231,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(rates_cli)
     app.cli.add_command(sandbox_cli)
     app.cli.add_command(run_worker)
     app.cli.add_command(check_deploy)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -652,3 +653,41 @@ class TicketChange(UUIDMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<TicketChange {self.field}>"
+
+
+class WorkspaceSettings(UUIDMixin, TimestampMixin, db.Model):
+    """The workspace's one row: the agency's name and logo, and the reporting currency."""
+
+    __tablename__ = "workspace_settings"
+
+    agency_name: Mapped[str] = mapped_column(String(120), default="")
+    reporting_currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_type: Mapped[str | None] = mapped_column(String(32))  # image/png or image/jpeg
+
+    def __repr__(self) -> str:
+        return f"<WorkspaceSettings {self.agency_name!r} {self.reporting_currency}>"
+
+
+class ExchangeRate(UUIDMixin, db.Model):
+    """One euro reference rate: how many units of `currency` one euro bought on `rate_date`.
+
+    Rates are kept as the ECB publishes them (per euro), whatever the reporting currency:
+    an amount converts from A to B as amount / rate(A) * rate(B), the euro's rate being 1.
+    """
+
+    __tablename__ = "exchange_rates"
+    __table_args__ = (
+        UniqueConstraint("rate_date", "currency"),
+        CheckConstraint("rate > 0", name="rate_positive"),
+    )
+
+    rate_date: Mapped[date] = mapped_column(Date, index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    rate: Mapped[Decimal] = mapped_column(Numeric(18, 6))
+    source: Mapped[str] = mapped_column(String(16))  # "ecb-file" or "entered"
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ExchangeRate {self.rate_date} EUR/{self.currency} {self.rate}>"

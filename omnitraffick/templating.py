@@ -5,9 +5,11 @@ from decimal import Decimal
 
 from babel.localedata import locale_identifiers
 from flask import Flask, has_request_context, request, url_for
+from markupsafe import Markup, escape
 
 from .services.countries import country_name
 from .services.currencies import DEFAULT_LOCALE, format_money
+from .services.labels import human
 from .services.tickets import label
 
 
@@ -53,6 +55,11 @@ def ago(value: datetime | None) -> str:
 KNOWN_LOCALES = sorted(locale_identifiers())
 
 
+def breakable(name: str | None) -> Markup:
+    """A taxonomy name that wraps only at its separators, never inside a word."""
+    return Markup("_<wbr>").join(escape(name or "").split("_"))
+
+
 def url_with(**changes) -> str:
     """The current URL with some query arguments changed (None removes one)."""
     args = request.args.to_dict()
@@ -66,6 +73,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["ago"] = ago
     app.jinja_env.filters["status_label"] = label
+    app.jinja_env.filters["label"] = human
+    app.jinja_env.filters["breakable"] = breakable
     app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.trim_blocks = True

@@ -47,9 +47,14 @@ def preview_name(brand_id, market_id, year, campaign_name) -> NamePreview:
     try:
         brand = load_referenced(Brand, brand_id, "brand_id", "brand")
         market = load_referenced(Market, market_id, "market_id", "market")
-        year = taxonomy.validate_year(year, "year")
     except ValidationError as err:
         return NamePreview("invalid", err.message)
+    try:
+        year = taxonomy.validate_year(year, "year")
+    except ValidationError as err:
+        # Keep what is known in view and say what is wrong, rather than blanking the name.
+        known = f"{brand.internal_code}_{market.code}_{taxonomy.MULTI_CHANNEL}_"
+        return NamePreview("invalid", err.message, prefix=known, currency=market.currency)
     prefix = f"{brand.internal_code}_{market.code}_{taxonomy.MULTI_CHANNEL}_{year}_"
     if not (campaign_name or "").strip():
         return NamePreview(

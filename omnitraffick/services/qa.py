@@ -348,9 +348,15 @@ def context_for(ticket: Ticket, created_object_id: str | None, today: date | Non
 
 def run(ctx: Context) -> list[Finding]:
     """Every rule's finding, in registry order."""
-    findings = []
+    findings, reported = [], set()
     for r in RULES:
-        problems = r.check(ctx)
+        # One problem, one line: a problem a rule found twice, or an earlier rule already
+        # reported, is not listed again (the rule still fails, on its other problems or with
+        # the first mention).
+        problems = list(dict.fromkeys(r.check(ctx)))
+        fresh = [problem for problem in problems if problem not in reported]
+        problems = fresh or problems
+        reported.update(problems)
         message = " ".join(problems) if problems else "OK"
         findings.append(Finding(r.code, r.title, r.severity, not problems, message))
     return findings

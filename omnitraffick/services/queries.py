@@ -49,11 +49,21 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal, Self
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
 from sqlalchemy.orm import aliased, contains_eager
 
 from ..extensions import db
-from ..models import Brand, Campaign, CampaignStatus, Channel, Market, Ticket, TicketStatus, User
+from ..models import (
+    Brand,
+    Campaign,
+    CampaignStatus,
+    Channel,
+    ExchangeRate,
+    Market,
+    Ticket,
+    TicketStatus,
+    User,
+)
 from .countries import codes_matching
 from .errors import ValidationError
 
@@ -518,6 +528,40 @@ def contains(column, text: str) -> ColumnElement:
     return column.ilike(f"%{escape_like(text)}%", escape="\\")
 
 
+def latest_rate_date():
+    """A scalar subquery: the latest date holding any exchange rate (services/rates.py)."""
+    return select(func.max(ExchangeRate.rate_date)).scalar_subquery()
+
+
+def budget_in_euro(per_euro: Mapping[str, Any]) -> ColumnElement:
+    """A campaign's budget in euro at the given rates (units per euro, by currency); NULL
+    where its currency has none.
+
+    Budgets in different currencies are ranked by this, never by their bare numbers: the
+    reporting currency differs from the euro by one factor, which keeps the order. The
+    rates are written into the statement, so the database divides and sorts, no more.
+    """
+    rate = case(
+        {code: literal(value) for code, value in per_euro.items()},
+        value=Market.currency,
+        else_=None,
+    )
+    return Campaign.budget / rate
+
+
+def _campaign_ordering(query: CampaignQuery, per_euro: Mapping[str, Any] | None) -> list:
+    """The campaign order; by budget, converted amounts first, then the rest per currency."""
+    if query.sort != "budget":
+        return _ordering(CAMPAIGN_SORTS, query, Campaign.id)
+    keys = [Market.currency, Campaign.budget]
+    first = []
+    if per_euro:
+        converted = budget_in_euro(per_euro)
+        keys.insert(0, converted)
+        first.append(converted.is_(None))
+    return [*first, *(key.desc() if query.desc else key.asc() for key in keys), Campaign.id]
+
+
 def _ordering(sorts: Mapping, query: ListQuery, tie_breaker) -> list:
     """ORDER BY the chosen column; the tie-breaker keeps pages stable."""
     column = sorts[query.sort]
@@ -538,10 +582,14 @@ def campaign_conditions(query: CampaignQuery) -> list:
     return conditions
 
 
-def select_campaigns(query: CampaignQuery, *columns) -> Select:
+def select_campaigns(
+    query: CampaignQuery, *columns, per_euro: Mapping[str, Any] | None = None
+) -> Select:
     """Campaigns under the query, in its order, joined to their brand and market.
 
     Without `columns`: Campaign rows, their brand and market loaded from the same join.
+    `per_euro`: the exchange rates a budget order ranks by (Conversion.per_euro); without
+    them budgets are ranked within each currency only.
     """
     stmt = (
         select(*columns)
@@ -555,7 +603,7 @@ def select_campaigns(query: CampaignQuery, *columns) -> Select:
         .join(Campaign.brand)
         .join(Campaign.market)
         .where(*campaign_conditions(query))
-        .order_by(*_ordering(CAMPAIGN_SORTS, query, Campaign.id))
+        .order_by(*_campaign_ordering(query, per_euro))
     )
 
 
@@ -564,9 +612,10 @@ def count_campaigns(query: CampaignQuery) -> int:
     return db.session.scalar(select(func.count(Campaign.id)).where(*campaign_conditions(query)))
 
 
-def campaign_page(query: CampaignQuery) -> Page:
+def campaign_page(query: CampaignQuery, per_euro: Mapping[str, Any] | None = None) -> Page:
     """The query's page of campaigns, in two queries."""
-    return fetch_page(select_campaigns(query), count_campaigns(query), query)
+    stmt = select_campaigns(query, per_euro=per_euro)
+    return fetch_page(stmt, count_campaigns(query), query)
 
 
 def ticket_conditions(query: TicketQuery) -> list:

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Row, case, func, select
@@ -9,14 +10,19 @@ from sqlalchemy import Row, case, func, select
 from ..extensions import db
 from ..models import Brand, Campaign, Market, Ticket, TicketStatus
 from .countries import country_name
+from .qa import planned_spend
 from .queries import CampaignQuery, campaign_conditions, select_campaigns
+from .rates import Conversion
+from .settings import BudgetType
 
 
-def portfolio(query: CampaignQuery) -> dict:
-    """Budget totals by brand and by market, kept per currency, and ticket progress.
+def portfolio(query: CampaignQuery, conversion: Conversion) -> dict:
+    """Budget totals by brand and by market, converted where a rate exists, and ticket progress.
 
     One grouped query gives every (brand, market) cell; the roll-ups by brand, by market
-    and by currency are summed from those few rows, exactly, in Decimal.
+    and by currency are summed from those few rows, exactly, in Decimal. Cells whose
+    currency has a rate are converted into the reporting currency and added; the others
+    stay in rows of their own currency, never added to anything.
     """
     conditions = campaign_conditions(query)
     grouped = db.session.execute(
@@ -38,21 +44,34 @@ def portfolio(query: CampaignQuery) -> dict:
         )
     }
     cells = [
-        (brands[brand_id], *markets[market_id], n, budget)
+        (brands[brand_id], *markets[market_id], n, budget or Decimal(0))
         for brand_id, market_id, n, budget in grouped
     ]
+    converting = conversion.on is not None and conversion.can_convert(conversion.target)
 
-    def roll_up(key) -> list[dict]:
+    def roll_up(key, convert: bool = converting) -> list[dict]:
         groups: dict = {}
         for brand, code, country, currency, n, budget in cells:
             group_key = key(brand, code, country)
+            as_target = convert and conversion.can_convert(currency)
             row = groups.setdefault(
-                (group_key, currency),
-                {"key": group_key, "currency": currency, "campaigns": 0, "budget": Decimal(0)},
+                (group_key, "" if as_target else currency),
+                {
+                    "key": group_key,
+                    "currency": conversion.target if as_target else currency,
+                    "converted": as_target,
+                    "campaigns": 0,
+                    "budget": Decimal(0),
+                    "native": defaultdict(lambda: Decimal(0)),
+                },
             )
             row["campaigns"] += n
-            row["budget"] += budget or Decimal(0)
-        return [groups[k] for k in sorted(groups)]
+            row["native"][currency] += budget
+            row["budget"] += conversion.convert(budget, currency) if as_target else budget
+        rows = [groups[k] for k in sorted(groups)]
+        for row in rows:
+            row["native"] = sorted(row["native"].items())
+        return rows
 
     ticket_stmt = select(Ticket.status, func.count()).group_by(Ticket.status)
     if conditions:
@@ -60,11 +79,21 @@ def portfolio(query: CampaignQuery) -> dict:
     by_status = dict.fromkeys(TicketStatus, 0)
     by_status.update(db.session.execute(ticket_stmt).all())
     tickets = sum(by_status.values())
-    by_currency = roll_up(lambda brand, code, country: ())
+    by_currency = roll_up(lambda brand, code, country: (), convert=False)
+    totals = roll_up(lambda brand, code, country: ()) if converting else []
     return {
+        "conversion": conversion,
+        "converting": converting,
+        "missing": conversion.missing(row["currency"] for row in by_currency),
         "by_brand": roll_up(lambda brand, code, country: (brand,)),
         "by_market": roll_up(lambda brand, code, country: (code, country_name(country))),
         "by_currency": by_currency,
+        "total": next((row for row in totals if row["converted"]), None),
+        "chart": _chart_items(
+            (f"{brand} · {code}", conversion.convert(budget, currency))
+            for brand, code, _, currency, _, budget in cells
+            if converting and conversion.can_convert(currency)
+        ),
         "campaigns": sum(row["campaigns"] for row in by_currency),
         "tickets_by_status": by_status,
         "tickets": tickets,
@@ -72,6 +101,22 @@ def portfolio(query: CampaignQuery) -> dict:
         if tickets
         else None,
     }
+
+
+CHART_BARS = 12
+
+
+def _chart_items(pairs) -> list[dict]:
+    """Bars for a chart, largest first: the first CHART_BARS, the rest in one "Others" bar."""
+    pairs = sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
+    if len(pairs) > CHART_BARS:
+        rest = pairs[CHART_BARS - 1 :]
+        pairs = [*pairs[: CHART_BARS - 1], (f"{len(rest)} others", sum(p[1] for p in rest))]
+    top = max((amount for _, amount in pairs), default=0)
+    return [
+        {"label": label, "amount": amount, "share": (amount / top) if top else 0, "note": ""}
+        for label, amount in pairs
+    ]
 
 
 # The columns of a campaign row in the portfolio and the CSV exports, in this order.
@@ -88,9 +133,10 @@ CAMPAIGN_ROW = (
 )
 
 
-def top_campaigns(query: CampaignQuery, limit: int) -> list:
+def top_campaigns(query: CampaignQuery, limit: int, conversion: Conversion) -> list:
     """The query's first `limit` campaigns with their ticket progress, in two queries."""
-    rows = db.session.execute(select_campaigns(query, *CAMPAIGN_ROW).limit(limit)).all()
+    stmt = select_campaigns(query, *CAMPAIGN_ROW, per_euro=conversion.per_euro())
+    rows = db.session.execute(stmt.limit(limit)).all()
     progress = {
         campaign_id: (n, trafficked)
         for campaign_id, n, trafficked in db.session.execute(
@@ -106,7 +152,9 @@ def top_campaigns(query: CampaignQuery, limit: int) -> list:
     return [(*row, *progress.get(row[0], (0, 0))) for row in rows]
 
 
-def campaign_rows(query: CampaignQuery, ids=None) -> Iterator[Row]:
+def campaign_rows(
+    query: CampaignQuery, conversion: Conversion | None = None, ids=None
+) -> Iterator[Row]:
     """Every campaign the query finds, in its order, with ticket progress, for CSV exports.
 
     One query, streamed: callers may iterate 50,000 rows without holding them in memory.
@@ -131,34 +179,107 @@ def campaign_rows(query: CampaignQuery, ids=None) -> Iterator[Row]:
         func.coalesce(ticket_totals.c.tickets, 0),
         func.coalesce(ticket_totals.c.trafficked, 0),
         Campaign.created_at,
+        per_euro=conversion.per_euro() if conversion else None,
     ).outerjoin(ticket_totals, ticket_totals.c.campaign_id == Campaign.id)
     if ids is not None:  # only these (a bulk export of chosen campaigns)
         stmt = stmt.where(Campaign.id.in_(ids))
     yield from db.session.execute(stmt.execution_options(yield_per=1000))
 
 
-def budget_by_channel(campaign: Campaign) -> list[dict]:
-    """How a campaign's ticket budgets split across its channels (for the report chart)."""
+def budget_by_channel(campaign: Campaign) -> dict:
+    """How a campaign's ticket budgets split across its channels (for the report chart).
+
+    What each ticket can spend (qa.planned_spend): a lifetime budget, or a daily one times
+    its flight days, labelled so; a daily budget with no end date (or a budget of no stated
+    type) has no total and is listed apart (`open_daily`), never added.
+    """
     split: dict = defaultdict(lambda: Decimal(0))
+    notes: dict = defaultdict(list)
     channels = {}
+    open_daily = []
     for ticket in campaign.tickets:
-        amount = ticket.payload_config.get("budget_amount")
-        if amount is not None:
-            split[ticket.channel_id] += Decimal(amount)
-            channels[ticket.channel_id] = ticket.channel
+        settings = ticket.payload_config or {}
+        if settings.get("budget_amount") is None:
+            continue
+        amount, total = Decimal(settings["budget_amount"]), planned_spend(settings)
+        if total is None:
+            open_daily.append((ticket, amount))
+            continue
+        split[ticket.channel_id] += total
+        channels[ticket.channel_id] = ticket.channel
+        if total != amount or settings.get("budget_type") == BudgetType.DAILY:
+            notes[ticket.channel_id].append((amount, int(total / amount) if amount else None))
     # Codes are unique, platform names need not be: name the code when two names collide.
     names = [channel.platform_name for channel in channels.values()]
     total = sum(split.values())
-    return [
+    return {
+        "items": [
+            {
+                "label": channels[key].platform_name
+                + (
+                    f" ({channels[key].api_identifier})"
+                    if names.count(channels[key].platform_name) > 1
+                    else ""
+                ),
+                "amount": amount,
+                "share": (amount / total) if total else 0,
+                "daily": notes[key],
+            }
+            for key, amount in sorted(split.items(), key=lambda kv: -kv[1])
+        ],
+        "total": total,
+        "open_daily": open_daily,
+    }
+
+
+def flight_timeline(tickets: list[Ticket]) -> dict | None:
+    """The tickets' flights on one time axis, for the report's timeline chart.
+
+    Each row places a flight as fractions of the axis (0 to 1); an open-ended flight runs
+    to the axis' end and says so. None when no ticket has a flight start.
+    """
+    flights = []
+    for ticket in tickets:
+        settings = ticket.payload_config or {}
+        try:
+            start = date.fromisoformat(settings["flight_start"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        try:
+            end = date.fromisoformat(settings["flight_end"])
+        except (KeyError, TypeError, ValueError):
+            end = None
+        flights.append((ticket, start, end if end is None or end >= start else start))
+    if not flights:
+        return None
+    first = min(start for _, start, _ in flights)
+    last = max(end or start for _, start, end in flights)
+    open_starts = [start for _, start, end in flights if end is None]
+    if open_starts:
+        # An open flight is drawn for a fortnight past the latest date known, then an arrow.
+        last = max(last, max(open_starts)) + timedelta(days=14)
+    span = (last - first).days + 1
+    rows = [
         {
-            "channel": channels[key].platform_name
-            + (
-                f" ({channels[key].api_identifier})"
-                if names.count(channels[key].platform_name) > 1
-                else ""
-            ),
-            "amount": amount,
-            "share": (amount / total) if total else 0,
+            "label": ticket.channel.platform_name,
+            "name": ticket.platform_name,
+            "start": start,
+            "end": end,
+            "x0": (start - first).days / span,
+            "x1": ((end or last) - first).days / span + 1 / span,
         }
-        for key, amount in sorted(split.items(), key=lambda kv: -kv[1])
+        for ticket, start, end in flights
     ]
+    # A tick at the first of each month inside the axis, or at the ends of a short one.
+    ticks = []
+    month = first.replace(day=1)
+    while month <= last:
+        if month >= first:
+            ticks.append({"x": (month - first).days / span, "label": month.strftime("%b %Y")})
+        month = (month + timedelta(days=32)).replace(day=1)
+    if len(ticks) < 2:
+        ticks = [
+            {"x": 0, "label": first.isoformat()},
+            {"x": 1, "label": last.isoformat()},
+        ]
+    return {"first": first, "last": last, "rows": rows, "ticks": ticks}

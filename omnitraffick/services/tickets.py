@@ -8,6 +8,7 @@ from ..models import Campaign, Channel, RequestType, Ticket, TicketEvent, Ticket
 from . import board_settings, notifications, qa, send_state, team, translators
 from . import settings as ticket_settings
 from .errors import Conflict, ValidationError
+from .labels import human
 from .reference import load_referenced
 from .translators import Translation
 
@@ -29,7 +30,7 @@ KEEP = object()  # an owner or due date left as it is
 
 
 def label(status: TicketStatus) -> str:
-    return status.value.replace("_", " ").capitalize().replace("Qa", "QA").replace("api", "API")
+    return human(status)
 
 
 def parse_request_type(value) -> RequestType:

@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired
 from ..auth import editor_required
 from ..extensions import db
 from ..models import Brand, Campaign, CampaignStatus, Market, Ticket, TicketStatus
-from ..services import campaigns, queries, reference
+from ..services import campaigns, queries, rates, reference
 from ..services.countries import country_name
 from ..services.currencies import amount_text
 from ..services.errors import Conflict, DomainError
@@ -83,9 +83,11 @@ def ticket_counts(campaign_ids) -> dict:
 def index():
     """List campaigns with search, filters, sorting and pages, all in the URL."""
     query = queries.parse_campaigns(request.args)
-    page = queries.campaign_page(query)
+    # Ranked by budget across currencies: at which rates, said on the page with the amounts.
+    conversion = rates.conversion() if query.sort == "budget" else None
+    page = queries.campaign_page(query, conversion.per_euro() if conversion else None)
     counts = ticket_counts([c.id for c in page.items])
-    context = {"page": page, "query": query, "counts": counts}
+    context = {"page": page, "query": query, "counts": counts, "conversion": conversion}
     if not is_fragment_request():
         # The filter bar is only on the full page.
         context["brands"] = db.session.execute(
@@ -116,7 +118,8 @@ def preview():
         request.args.get("year"),
         request.args.get("campaign_name"),
     )
-    return render("campaigns/_preview.html", "campaigns/_preview.html", preview=result)
+    # The form's Create button comes along out of band: disabled while the name is taken.
+    return render("campaigns/_preview.html", "campaigns/_preview.html", preview=result, oob=True)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,6 +1,6 @@
 """Reports for clients and finance: the campaign report, the portfolio, CSV exports."""
 
-from flask import Blueprint, request
+from flask import Blueprint, abort, make_response, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -19,7 +19,7 @@ from ..models import (
     TicketStatus,
     utcnow,
 )
-from ..services import queries, reports
+from ..services import queries, rates, reports
 from ..services.currencies import rounded
 from ..services.taxonomy import platform_name
 from ..web import render
@@ -52,14 +52,22 @@ def _campaign_csv_rows(rows):
         yield values
 
 
+def _ranking(query) -> rates.Conversion | None:
+    """The rates a budget order ranks by (read only when the order is by budget)."""
+    return rates.conversion() if query.sort == "budget" else None
+
+
 @bp.get("/reports/")
 def portfolio():
     """Campaigns under the filters with totals per brand and market, kept per currency."""
     query = queries.parse_campaigns(request.args, queries.CAMPAIGN_REPORT)
-    figures = reports.portfolio(query)
-    rows = reports.top_campaigns(query, PORTFOLIO_ROWS)
+    settings = rates.workspace()
+    conversion = rates.conversion(settings.reporting_currency)
+    figures = reports.portfolio(query, conversion)
+    rows = reports.top_campaigns(query, PORTFOLIO_ROWS, conversion)
     return render(
         "reports/portfolio.html",
+        settings=settings,
         figures=figures,
         rows=rows,
         row_limit=PORTFOLIO_ROWS,
@@ -76,7 +84,7 @@ def portfolio():
 def portfolio_csv():
     """The portfolio's campaign rows as CSV, streamed."""
     query = queries.parse_campaigns(request.args, queries.CAMPAIGN_REPORT)
-    rows = reports.campaign_rows(query)
+    rows = reports.campaign_rows(query, _ranking(query))
     return csv_response("portfolio.csv", CAMPAIGN_CSV_HEADER, _campaign_csv_rows(rows))
 
 
@@ -88,13 +96,19 @@ def campaigns_csv():
 
 def campaigns_csv_response(query: queries.CampaignQuery, ids=None):
     """The campaigns `query` finds (only `ids`, when given), as a CSV download."""
-    rows = reports.campaign_rows(query, ids)
+    rows = reports.campaign_rows(query, _ranking(query), ids)
     return csv_response("campaigns.csv", CAMPAIGN_CSV_HEADER, _campaign_csv_rows(rows))
+
+
+REPORT_VERSIONS = ("client", "internal")
 
 
 @bp.get("/campaigns/<uuid:campaign_id>/report")
 def campaign_report(campaign_id):
-    """The printable report of one campaign."""
+    """The printable report of one campaign: the client's version, or the internal one."""
+    version = request.args.get("version") or "client"
+    if version not in REPORT_VERSIONS:
+        abort(400, description="version must be client or internal.")
     history = selectinload(Campaign.tickets).selectinload(Ticket.events)
     changes = selectinload(Campaign.tickets).selectinload(Ticket.changes)
     campaign = load_campaign_page(
@@ -118,9 +132,41 @@ def campaign_report(campaign_id):
         history=history,
         changes=changed,
         split=reports.budget_by_channel(campaign),
+        timeline=reports.flight_timeline(tickets),
+        internal=version == "internal",
+        settings=rates.workspace(),
         generated_at=utcnow(),
         generated_by=current_user,
     )
+
+
+def _css_string(text: str) -> str:
+    """`text` as a CSS string literal: quotes, backslashes and line breaks escaped."""
+    escaped = "".join(
+        ch if ch.isprintable() and ch not in '"\\' else f"\\{ord(ch):x} " for ch in text
+    )
+    return f'"{escaped}"'
+
+
+@bp.get("/campaigns/<uuid:campaign_id>/report.css")
+def campaign_report_css(campaign_id):
+    """The printed report's running header: agency, client brand and campaign on every page.
+
+    A stylesheet of its own because paged media's margin boxes take their text from CSS, and
+    the Content-Security-Policy allows no inline style.
+    """
+    campaign = db.get_or_404(Campaign, campaign_id)
+    agency = rates.workspace().agency_name or "OmniTraffick"
+    internal = " · internal" if request.args.get("version") == "internal" else ""
+    head = f"{agency} · {campaign.brand.name} · {campaign.name}{internal}"
+    css = (
+        "@page { @top-left { content: "
+        + _css_string(head)
+        + "; font-size: 8pt; color: #333; vertical-align: bottom; } }\n"
+    )
+    response = make_response(css)
+    response.headers["Content-Type"] = "text/css; charset=utf-8"
+    return response
 
 
 TICKET_CSV_HEADER = [

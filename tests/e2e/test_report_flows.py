@@ -68,7 +68,9 @@ class ReportData:
 
     @property
     def url(self) -> str:
-        return f"/campaigns/{self.campaign_id}/report"
+        # The internal version: the one with the QA results and the status history these
+        # tests print (the client version has tests of its own, test_client_report_flows.py).
+        return f"/campaigns/{self.campaign_id}/report?version=internal"
 
 
 def make_report_campaign(

@@ -88,7 +88,7 @@ def test_report_shows_qa_results_and_the_status_history_with_actor_and_reason(
 ):
     campaign = report_campaign["campaign"]
 
-    doc = parse(client.get(f"/campaigns/{campaign.id}/report"))
+    doc = parse(client.get(f"/campaigns/{campaign.id}/report?version=internal"))
 
     assert table_rows(section(doc, "QA results")) == [
         ["DIS_US_GOOG_2026_MoanaLaunch", "Passed", "—"],
@@ -124,7 +124,7 @@ def test_report_history_says_system_for_moves_without_an_actor(db, client, viewe
     ticket_service.move_ticket(ticket, S.QA_TESTING, actor=None)
     db.session.commit()
 
-    doc = parse(client.get(f"/campaigns/{report_campaign['campaign'].id}/report"))
+    doc = parse(client.get(f"/campaigns/{report_campaign['campaign'].id}/report?version=internal"))
 
     # The move and the pre-flight QA verdict it triggers (its settings fail several rules).
     moved, verdict = table_rows(section(doc, "Status history"))[-2:]
@@ -143,21 +143,20 @@ def test_report_chart_is_inline_svg_with_one_bar_per_channel(client, viewer, rep
     assert chart.find("title").text == "Budget split by channel"
     bars = [rect for rect in chart.find_all("rect") if rect.attrs.get("fill", "").startswith("url")]
     labels = [text.text for text in chart.find_all("text")]
-    # Largest first: 1000 + 500.50 + 250 = 1750.50.
+    # Largest first: Meta's daily $1,000 over its 31 flight days, Google's lifetime $500.50;
+    # TikTok's daily budget has no end date, so no total, and is left out (said below it).
     assert labels == [
         "Meta",
-        "$1,000.00 (57%)",
+        "$31,000.00 (98%)",
         "Google Ads",
-        "$500.50 (29%)",
-        "TikTok",
-        "$250.00 (14%)",
+        "$500.50 (2%)",
     ]
-    assert len(bars) == 3
+    assert len(bars) == 2
     # Each bar is told apart by its own pattern, not only its shade (grayscale print).
-    assert len({bar.attrs["fill"] for bar in bars}) == 3
+    assert len({bar.attrs["fill"] for bar in bars}) == 2
     widths = [float(bar.attrs["width"]) for bar in bars]
     assert widths == sorted(widths, reverse=True)
-    assert widths[0] / widths[2] == pytest.approx(1000 / 250, rel=0.02)
+    assert widths[0] / widths[1] == pytest.approx(31000 / 500.50, rel=0.02)
     # Drawn on the server: no script and no image fetched to draw it.
     assert "<script" not in response.text.split("<svg", 1)[1].split("</svg>", 1)[0]
 
@@ -170,21 +169,27 @@ def test_report_chart_sums_tickets_on_the_same_channel_into_one_bar(
         campaign_id=campaign.id,
         channel_id=report_campaign["tiktok"].channel_id,
         request_type=RequestType.CREATE_CAMPAIGN,
-        settings={"budget_type": "daily", "budget_amount": "250"},
+        settings={"budget_type": "lifetime", "budget_amount": "250"},
+    )
+    ticket_service.create_ticket(
+        campaign_id=campaign.id,
+        channel_id=report_campaign["tiktok"].channel_id,
+        request_type=RequestType.CREATE_CAMPAIGN,
+        settings={"budget_type": "lifetime", "budget_amount": "249.50"},
     )
     db.session.commit()
 
     doc = parse(client.get(f"/campaigns/{campaign.id}/report"))
 
     chart = section(doc, "Budget split by channel").find("svg")
-    # 1000 + 500.50 + (250 + 250) = 2000.50
+    # 31 x 1000 + 500.50 + (250 + 249.50); the open-ended daily TikTok budget is left out.
     assert [text.text for text in chart.find_all("text")] == [
         "Meta",
-        "$1,000.00 (50%)",
+        "$31,000.00 (97%)",
         "Google Ads",
-        "$500.50 (25%)",
+        "$500.50 (2%)",
         "TikTok",
-        "$500.00 (25%)",
+        "$499.50 (2%)",
     ]
     bars = [r for r in chart.find_all("rect") if r.attrs.get("fill", "").startswith("url")]
     assert len(bars) == 3
@@ -197,8 +202,8 @@ def test_report_chart_keeps_two_channels_with_the_same_platform_name_apart(
     us_meta = make_channel(api_identifier="METAUS", platform_name="Meta")
     eu_meta = make_channel(api_identifier="METAEU", platform_name="Meta")
     campaign = add_campaign(make_brand(), make_market(), "TwoMetas", budget="1250")
-    add_ticket(campaign, us_meta, settings={"budget_amount": "1000"})
-    add_ticket(campaign, eu_meta, settings={"budget_amount": "250"})
+    add_ticket(campaign, us_meta, settings={"budget_type": "LIFETIME", "budget_amount": "1000"})
+    add_ticket(campaign, eu_meta, settings={"budget_type": "LIFETIME", "budget_amount": "250"})
 
     chart = section(parse(client.get(f"/campaigns/{campaign.id}/report")), "Budget split").find(
         "svg"
@@ -228,7 +233,7 @@ def test_report_without_tickets_still_renders(
 ):
     campaign = add_campaign(make_brand(), make_market(currency="JPY"), "Empty", budget="150000")
 
-    response = client.get(f"/campaigns/{campaign.id}/report")
+    response = client.get(f"/campaigns/{campaign.id}/report?version=internal")
 
     assert response.status_code == 200
     doc = parse(response)

@@ -108,10 +108,11 @@ def test_portfolio_lists_campaigns_with_ticket_progress(client, viewer, world):
         (
             "status=ACTIVE",
             [["EUR", "1", "€2,000.25"], ["USD", "2", "$1,600.50"]],
+            # No exchange rates: dollars and euros are not compared, each currency in turn.
             [
-                "DIS_FR_MULTI_2026_MoanaLaunch",
                 "DIS_US_MULTI_2026_MoanaLaunch",
                 "DIS_PR_MULTI_2026_Encanto",
+                "DIS_FR_MULTI_2026_MoanaLaunch",
             ],
             {"Draft": 1, "QA failed": 1, "Trafficked success": 1},
             "3 tickets; 33.3% trafficked.",
@@ -221,7 +222,8 @@ def test_portfolio_runs_the_same_number_of_queries_for_5_and_300_campaigns(
 
     assert 0 < len(campaign_names(few_doc)) < len(campaign_names(many_doc)) <= 200
     assert few == many, f"{few} queries for 5 campaigns but {many} for 300"
-    assert few <= 10, few
+    # Two of them read the workspace's reporting currency and the rates to convert with.
+    assert few <= 12, few
 
 
 def test_portfolio_shows_at_most_200_rows_but_counts_them_all(

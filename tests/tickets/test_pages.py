@@ -52,7 +52,8 @@ def test_a_ticket_opened_from_the_campaign_page_lands_on_its_own_page(
     assert doc.find("h1").text == "DIS_US_META_2026_MoanaLaunch"
     assert ("success", "Ticket DIS_US_META_2026_MoanaLaunch opened as Draft.") in doc.flashes
     settings = doc.find("dl", cls="settings-list").text
-    for shown in ("TRAFFIC", "DAILY", "$1,500.50", "2026-03-01", "https://example.com/moana"):
+    # Settings read as words, not the codes the API keeps (TRAFFIC, DAILY).
+    for shown in ("Traffic", "Daily", "$1,500.50", "2026-03-01", "https://example.com/moana"):
         assert shown in settings
     history = doc.by_id("history")
     assert "Opened as Draft" in history.text
