@@ -211,6 +211,12 @@ class Market(Row):
     country = fields.String(metadata=about("ISO 3166-1 alpha-2 code.", "HU"))
     region = fields.String()
     currency = fields.String(metadata=about("ISO 4217 code.", "USD"))
+    time_zone = fields.String(
+        metadata=about(
+            "IANA time zone: flights run from 00:00 to 23:59:59 local time here.",
+            "Europe/Budapest",
+        )
+    )
 
 
 class MarketCreate(Request):
@@ -229,6 +235,13 @@ class MarketCreate(Request):
     currency = Text(
         required=True,
         metadata=string("An ISO 4217 currency in use today; case-insensitive.", enum=CURRENCIES),
+    )
+    time_zone = Text(
+        metadata=string(
+            "An IANA time zone of the country (e.g. Europe/Budapest). Left out, a country with "
+            "one zone gets it and a country with several gets its most populous city's zone; "
+            "a zone of another country is a 422."
+        )
     )
 
 
