@@ -105,8 +105,13 @@ def test_registry_holds_every_rule_once_with_a_severity():
         "brand_ceiling",
         "brand_ceiling_currency",
         "budget_type_kept",
+        "flight_started",
+        "platform_minimum",
+        "compliance_political",
     }
-    assert {"open_ended", "utm_source_medium", "brand_ceiling_currency"} == WARN_RULES
+    assert {"open_ended", "utm_source_medium", "brand_ceiling_currency", "flight_started"} == (
+        WARN_RULES
+    )
     assert all(r.title for r in qa.RULES)
 
 
@@ -381,10 +386,13 @@ def test_flight_fails_when_it_ends_before_it_starts(ticket_for):
     assert "ends (2026-02-01) before it starts (2026-02-10)" in findings["flight"].message
 
 
-def test_flight_fails_when_a_new_campaign_starts_in_the_past(ticket_for):
+def test_a_flight_that_started_warns_that_it_starts_when_sent(ticket_for):
+    # Blocking moved to flights that have ended (tests/test_flight_times.py).
     findings = findings_of(ticket_for(create_settings(flight_start="2026-01-09")))
 
-    assert_only_failure(findings, "flight", "starts in the past (2026-01-09)")
+    assert findings["flight"].passed
+    assert not findings["flight_started"].passed
+    assert "started on 2026-01-09" in findings["flight_started"].message
 
 
 def test_flight_may_start_today(ticket_for):
@@ -614,7 +622,7 @@ def test_warnings_alone_do_not_block(ticket_for, make_campaign, brand, jp, db):
 
     findings = qa.run(qa.context_for(ticket, created_object_id=None, today=TODAY))
 
-    assert {f.rule for f in findings if not f.passed} == WARN_RULES
+    assert {f.rule for f in findings if not f.passed} == WARN_RULES - {"flight_started"}
     assert qa.blocking(findings) == []
     n = len(qa.RULES)
     assert qa.summary(findings) == f"Pre-flight QA: {n - 3} of {n} rules passed, 3 warnings."
@@ -633,7 +641,7 @@ def test_several_problems_are_all_reported_and_listed_in_the_summary(db, ticket_
     ticket = ticket_for(
         create_settings(
             budget_amount="500.00",  # over the ceiling; 500 × 28 days is over the campaign budget
-            flight_start="2026-01-05",  # in the past
+            flight_start="2026-01-05",  # in the past: a warning
             flight_end="2026-02-28",
             landing_url=landing_url("wrong", scheme="http", utm_medium=None),
         )
@@ -644,7 +652,6 @@ def test_several_problems_are_all_reported_and_listed_in_the_summary(db, ticket_
 
     assert {f.rule for f in blocked} == {
         "campaign_budget",
-        "flight",
         "landing_https",
         "utm_campaign",
         "brand_ceiling",
@@ -654,7 +661,7 @@ def test_several_problems_are_all_reported_and_listed_in_the_summary(db, ticket_
     assert "utm_source_medium" in {f.rule for f in findings if not f.passed}
     summary = qa.summary(findings)
     n = len(qa.RULES)
-    assert summary.startswith(f"Pre-flight QA: {n - 6} of {n} rules passed, 1 warning. Blocking: ")
+    assert summary.startswith(f"Pre-flight QA: {n - 6} of {n} rules passed, 2 warnings. Blocking: ")
     for f in blocked:
         assert f"[{f.rule}] {f.message}" in summary
     assert "[utm_source_medium]" not in summary

@@ -26,7 +26,7 @@ from ..services import campaigns, queries, taxonomy
 from ..services.countries import country_choices
 from ..services.currencies import active_currencies
 from ..services.errors import ValidationError
-from ..services.settings import BudgetType, DeliveryStatus, Objective
+from ..services.settings import BudgetType, DeliveryStatus, Objective, SpecialCategory
 from .fields import (
     BLANKS,
     DECIMAL_PATTERN,
@@ -475,6 +475,27 @@ def settings(*, request: bool) -> dict:
             DeliveryStatus, "The status the platform object is created with; default PAUSED."
         ),
         "target_status": any_case(DeliveryStatus, "The status to set (UPDATE_STATUS)."),
+        "special_ad_categories": {
+            "description": (
+                "The special ad categories the campaign declares (CREATE_CAMPAIGN); none when "
+                "left out. A request may also send one comma-separated string."
+            ),
+            "anyOf": [
+                {"type": "array", "items": any_case(SpecialCategory, "A category.")},
+                *([string("Comma-separated categories.")] if request else []),
+            ],
+        },
+        "special_ad_category_countries": {
+            "description": (
+                "ISO 3166-1 alpha-2 codes of the countries the declaration applies to; the "
+                "market's country when left out. A request may also send one comma-separated "
+                "string."
+            ),
+            "anyOf": [
+                {"type": "array", "items": string("A country code.")},
+                *([string("Comma-separated country codes.")] if request else []),
+            ],
+        },
     }
     if request:
         values = {
@@ -490,7 +511,8 @@ def settings(*, request: bool) -> dict:
         "additionalProperties": False,
         "description": (
             "Platform settings. CREATE_CAMPAIGN uses objective, budget_type, budget_amount, "
-            "flight_start, flight_end, landing_url and initial_status; UPDATE_BUDGET uses "
+            "flight_start, flight_end, landing_url, initial_status and the compliance "
+            "declaration (special_ad_categories, special_ad_category_countries); UPDATE_BUDGET uses "
             "budget_type and budget_amount; UPDATE_STATUS uses target_status. A DRAFT ticket "
             "may be incomplete; QA reports what is missing. Blank values are left out, and so are "
             "settings that the request type does not use."
@@ -634,6 +656,13 @@ class Payload(Answer):
         fields.String(), metadata=about("Placeholders filled from the channel's configuration.")
     )
     docs = fields.List(fields.String(metadata=about(format="uri")))
+    notes = fields.List(
+        fields.String(),
+        metadata=about(
+            "What the requests do not show: e.g. that the start time is worked out again when "
+            "the ticket is sent (a start that has passed becomes the time of sending)."
+        ),
+    )
 
 
 class SendRequest(Request):
