@@ -482,7 +482,7 @@ def settings(*, request: bool) -> dict:
             ),
             "anyOf": [
                 {"type": "array", "items": any_case(SpecialCategory, "A category.")},
-                *([string("Comma-separated categories.")] if request else []),
+                *([string("Comma-separated categories.", pattern=NO_NUL)] if request else []),
             ],
         },
         "special_ad_category_countries": {
@@ -492,8 +492,8 @@ def settings(*, request: bool) -> dict:
                 "string."
             ),
             "anyOf": [
-                {"type": "array", "items": string("A country code.")},
-                *([string("Comma-separated country codes.")] if request else []),
+                {"type": "array", "items": string("A country code.", pattern=NO_NUL)},
+                *([string("Comma-separated country codes.", pattern=NO_NUL)] if request else []),
             ],
         },
     }
