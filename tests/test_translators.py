@@ -5,6 +5,7 @@ Each golden test names the reference page its expected request follows.
 """
 
 import json
+from datetime import UTC, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -376,6 +377,17 @@ def test_tiktok_create_daily_usd_golden():
             },
         ),
         (
+            # campaign/create does not reliably honour operation_status (tests/
+            # test_compliance.py): a paused campaign is disabled explicitly.
+            "POST",
+            "/open_api/v1.3/campaign/status/update/",
+            {
+                "advertiser_id": "{advertiser_id}",
+                "campaign_ids": ["{campaign_id}"],
+                "operation_status": "DISABLE",
+            },
+        ),
+        (
             "POST",
             "/open_api/v1.3/adgroup/create/",
             {
@@ -452,7 +464,7 @@ def test_tiktok_video_views_measure_cost_per_view_and_may_run_from_now():
     https://business-api.tiktok.com/portal/docs?id=1739499616346114
     """
     data = ticket("TIKTOK", settings=settings(objective="VIDEO_VIEWS", flight_end=None))
-    campaign, adgroup = requests_of(TikTokTranslator().translate(data))
+    campaign, _, adgroup = requests_of(TikTokTranslator().translate(data))
 
     assert campaign[2]["objective_type"] == "VIDEO_VIEWS"
     assert adgroup[2]["optimization_goal"] == "ENGAGED_VIEW"
@@ -470,7 +482,7 @@ def test_tiktok_web_conversions_put_the_pixel_on_the_ad_group():
     """
     data = ticket("TIKTOK", settings=settings(objective="CONVERSIONS"))
     translation = TikTokTranslator().translate(data)
-    campaign, adgroup = requests_of(translation)
+    campaign, _, adgroup = requests_of(translation)
 
     assert campaign[2]["objective_type"] == "WEB_CONVERSIONS"
     assert adgroup[2]["promotion_type"] == "WEBSITE"
@@ -951,7 +963,9 @@ class _Ticket:
     def __init__(self, name_error=False):
         self.request_type = UPDATE_BUDGET
         self.payload_config = {"budget_type": "DAILY", "budget_amount": "10.00"}
-        market = SimpleNamespace(code="UK", country="GB", currency="GBP")
+        market = SimpleNamespace(
+            code="UK", country="GB", currency="GBP", time_zone="Europe/London"
+        )
         self.campaign = SimpleNamespace(market=market)
         self._name_error = name_error
 
@@ -963,7 +977,8 @@ class _Ticket:
 
 
 def test_input_for_reads_a_ticket_into_plain_data():
-    data = input_for(_Ticket(), "120210000000001")
+    now = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    data = input_for(_Ticket(), "120210000000001", now)
     assert data == TranslationInput(
         platform_name="DIS_UK_META_2026_MoanaLaunch",
         request_type=UPDATE_BUDGET,
@@ -971,6 +986,8 @@ def test_input_for_reads_a_ticket_into_plain_data():
         currency="GBP",
         country="GB",
         created_object_id="120210000000001",
+        time_zone="Europe/London",
+        now=now,
     )
     assert input_for(_Ticket(name_error=True), None).platform_name is None
 
