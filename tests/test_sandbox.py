@@ -5,6 +5,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -36,7 +37,8 @@ def db():
 
 @pytest.fixture
 def client():
-    return create_sandbox().test_client()
+    # The requests below carry fixed 2026 dates; the sandbox refuses starts in the past.
+    return create_sandbox({"CLOCK": lambda: datetime(2026, 1, 10, tzinfo=UTC)}).test_client()
 
 
 def unique(prefix: str) -> str:

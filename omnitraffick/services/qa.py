@@ -206,7 +206,11 @@ def _window(ctx: Context):
 def check_flight(ctx: Context) -> list[str]:
     problems = _flight_order(ctx)
     window = _window(ctx)
-    if window is not None and ctx.now is not None and (over := flight_over_problem(window, ctx.now)):
+    if (
+        window is not None
+        and ctx.now is not None
+        and (over := flight_over_problem(window, ctx.now))
+    ):
         problems.append(over)
     return problems
 
@@ -264,7 +268,7 @@ def check_compliance_political(ctx: Context) -> list[str]:
     if political and not ctx.settings.get("special_ad_category_countries"):
         return [
             "The campaign is declared as issues, elections or politics but does not say in "
-            "which countries. List them in \"Declared for countries\" (e.g. HU)."
+            'which countries. List them in "Declared for countries" (e.g. HU).'
         ]
     return []
 

@@ -21,7 +21,7 @@ class MarketForm(FlaskForm):
         "Time zone",
         validate_choice=False,
         description="IANA zone; flights run from 00:00 to 23:59:59 here. Leave it on "
-        "\"The country's only zone\" for a country with one.",
+        '"The country\'s only zone" for a country with one.',
     )
 
     def __init__(self, *args, **kwargs):

@@ -415,8 +415,10 @@ def parse(data: TranslationInput, platform: str, problems: Problems) -> Parsed:
 
 
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str | list) and not value) or (
-        isinstance(value, str) and not value.strip()
+    return (
+        value is None
+        or (isinstance(value, str | list) and not value)
+        or (isinstance(value, str) and not value.strip())
     )
 
 
@@ -443,7 +445,9 @@ def _compliance(settings: Mapping[str, Any], country: str | None, problems: Prob
             problems.add(
                 f"Special ad category {value!r} is not one of {choices}.", "special_ad_categories"
             )
-    listed = tuple(str(c).strip().upper() for c in settings.get("special_ad_category_countries") or ())
+    listed = tuple(
+        str(c).strip().upper() for c in settings.get("special_ad_category_countries") or ()
+    )
     countries = listed or ((country,) if country and categories else ())
     return Compliance(tuple(categories), countries, bool(listed))
 

@@ -135,6 +135,8 @@ def minimum_budget(budget_type: BudgetType, currency: str, days: int | None) -> 
 def tiktok_time(moment: datetime) -> str:
     """An instant as TikTok's schedule takes it: UTC+0, "YYYY-MM-DD HH:MM:SS"."""
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
 STATUSES = {DeliveryStatus.ACTIVE: "ENABLE", DeliveryStatus.PAUSED: "DISABLE"}
 
 
@@ -240,9 +242,7 @@ class TikTokTranslator(PlatformTranslator):
         if change.status is DeliveryStatus.PAUSED:
             # /campaign/create/ does not reliably honour operation_status: campaigns come
             # out ENABLE. Disable it explicitly before its ad group exists.
-            requests += self.update_status(
-                StatusChange("{campaign_id}", DeliveryStatus.PAUSED)
-            )
+            requests += self.update_status(StatusChange("{campaign_id}", DeliveryStatus.PAUSED))
         return requests + [
             PlatformRequest(
                 "POST",
