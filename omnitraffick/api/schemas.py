@@ -512,10 +512,10 @@ def settings(*, request: bool) -> dict:
         "description": (
             "Platform settings. CREATE_CAMPAIGN uses objective, budget_type, budget_amount, "
             "flight_start, flight_end, landing_url, initial_status and the compliance "
-            "declaration (special_ad_categories, special_ad_category_countries); UPDATE_BUDGET uses "
-            "budget_type and budget_amount; UPDATE_STATUS uses target_status. A DRAFT ticket "
-            "may be incomplete; QA reports what is missing. Blank values are left out, and so are "
-            "settings that the request type does not use."
+            "declaration (special_ad_categories, special_ad_category_countries); "
+            "UPDATE_BUDGET uses budget_type and budget_amount; UPDATE_STATUS uses "
+            "target_status. A DRAFT ticket may be incomplete; QA reports what is missing. "
+            "Blank values are left out, and so are settings that the request type does not use."
         ),
     }
 
