@@ -233,6 +233,7 @@ def test_qa_reports_a_declaration_the_platform_refuses(db, hu_ticket, google):
 
 META = SANDBOX_CREDENTIALS["META"]
 TIKTOK = SANDBOX_CREDENTIALS["TIKTOK"]
+TIKTOK_API = "/tiktok/open_api/v1.3"
 
 
 @pytest.fixture
@@ -269,15 +270,13 @@ def test_the_tiktok_sandbox_refuses_special_industries_outside_the_us_and_canada
     headers = {"Access-Token": TIKTOK["access_token"]}
     campaign = body("TIKTOK", country="US", currency="USD", special_ad_categories=HOUSING)
     campaign["advertiser_id"] = TIKTOK["advertiser_id"]
-    made = sandbox_client.post(
-        "/tiktok/open_api/v1.3/campaign/create/", json=campaign, headers=headers
-    )
+    made = sandbox_client.post(f"{TIKTOK_API}/campaign/create/", json=campaign, headers=headers)
     assert made.get_json()["code"] == 0, made.get_json()
     adgroup = body("TIKTOK", -1)  # a Hungarian ad group under the US housing campaign
     adgroup["advertiser_id"] = TIKTOK["advertiser_id"]
     adgroup["campaign_id"] = made.get_json()["data"]["campaign_id"]
 
-    refused = sandbox_client.post(f"{api}/adgroup/create/", json=adgroup, headers=headers)
+    refused = sandbox_client.post(f"{TIKTOK_API}/adgroup/create/", json=adgroup, headers=headers)
     refused = refused.get_json()
 
     assert refused["code"] == 40002
