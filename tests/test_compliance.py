@@ -15,13 +15,15 @@ References:
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
-from omnitraffick.models import RequestType
+from omnitraffick.models import RequestType, Role, Ticket
 from omnitraffick.sandbox import SANDBOX_CREDENTIALS, create_sandbox
 from omnitraffick.services import qa
 from omnitraffick.services.errors import ValidationError
 from omnitraffick.services.settings import clean_settings
 from omnitraffick.services.translators import TranslationError, TranslationInput, translate
+from tests.html import parse
 
 HOUSING = ["HOUSING"]
 POLITICS = ["ISSUES_ELECTIONS_POLITICS"]
@@ -284,3 +286,75 @@ def test_the_tiktok_sandbox_refuses_special_industries_outside_the_us_and_canada
         "special_industries are only available for ads targeting the US or Canada"
         in (refused["message"])
     )
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def test_the_ticket_form_declares_categories_and_the_pages_show_them(
+    db, client, login, make_market, make_campaign, meta
+):
+    login(Role.TRAFFICKER)
+    market = make_market(code="HU", country="HU", currency="HUF", region="EU")
+    campaign = make_campaign(market=market, campaign_name="Homes")
+
+    form = parse(client.get(f"/tickets/new?campaign_id={campaign.id}"))
+    boxes = form.find_all("input", type="checkbox")
+    assert [b.attrs["value"] for b in boxes] == [
+        "HOUSING",
+        "EMPLOYMENT",
+        "FINANCIAL_PRODUCTS_SERVICES",
+        "ISSUES_ELECTIONS_POLITICS",
+        "ONLINE_GAMBLING_AND_GAMING",
+    ]
+    assert "Job offers, internships" in form.text  # one line per category
+
+    response = client.post(
+        f"/tickets/new?campaign_id={campaign.id}",
+        data={
+            "campaign_id": str(campaign.id),
+            "channel_id": str(meta.id),
+            "request_type": "CREATE_CAMPAIGN",
+            "budget_amount": "20000",
+            "special_ad_categories": ["HOUSING", "EMPLOYMENT"],
+            "special_ad_category_countries": "hu, at",
+        },
+    )
+    assert response.status_code == 302, parse(response).text
+    ticket = db.session.scalars(select(Ticket)).one()
+    assert ticket.payload_config["special_ad_categories"] == ["HOUSING", "EMPLOYMENT"]
+    assert ticket.payload_config["special_ad_category_countries"] == ["HU", "AT"]
+
+    page = parse(client.get(f"/tickets/{ticket.id}"))
+    assert "HOUSING, EMPLOYMENT" in page.text and "HU, AT" in page.text
+    edit = parse(client.get(f"/tickets/{ticket.id}/edit"))
+    assert edit.values("special_ad_category_countries") == ["HU, AT"]
+    assert [
+        b.attrs["value"] for b in edit.find_all("input", type="checkbox") if "checked" in b.attrs
+    ] == [
+        "HOUSING",
+        "EMPLOYMENT",
+    ]
+
+    report = parse(client.get(f"/campaigns/{campaign.id}/report"))
+    assert "Housing, Employment" in report.text
+    assert "Europe/Budapest time" in report.text
+
+
+def test_a_bad_country_on_the_form_is_shown_under_its_field(db, client, login, make_campaign, meta):
+    login(Role.TRAFFICKER)
+    campaign = make_campaign()
+
+    response = client.post(
+        "/tickets/new",
+        data={
+            "campaign_id": str(campaign.id),
+            "channel_id": str(meta.id),
+            "request_type": "CREATE_CAMPAIGN",
+            "special_ad_category_countries": "Atlantis",
+        },
+    )
+
+    assert response.status_code == 422
+    assert "'Atlantis' is not an ISO 3166-1 country" in parse(response).text
+    assert db.session.scalars(select(Ticket)).all() == []
