@@ -259,6 +259,9 @@ class Brand(UUIDMixin, TimestampMixin, db.Model):
     daily_budget_ceiling: Mapped[Decimal | None] = mapped_column(Numeric(18, 3))
     lifetime_budget_ceiling: Mapped[Decimal | None] = mapped_column(Numeric(18, 3))
     ceiling_currency: Mapped[str | None] = mapped_column(String(3))
+    # The special ad categories (services/settings.py) its new campaigns declare unless a
+    # ticket says otherwise; None or [] for none.
+    special_ad_categories: Mapped[list[str] | None] = mapped_column(JSON)
 
     def __repr__(self) -> str:
         return f"<Brand {self.internal_code}>"

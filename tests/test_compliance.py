@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from omnitraffick.models import RequestType, Role, Ticket
+from omnitraffick.models import Brand, RequestType, Role, Ticket
 from omnitraffick.sandbox import SANDBOX_CREDENTIALS, create_sandbox
-from omnitraffick.services import qa
+from omnitraffick.services import qa, reference, tickets
 from omnitraffick.services.errors import ValidationError
 from omnitraffick.services.settings import clean_settings
 from omnitraffick.services.translators import TranslationError, TranslationInput, translate
@@ -358,3 +358,45 @@ def test_a_bad_country_on_the_form_is_shown_under_its_field(db, client, login, m
     assert response.status_code == 422
     assert "'Atlantis' is not an ISO 3166-1 country" in parse(response).text
     assert db.session.scalars(select(Ticket)).all() == []
+
+
+def test_a_bank_declares_financial_products_by_default(db, client, login, make_campaign, meta):
+    login(Role.ADMIN)
+    saved = client.post(
+        "/brands/new",
+        data={
+            "name": "Big Bank",
+            "internal_code": "BNK",
+            "special_ad_categories": ["FINANCIAL_PRODUCTS_SERVICES"],
+        },
+    )
+    assert saved.status_code == 302, parse(saved).text
+    brand = db.session.scalars(select(Brand).where(Brand.internal_code == "BNK")).one()
+    assert brand.special_ad_categories == ["FINANCIAL_PRODUCTS_SERVICES"]
+    campaign = make_campaign(brand=brand, campaign_name="Cards")
+
+    form = parse(client.get(f"/tickets/new?campaign_id={campaign.id}"))
+    ticked = [
+        b.attrs["value"] for b in form.find_all("input", type="checkbox") if "checked" in b.attrs
+    ]
+    assert ticked == ["FINANCIAL_PRODUCTS_SERVICES"]
+
+    # The service (and so the API) starts from the brand's declaration when a ticket says
+    # nothing, and keeps an explicit "none".
+    said_nothing = tickets.create_ticket(
+        campaign_id=campaign.id, channel_id=meta.id, request_type="CREATE_CAMPAIGN", settings={}
+    )
+    said_none = tickets.create_ticket(
+        campaign_id=campaign.id,
+        channel_id=meta.id,
+        request_type="CREATE_CAMPAIGN",
+        settings={"special_ad_categories": []},
+    )
+    assert said_nothing.payload_config["special_ad_categories"] == ["FINANCIAL_PRODUCTS_SERVICES"]
+    assert "special_ad_categories" not in said_none.payload_config
+
+    with pytest.raises(ValidationError) as caught:
+        reference.update_brand(
+            brand, name="Big Bank", internal_code="BNK", special_ad_categories=["X"]
+        )
+    assert "must be one of" in caught.value.message

@@ -277,6 +277,11 @@ class Brand(Row):
     ceiling_currency = fields.String(
         allow_none=True, metadata=about("ISO 4217 currency of the ceilings.")
     )
+    special_ad_categories = fields.List(
+        fields.String(metadata=about(enum=[c.value for c in SpecialCategory])),
+        allow_none=True,
+        metadata=about("The special ad categories new CREATE_CAMPAIGN tickets start from."),
+    )
 
 
 CEILING = "Optional budget ceiling for pre-flight QA, in ceiling_currency; null clears it."
@@ -306,6 +311,14 @@ class BrandCreate(Request):
         metadata=about(
             "The ISO 4217 currency of the ceilings, one in use today; required when a ceiling "
             "is set, and left unset without one."
+        ),
+    )
+    special_ad_categories = fields.List(
+        Text(metadata=any_case(SpecialCategory, "A special ad category.")),
+        allow_none=True,
+        metadata=about(
+            "What the brand's new CREATE_CAMPAIGN tickets declare unless their settings say "
+            "otherwise (e.g. FINANCIAL_PRODUCTS_SERVICES for a bank); null or [] for none."
         ),
     )
     openapi = {

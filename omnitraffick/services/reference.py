@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Brand, Campaign, Channel, Market, Ticket
-from . import taxonomy, timezones
+from . import settings, taxonomy, timezones
 from .countries import validate_country
 from .currencies import parse_budget, validate_currency
 from .errors import Conflict, Duplicate, NotFound, ValidationError
@@ -204,6 +204,13 @@ def _ceilings(daily, lifetime, currency) -> dict:
     return values
 
 
+def _default_categories(value) -> list[str] | None:
+    """A brand's default special ad categories, checked like a ticket's; None for none."""
+    if value is None or value == "" or value == []:
+        return None
+    return settings.special_ad_categories(value, "special_ad_categories") or None
+
+
 def create_brand(
     *,
     name: str,
@@ -211,11 +218,13 @@ def create_brand(
     daily_budget_ceiling=None,
     lifetime_budget_ceiling=None,
     ceiling_currency=None,
+    special_ad_categories=None,
 ) -> Brand:
     """Create a brand."""
     values = _brand_values(name, internal_code, None) | _ceilings(
         daily_budget_ceiling, lifetime_budget_ceiling, ceiling_currency
     )
+    values["special_ad_categories"] = _default_categories(special_ad_categories)
     return _insert(Brand(**values), "That brand name or code was just taken.", "name")
 
 
@@ -227,11 +236,13 @@ def update_brand(
     daily_budget_ceiling=None,
     lifetime_budget_ceiling=None,
     ceiling_currency=None,
+    special_ad_categories=None,
 ) -> Brand:
     """Change a brand."""
     values = _brand_values(name, internal_code, brand) | _ceilings(
         daily_budget_ceiling, lifetime_budget_ceiling, ceiling_currency
     )
+    values["special_ad_categories"] = _default_categories(special_ad_categories)
     for key, value in values.items():
         setattr(brand, key, value)
     db.session.flush()

@@ -140,7 +140,8 @@ def _items(value, field) -> list[str]:
     return [item.strip() for item in items if item.strip()]
 
 
-def _categories(value, field) -> list[str]:
+def special_ad_categories(value, field) -> list[str]:
+    """Special ad categories from a list or a comma-separated string, in the standard order."""
     chosen = {_choice(item, SpecialCategory, field) for item in _items(value, field)}
     return [c.value for c in SpecialCategory if c.value in chosen]
 
@@ -179,7 +180,7 @@ def clean_settings(request_type: RequestType, raw: dict, currency: str) -> dict:
         "landing_url": _url,
         "initial_status": lambda v, f: _choice(v, DeliveryStatus, f),
         "target_status": lambda v, f: _choice(v, DeliveryStatus, f),
-        "special_ad_categories": _categories,
+        "special_ad_categories": special_ad_categories,
         "special_ad_category_countries": _countries,
     }
     cleaned, errors = {}, {}

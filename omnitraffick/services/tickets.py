@@ -76,7 +76,11 @@ def create_ticket(
             kind = value
     if errors:
         raise ValidationError(" ".join(m for ms in errors.values() for m in ms), errors=errors)
-    cleaned = ticket_settings.clean_settings(kind, settings or {}, campaign.market.currency)
+    settings = dict(settings or {})
+    if kind is RequestType.CREATE_CAMPAIGN and "special_ad_categories" not in settings:
+        # A ticket that does not say starts from its brand's usual declaration.
+        settings["special_ad_categories"] = campaign.brand.special_ad_categories or []
+    cleaned = ticket_settings.clean_settings(kind, settings, campaign.market.currency)
     now = utcnow()
     ticket = Ticket(
         campaign=campaign,

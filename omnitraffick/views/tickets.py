@@ -183,6 +183,9 @@ def new():
         form.campaign_id.data = request.args["campaign_id"]
     _channel_choices(form)
     campaign = _chosen_campaign(form)
+    if request.method == "GET" and campaign is not None:
+        # The brand's usual declaration, ticked for the trafficker to confirm or change.
+        form.special_ad_categories.data = campaign.brand.special_ad_categories or []
     if form.validate_on_submit():
         try:
             if campaign is None:
