@@ -53,6 +53,15 @@ class SpecialCategory(enum.StrEnum):
     ONLINE_GAMBLING_AND_GAMING = "ONLINE_GAMBLING_AND_GAMING"
 
 
+# What forms call each category.
+CATEGORY_LABELS = {
+    SpecialCategory.HOUSING: "Housing",
+    SpecialCategory.EMPLOYMENT: "Employment",
+    SpecialCategory.FINANCIAL_PRODUCTS_SERVICES: "Financial products and services",
+    SpecialCategory.ISSUES_ELECTIONS_POLITICS: "Issues, elections or politics",
+    SpecialCategory.ONLINE_GAMBLING_AND_GAMING: "Online gambling and gaming",
+}
+
 # What each category covers, in one line, for the form.
 CATEGORY_HELP = {
     SpecialCategory.HOUSING: "Selling or renting homes, mortgages, home insurance, housing offers.",

@@ -6,7 +6,7 @@ from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..services import queries, reference
-from ..services.settings import SpecialCategory
+from ..services.settings import CATEGORY_LABELS
 from .reference_data import Column, Kind, blueprint
 
 
@@ -25,7 +25,7 @@ class BrandForm(FlaskForm):
     ceiling_currency = StringField("Ceiling currency", description="ISO 4217, e.g. USD")
     special_ad_categories = SelectMultipleField(
         "Special ad categories",
-        choices=[SelectChoice(c.value, c.value.replace("_", " ").title()) for c in SpecialCategory],
+        choices=[SelectChoice(c.value, label) for c, label in CATEGORY_LABELS.items()],
         validate_choice=False,
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),

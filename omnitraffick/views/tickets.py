@@ -94,7 +94,9 @@ class TicketForm(FlaskForm):
     )
     special_ad_categories = SelectMultipleField(
         "Special ad categories",
-        choices=_choices(ticket_settings.SpecialCategory),
+        choices=[
+            SelectChoice(c.value, label) for c, label in ticket_settings.CATEGORY_LABELS.items()
+        ],
         validate_choice=False,
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
