@@ -85,7 +85,16 @@ CLEANED_SETTINGS = {
     "initial_status": "ACTIVE",
 }
 
-MARKET_KEYS = {"id", "created_at", "updated_at", "code", "country", "region", "currency"}
+MARKET_KEYS = {
+    "id",
+    "created_at",
+    "updated_at",
+    "code",
+    "country",
+    "region",
+    "currency",
+    "time_zone",
+}
 BRAND_KEYS = {
     "id",
     "created_at",
@@ -95,6 +104,7 @@ BRAND_KEYS = {
     "daily_budget_ceiling",
     "lifetime_budget_ceiling",
     "ceiling_currency",
+    "special_ad_categories",
 }
 CHANNEL_KEYS = {"id", "created_at", "updated_at", "platform_name", "api_identifier"}
 CAMPAIGN_KEYS = {
@@ -666,7 +676,8 @@ REFERENCE_CASES = {
         "body": {"code": "us", "country": "United States", "region": "NA", "currency": "usd"},
         "stored": {"code": "US", "country": "US", "region": "NA", "currency": "USD"},
         "keys": MARKET_KEYS,
-        "update": {"country": "PR", "region": "AMER"},
+        # Puerto Rico's one zone: the market's New York zone is not one of its.
+        "update": {"country": "PR", "region": "AMER", "time_zone": "America/Puerto_Rico"},
         "others": [
             {"code": "GB", "country": "United Kingdom", "region": "EMEA", "currency": "GBP"},
             {"code": "JP", "country": "Japan", "region": "APAC", "currency": "JPY"},
@@ -1359,7 +1370,7 @@ def test_put_qa_testing_fails_a_bad_ticket_with_every_blocking_problem(db, traff
     # The reason names every blocking problem, not only the first.
     for code in failed_blocks:
         assert f"[{report[code]['title']}] {report[code]['message']}" in body["qa_failure_reason"]
-    assert "2020-01-01" in body["qa_failure_reason"]
+    assert "The flight ended at 2020-01-31" in body["qa_failure_reason"]
     assert "not https" in body["qa_failure_reason"]
     assert "utm_campaign is Wrong" in body["qa_failure_reason"]
     # A failed warning is reported but is not a reason.

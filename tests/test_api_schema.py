@@ -266,8 +266,15 @@ SEMANTIC_422 = {
     ("POST", "/markets"): {"time_zone"},
     ("PUT", "/markets/{id}"): {"time_zone"},
     # a ceiling needs its currency, and takes no more decimals than that currency has
-    ("POST", "/brands"): {"ceiling_currency", "daily_budget_ceiling", "lifetime_budget_ceiling"},
+    # ... and its default declaration names known categories
+    ("POST", "/brands"): {
+        "ceiling_currency",
+        "daily_budget_ceiling",
+        "lifetime_budget_ceiling",
+        "special_ad_categories",
+    },
     ("PUT", "/brands/{id}"): {
+        "special_ad_categories",
         "ceiling_currency",
         "daily_budget_ceiling",
         "lifetime_budget_ceiling",

@@ -36,6 +36,7 @@ from .fields import (
     Id,
     Money,
     Object,
+    StringList,
     Text,
     Time,
     Whole,
@@ -313,12 +314,11 @@ class BrandCreate(Request):
             "is set, and left unset without one."
         ),
     )
-    special_ad_categories = fields.List(
-        Text(metadata=any_case(SpecialCategory, "A special ad category.")),
-        allow_none=True,
+    special_ad_categories = StringList(
         metadata=about(
             "What the brand's new CREATE_CAMPAIGN tickets declare unless their settings say "
-            "otherwise (e.g. FINANCIAL_PRODUCTS_SERVICES for a bank); null or [] for none."
+            "otherwise (e.g. FINANCIAL_PRODUCTS_SERVICES for a bank); [] for none. Each "
+            f"is one of {', '.join(c.value for c in SpecialCategory)}, in any case.",
         ),
     )
     openapi = {
