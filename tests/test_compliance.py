@@ -24,22 +24,10 @@ from omnitraffick.services.errors import ValidationError
 from omnitraffick.services.settings import clean_settings
 from omnitraffick.services.translators import TranslationError, TranslationInput, translate
 from tests.html import parse
+from tests.test_flight_times import settings
 
 HOUSING = ["HOUSING"]
 POLITICS = ["ISSUES_ELECTIONS_POLITICS"]
-
-
-def settings(**overrides):
-    values = {
-        "objective": "TRAFFIC",
-        "budget_type": "DAILY",
-        "budget_amount": "100000",
-        "flight_start": "2026-03-01",
-        "flight_end": "2026-03-31",
-        "landing_url": "https://example.com/?utm_campaign=X",
-        "initial_status": "ACTIVE",
-    }
-    return {k: v for k, v in (values | overrides).items() if v is not None}
 
 
 def data(channel, country="HU", currency="HUF", **overrides):

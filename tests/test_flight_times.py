@@ -32,6 +32,7 @@ MARKETS = {
 
 
 def settings(**overrides):
+    """Complete CREATE_CAMPAIGN settings for March 2026; a None override leaves one out."""
     values = {
         "objective": "TRAFFIC",
         "budget_type": "DAILY",
@@ -41,7 +42,7 @@ def settings(**overrides):
         "landing_url": "https://example.com/?utm_campaign=X",
         "initial_status": "ACTIVE",
     }
-    return values | overrides
+    return {k: v for k, v in (values | overrides).items() if v is not None}
 
 
 def data(channel, market, now=None, **overrides):
