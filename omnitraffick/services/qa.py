@@ -223,8 +223,8 @@ def check_flight_started(ctx: Context) -> list[str]:
     zone = ctx.ticket.campaign.market.time_zone
     return [
         f"The flight started on {window.start.date()} ({zone}); the campaign will start when "
-        "the ticket is sent, so the days before are lost. Move the flight start to a date to "
-        "come if the budget counts on them."
+        "the ticket is sent, so the time before is lost. Move the flight start to a date to "
+        "come if the budget counts on the whole flight."
     ]
 
 
