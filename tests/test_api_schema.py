@@ -266,15 +266,8 @@ SEMANTIC_422 = {
     ("POST", "/markets"): {"time_zone"},
     ("PUT", "/markets/{id}"): {"time_zone"},
     # a ceiling needs its currency, and takes no more decimals than that currency has
-    # ... and its default declaration names known categories
-    ("POST", "/brands"): {
-        "ceiling_currency",
-        "daily_budget_ceiling",
-        "lifetime_budget_ceiling",
-        "special_ad_categories",
-    },
+    ("POST", "/brands"): {"ceiling_currency", "daily_budget_ceiling", "lifetime_budget_ceiling"},
     ("PUT", "/brands/{id}"): {
-        "special_ad_categories",
         "ceiling_currency",
         "daily_budget_ceiling",
         "lifetime_budget_ceiling",

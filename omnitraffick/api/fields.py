@@ -263,18 +263,6 @@ class Object(Input):
     schema = {"type": "object"}
 
 
-class StringList(Input):
-    """A JSON array of strings, handed whole to the service that reads them."""
-
-    accepts = (list,)
-    kind = "a list of strings"
-    schema = {"type": "array", "items": {"type": "string"}}
-
-    def check(self, value) -> None:
-        if not all(isinstance(item, str) for item in value):
-            raise self.error("invalid")
-
-
 # --- answer fields ----------------------------------------------------------------------------
 
 

@@ -36,7 +36,6 @@ from .fields import (
     Id,
     Money,
     Object,
-    StringList,
     Text,
     Time,
     Whole,
@@ -281,7 +280,10 @@ class Brand(Row):
     special_ad_categories = fields.List(
         fields.String(metadata=about(enum=[c.value for c in SpecialCategory])),
         allow_none=True,
-        metadata=about("The special ad categories new CREATE_CAMPAIGN tickets start from."),
+        metadata=about(
+            "The special ad categories the brand's new CREATE_CAMPAIGN tickets start from "
+            "(set on the brand's page); null for none."
+        ),
     )
 
 
@@ -312,13 +314,6 @@ class BrandCreate(Request):
         metadata=about(
             "The ISO 4217 currency of the ceilings, one in use today; required when a ceiling "
             "is set, and left unset without one."
-        ),
-    )
-    special_ad_categories = StringList(
-        metadata=about(
-            "What the brand's new CREATE_CAMPAIGN tickets declare unless their settings say "
-            "otherwise (e.g. FINANCIAL_PRODUCTS_SERVICES for a bank); [] for none. Each "
-            f"is one of {', '.join(c.value for c in SpecialCategory)}, in any case.",
         ),
     )
     openapi = {

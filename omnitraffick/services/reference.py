@@ -242,7 +242,8 @@ def update_brand(
     values = _brand_values(name, internal_code, brand) | _ceilings(
         daily_budget_ceiling, lifetime_budget_ceiling, ceiling_currency
     )
-    values["special_ad_categories"] = _default_categories(special_ad_categories)
+    if special_ad_categories is not None:  # None (the API, which does not set it) keeps them
+        values["special_ad_categories"] = _default_categories(special_ad_categories)
     for key, value in values.items():
         setattr(brand, key, value)
     db.session.flush()
