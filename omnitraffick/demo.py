@@ -24,6 +24,8 @@ from .models import (
 )
 from .services import reference, taxonomy, translators, users
 from .services.currencies import quantum
+from .services.settings import BudgetType
+from .services.translators.tiktok import minimum_budget
 
 DEMO_PASSWORD = "omnitraffick-demo"
 DEMO_USERS = [
@@ -208,10 +210,15 @@ def _settings(
     budget_type = rng.choice(["DAILY", "LIFETIME"])
     days = rng.randint(14, 60)
     share = Decimal(budget) / 4 / (days if budget_type == "DAILY" else 1)
+    # At least the platform's minimum where one is known (TikTok's), so that a demo ticket
+    # can be sent.
+    least = Decimal(1)
+    if channel_code == "TIKTOK":
+        least = minimum_budget(BudgetType(budget_type), currency, days) or least
     settings = {
         "objective": rng.choice(objectives),
         "budget_type": budget_type,
-        "budget_amount": str(max(share, Decimal(1)).quantize(quantum(currency))),
+        "budget_amount": str(max(share, least).quantize(quantum(currency))),
         "flight_start": start.isoformat(),
         "flight_end": (start + timedelta(days=days - 1)).isoformat(),
         "landing_url": f"https://example.com/{name.rsplit('_', 1)[-1].lower()}"

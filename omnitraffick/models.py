@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
 from .services.taxonomy import parse_name, platform_name
+from .services.timezones import suggested_zone
 
 
 def utcnow() -> datetime:
@@ -233,6 +234,10 @@ class LoginThrottle(UUIDMixin, db.Model):
         return f"<LoginThrottle {self.email} from {self.address}: {self.failures}>"
 
 
+def _country_zone(context) -> str:
+    return suggested_zone(context.get_current_parameters().get("country")) or "UTC"
+
+
 class Market(UUIDMixin, TimestampMixin, db.Model):
     __tablename__ = "markets"
 
@@ -241,6 +246,9 @@ class Market(UUIDMixin, TimestampMixin, db.Model):
     country: Mapped[str] = mapped_column(String(2))
     region: Mapped[str] = mapped_column(String(100))
     currency: Mapped[str] = mapped_column(String(3))
+    # IANA time zone (services/timezones.py): flights run from local midnight to 23:59:59.
+    # Left unset, the country's suggested zone, as migration 0012 gave existing markets.
+    time_zone: Mapped[str] = mapped_column(String(64), default=_country_zone)
 
     def __repr__(self) -> str:
         return f"<Market {self.code}>"
@@ -255,6 +263,9 @@ class Brand(UUIDMixin, TimestampMixin, db.Model):
     daily_budget_ceiling: Mapped[Decimal | None] = mapped_column(Numeric(18, 3))
     lifetime_budget_ceiling: Mapped[Decimal | None] = mapped_column(Numeric(18, 3))
     ceiling_currency: Mapped[str | None] = mapped_column(String(3))
+    # The special ad categories (services/settings.py) its new campaigns declare unless a
+    # ticket says otherwise; None or [] for none.
+    special_ad_categories: Mapped[list[str] | None] = mapped_column(JSON)
 
     def __repr__(self) -> str:
         return f"<Brand {self.internal_code}>"

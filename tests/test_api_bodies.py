@@ -38,10 +38,10 @@ def test_unknown_missing_and_mistyped_fields_are_named_in_order(post):
 
     assert status == 422
     assert body == {
-        "detail": "Unknown field 'x'; allowed: code, country, currency, region. "
+        "detail": "Unknown field 'x'; allowed: code, country, currency, region, time_zone. "
         "country is required. currency is required. region must be a string.",
         "errors": {
-            "x": ["Unknown field 'x'; allowed: code, country, currency, region."],
+            "x": ["Unknown field 'x'; allowed: code, country, currency, region, time_zone."],
             "country": ["country is required."],
             "currency": ["currency is required."],
             "region": ["region must be a string."],

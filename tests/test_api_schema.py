@@ -250,19 +250,31 @@ def flatmap_body(context, body):
 # The rules a JSON Schema cannot state, which schema-valid data may therefore break: the
 # fields at fault in a 422, by operation, and the operations that can hit a duplicate (400).
 CEILING_FIELDS = {"ceiling_currency", "daily_budget_ceiling", "lifetime_budget_ceiling"}
+DECLARATION = ("special_ad_categories", "special_ad_category_countries")
 SEMANTIC_422 = {
     # ids must point at rows; a budget takes no more decimals than the market's currency has
     ("POST", "/campaigns"): {"brand_id", "market_id", "budget"},
     ("PUT", "/campaigns/{id}"): {"budget"},
-    # (an owner must be an active admin or trafficker who exists)
-    ("POST", "/tickets"): {"campaign_id", "channel_id", "budget_amount", "assignee_id"},
+    # (an owner must be an active admin or trafficker who exists) and a compliance declaration
+    # names known categories and countries
+    ("POST", "/tickets"): {
+        "campaign_id",
+        "channel_id",
+        "budget_amount",
+        "assignee_id",
+        *DECLARATION,
+    },
     # QA_FAILED takes a reason, TRAFFICKED_SUCCESS a platform id, and neither goes without a move
     ("PUT", "/tickets/{id}"): {
         "qa_failure_reason",
         "external_platform_id",
         "budget_amount",
         "assignee_id",
+        *DECLARATION,
     },
+    # a market's time zone must be one of its country's
+    ("POST", "/markets"): {"time_zone"},
+    ("PUT", "/markets/{id}"): {"time_zone"},
     # a ceiling needs its currency, and takes no more decimals than that currency has
     ("POST", "/brands"): {"ceiling_currency", "daily_budget_ceiling", "lifetime_budget_ceiling"},
     ("PUT", "/brands/{id}"): {

@@ -50,7 +50,7 @@ def create_request(channel: str, country: str) -> TranslationInput:
 def location_of(channel: str, country: str):
     requests = translate(channel, create_request(channel, country)).requests
     if channel == "TIKTOK":
-        return requests[1].body["location_ids"]
+        return requests[-1].body["location_ids"]  # the ad group, after any pause call
     if channel == "GOOGLE":
         return requests[2].body["operations"][0]["create"]["location"]["geoTargetConstant"]
     return requests[1].body["targeting"]["geo_locations"]["countries"]

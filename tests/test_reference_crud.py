@@ -159,7 +159,7 @@ def test_only_channels_say_where_sends_go(client, admin, rows):
     }
 
     assert headers == {
-        "markets": ["Code▲", "Country↕", "Region↕", "Currency↕", "Actions"],
+        "markets": ["Code▲", "Country↕", "Region↕", "Currency↕", "Time zone", "Actions"],
         "brands": ["Name▲", "Internal code↕", "Actions"],
         "channels": ["Platform▲", "API identifier↕", "Sends go to", "Actions"],
     }

@@ -1,7 +1,7 @@
 """A board for a team: ticket owners and due dates, channel lead times, comments, notifications
 
 Revision ID: 0015_team_board
-Revises: 0011_sessions_and_throttle
+Revises: 0012_time_zones_and_compliance
 Create Date: 2026-12-02 14:00:00
 
 `tickets` gets `assignee_id` (who owns it), `assigned_by_id` and `due_date`; `channels` gets
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_team_board"
-down_revision = "0011_sessions_and_throttle"
+down_revision = "0012_time_zones_and_compliance"
 branch_labels = None
 depends_on = None
 

@@ -26,7 +26,7 @@ from ..services import campaigns, imports, queries, taxonomy
 from ..services.countries import country_choices
 from ..services.currencies import active_currencies
 from ..services.errors import ValidationError
-from ..services.settings import BudgetType, DeliveryStatus, Objective
+from ..services.settings import BudgetType, DeliveryStatus, Objective, SpecialCategory
 from .fields import (
     BLANKS,
     DECIMAL_PATTERN,
@@ -212,6 +212,12 @@ class Market(Row):
     country = fields.String(metadata=about("ISO 3166-1 alpha-2 code.", "HU"))
     region = fields.String()
     currency = fields.String(metadata=about("ISO 4217 code.", "USD"))
+    time_zone = fields.String(
+        metadata=about(
+            "IANA time zone: flights run from 00:00 to 23:59:59 local time here.",
+            "Europe/Budapest",
+        )
+    )
 
 
 class MarketCreate(Request):
@@ -230,6 +236,13 @@ class MarketCreate(Request):
     currency = Text(
         required=True,
         metadata=string("An ISO 4217 currency in use today; case-insensitive.", enum=CURRENCIES),
+    )
+    time_zone = Text(
+        metadata=string(
+            "An IANA time zone of the country (e.g. Europe/Budapest). Left out, a country with "
+            "one zone gets it and a country with several gets its most populous city's zone; "
+            "a zone of another country is a 422."
+        )
     )
 
 
@@ -264,6 +277,14 @@ class Brand(Row):
     )
     ceiling_currency = fields.String(
         allow_none=True, metadata=about("ISO 4217 currency of the ceilings.")
+    )
+    special_ad_categories = fields.List(
+        fields.String(metadata=about(enum=[c.value for c in SpecialCategory])),
+        allow_none=True,
+        metadata=about(
+            "The special ad categories the brand's new CREATE_CAMPAIGN tickets start from "
+            "(set on the brand's page); null for none."
+        ),
     )
 
 
@@ -475,6 +496,27 @@ def settings(*, request: bool) -> dict:
             DeliveryStatus, "The status the platform object is created with; default PAUSED."
         ),
         "target_status": any_case(DeliveryStatus, "The status to set (UPDATE_STATUS)."),
+        "special_ad_categories": {
+            "description": (
+                "The special ad categories the campaign declares (CREATE_CAMPAIGN); none when "
+                "left out. A request may also send one comma-separated string."
+            ),
+            "anyOf": [
+                {"type": "array", "items": any_case(SpecialCategory, "A category.")},
+                *([string("Comma-separated categories.", pattern=NO_NUL)] if request else []),
+            ],
+        },
+        "special_ad_category_countries": {
+            "description": (
+                "ISO 3166-1 alpha-2 codes of the countries the declaration applies to; the "
+                "market's country when left out. A request may also send one comma-separated "
+                "string."
+            ),
+            "anyOf": [
+                {"type": "array", "items": string("A country code.", pattern=NO_NUL)},
+                *([string("Comma-separated country codes.", pattern=NO_NUL)] if request else []),
+            ],
+        },
     }
     if request:
         values = {
@@ -490,10 +532,11 @@ def settings(*, request: bool) -> dict:
         "additionalProperties": False,
         "description": (
             "Platform settings. CREATE_CAMPAIGN uses objective, budget_type, budget_amount, "
-            "flight_start, flight_end, landing_url and initial_status; UPDATE_BUDGET uses "
-            "budget_type and budget_amount; UPDATE_STATUS uses target_status. A DRAFT ticket "
-            "may be incomplete; QA reports what is missing. Blank values are left out, and so are "
-            "settings that the request type does not use."
+            "flight_start, flight_end, landing_url, initial_status and the compliance "
+            "declaration (special_ad_categories, special_ad_category_countries); "
+            "UPDATE_BUDGET uses budget_type and budget_amount; UPDATE_STATUS uses "
+            "target_status. A DRAFT ticket may be incomplete; QA reports what is missing. "
+            "Blank values are left out, and so are settings that the request type does not use."
         ),
     }
 
@@ -657,6 +700,13 @@ class Payload(Answer):
         fields.String(), metadata=about("Placeholders filled from the channel's configuration.")
     )
     docs = fields.List(fields.String(metadata=about(format="uri")))
+    notes = fields.List(
+        fields.String(),
+        metadata=about(
+            "What the requests do not show: e.g. that the start time is worked out again when "
+            "the ticket is sent (a start that has passed becomes the time of sending)."
+        ),
+    )
 
 
 class SendRequest(Request):

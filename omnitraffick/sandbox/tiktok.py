@@ -3,14 +3,17 @@
 TikTok answers HTTP 200 with a `code` in the body (0 is success). Fields and enums follow:
 https://business-api.tiktok.com/portal/docs?id=1739318962329602 (campaign create)
 https://business-api.tiktok.com/portal/docs?id=1739499616346114 (ad group create)
+Minimum budgets ($50 a campaign, $20 an ad group a day), in the advertiser's currency
+(app config TIKTOK_CURRENCY, USD by default):
+https://ads.tiktok.com/help/article/budget-and-bidding-faq?lang=en
 """
 
 import json
 import math
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from .common import (
     current_store,
@@ -22,7 +25,7 @@ from .common import (
 )
 from .credentials import SANDBOX_CREDENTIALS
 from .faults import Fault
-from .locations import tiktok_location_ids
+from .locations import tiktok_location_ids, tiktok_us_ca_ids
 
 CREDENTIALS = SANDBOX_CREDENTIALS["TIKTOK"]
 API = "/open_api/v1.3"
@@ -73,6 +76,20 @@ BID_TYPES = ("BID_TYPE_NO_BID", "BID_TYPE_CUSTOM", "BID_TYPE_MAX_CONVERSION")
 PROMOTION_TYPES = ("WEBSITE", "APP_ANDROID", "APP_IOS", "LEAD_GENERATION")
 BID_DISPLAY_MODES = ("CPMV", "CPV")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+# special_industries on a campaign: taken only when its ad groups target the US or Canada.
+SPECIAL_INDUSTRIES = ("HOUSING", "EMPLOYMENT", "CREDIT")
+# The platform's own minimums (campaign, ad group per day) per advertiser currency.
+MINIMUM_BUDGETS = {
+    "USD": (50, 20),
+    "JPY": (5000, 2000),
+    "KRW": (50000, 20000),
+    "INR": (5000, 2000),
+    "IDR": (500000, 200000),
+    "PLN": (200, 80),
+    "PHP": (2500, 1000),
+}
+# How far in the past a schedule may start: a request built a moment before it arrived.
+START_SLACK = timedelta(minutes=15)
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 bp = Blueprint("tiktok", __name__)
@@ -260,6 +277,19 @@ def create_campaign():
     if not isinstance(optimize, bool):
         raise invalid("Invalid parameter: budget_optimize_on must be true or false.")
     status = _enum(data, "operation_status", OPERATION_STATUSES, required=False) or "ENABLE"
+    industries = data.get("special_industries") or []
+    if not isinstance(industries, list) or any(i not in SPECIAL_INDUSTRIES for i in industries):
+        raise invalid(
+            "Invalid parameter: special_industries must be a list of "
+            f"[{', '.join(SPECIAL_INDUSTRIES)}]."
+        )
+    currency = current_app.config.get("TIKTOK_CURRENCY", "USD")
+    least = MINIMUM_BUDGETS.get(currency, (0, 0))[0]
+    if budget_mode != "BUDGET_MODE_INFINITE" and budget < least:
+        raise invalid(
+            f"Invalid parameter: budget must be at least {least} {currency} "
+            "(the campaign minimum budget)."
+        )
 
     store = current_store()
     with store.lock:
@@ -275,6 +305,7 @@ def create_campaign():
             "budget": budget,
             "budget_optimize_on": optimize,
             "operation_status": status,
+            "special_industries": industries,
             "create_time": _now(),
             "modify_time": _now(),
         }
@@ -373,6 +404,11 @@ def create_adgroup():
         raise invalid(
             "Invalid parameter: schedule_end_time must be later than schedule_start_time."
         )
+    if start < utc_now().replace(tzinfo=None) - START_SLACK:
+        raise invalid(
+            "Invalid parameter: schedule_start_time cannot be earlier than the current time "
+            "(UTC+0)."
+        )
     fields = {
         "optimization_goal": _enum(data, "optimization_goal", OPTIMIZATION_GOALS),
         "billing_event": _enum(data, "billing_event", BILLING_EVENTS),
@@ -395,6 +431,11 @@ def create_adgroup():
             raise invalid(
                 "pixel_id: Missing data for required field when the campaign's "
                 "objective_type is WEB_CONVERSIONS."
+            )
+        if campaign.get("special_industries") and not set(location_ids) <= tiktok_us_ca_ids():
+            raise invalid(
+                "Invalid parameter: special_industries are only available for ads targeting "
+                "the US or Canada; location_ids must be within them."
             )
         if campaign["budget_optimize_on"] and fields["budget"] is not None:
             raise invalid(

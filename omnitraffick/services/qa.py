@@ -7,15 +7,19 @@ QA_FAILED, a failed "warn" rule is shown but lets it through.
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 from ..models import RequestType, Ticket, TicketStatus
-from . import taxonomy, translators
+from . import clock, taxonomy, translators
 from .currencies import format_money
 from .errors import ValidationError
-from .translators.base import flight_order_problem, read_amount
+from .settings import BudgetType, SpecialCategory
+from .timezones import days, flight_window
+from .translators.base import flight_order_problem, flight_over_problem, read_amount
+from .translators.tiktok import minimum_budget
 
 BLOCK, WARN = "block", "warn"
 
@@ -39,7 +43,7 @@ class Context:
     ticket: Ticket
     settings: dict
     currency: str
-    today: date
+    today: date  # in the market's time zone
     created_object_id: str | None
     # The campaign's other CREATE_CAMPAIGN tickets that count against its budget.
     sibling_settings: tuple[dict, ...]
@@ -48,6 +52,8 @@ class Context:
     # For CREATE_CAMPAIGN: another CREATE ticket of the campaign and channel that is ready,
     # being sent or trafficked (see competing_create).
     competitor: Ticket | None = None
+    # The instant QA runs at (the app clock), aware; `today` is its date in the market.
+    now: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -133,11 +139,11 @@ def check_translator(ctx: Context) -> list[str]:
     try:
         translators.translate(
             ctx.ticket.channel.api_identifier,
-            translators.input_for(ctx.ticket, ctx.created_object_id),
+            translators.input_for(ctx.ticket, ctx.created_object_id, ctx.now),
         )
     except translators.TranslationError as err:
         # Problems the budget and flight rules report are theirs; one problem, one line.
-        theirs = set(check_budget_positive(ctx)) | set(_flight_order(ctx))
+        theirs = set(check_budget_positive(ctx)) | set(check_flight(ctx))
         return [problem for problem in err.problems if problem not in theirs]
     return []
 
@@ -186,13 +192,85 @@ def check_open_ended(ctx: Context) -> list[str]:
     return []
 
 
-@rule("flight", "The flight is sane")
+def _window(ctx: Context):
+    """The flight's instants in the market's zone, for a CREATE ticket with sane dates."""
+    start, end = _date(ctx.settings, "flight_start"), _date(ctx.settings, "flight_end")
+    if ctx.ticket.request_type is not RequestType.CREATE_CAMPAIGN or start is None:
+        return None
+    if flight_order_problem(start, end):
+        return None
+    return flight_window(start, end, ctx.ticket.campaign.market.time_zone)
+
+
+@rule("flight", "The flight is sane and not over")
 def check_flight(ctx: Context) -> list[str]:
-    start = _date(ctx.settings, "flight_start")
     problems = _flight_order(ctx)
-    if ctx.ticket.request_type is RequestType.CREATE_CAMPAIGN and start and start < ctx.today:
-        problems.append(f"The flight starts in the past ({start}); a new campaign cannot.")
+    window = _window(ctx)
+    if (
+        window is not None
+        and ctx.now is not None
+        and (over := flight_over_problem(window, ctx.now))
+    ):
+        problems.append(over)
     return problems
+
+
+@rule("flight_started", "The flight has not started yet", WARN)
+def check_flight_started(ctx: Context) -> list[str]:
+    window = _window(ctx)
+    if window is None or ctx.now is None or window.has_ended(ctx.now) or window.start >= ctx.now:
+        return []
+    zone = ctx.ticket.campaign.market.time_zone
+    return [
+        f"The flight started on {window.start.date()} ({zone}); the campaign will start when "
+        "the ticket is sent, so the time before is lost. Move the flight start to a date to "
+        "come if the budget counts on the whole flight."
+    ]
+
+
+@rule("platform_minimum", "The budget meets the platform's minimum")
+def check_platform_minimum(ctx: Context) -> list[str]:
+    """TikTok's documented minimums (translators/tiktok.py cites them)."""
+    if ctx.ticket.channel.api_identifier != "TIKTOK":
+        return []
+    if ctx.ticket.request_type is RequestType.UPDATE_STATUS:
+        return []
+    amount, kind = _amount(ctx.settings), ctx.settings.get("budget_type")
+    if amount is None or kind not in ("DAILY", "LIFETIME"):
+        return []
+    creating = ctx.ticket.request_type is RequestType.CREATE_CAMPAIGN
+    flight = ctx.settings if creating else (ctx.create_settings or {})
+    start, end = _date(flight, "flight_start"), _date(flight, "flight_end")
+    length = days(flight_window(start, end, "UTC")) if start and end and end >= start else None
+    least = minimum_budget(BudgetType(kind), ctx.currency, length)
+    if least is None or amount >= least:
+        return []
+    need, have = format_money(least, ctx.currency), format_money(amount, ctx.currency)
+    if kind == "DAILY":
+        what = "a day for a campaign"
+    else:
+        what = f"in total for a {length}-day campaign (its ad group needs a daily minimum)"
+    return [
+        f"TikTok needs at least {need} {what}; this ticket has {have}. Raise the budget to "
+        f"{need} or more."
+    ]
+
+
+@rule("compliance_political", "A political declaration says where it applies")
+def check_compliance_political(ctx: Context) -> list[str]:
+    """Meta needs the countries of a political declaration (special_ad_category_country),
+    https://developers.facebook.com/docs/marketing-api/audiences/special-ad-category; they
+    are not assumed for political ads, which are authorised country by country."""
+    if ctx.ticket.request_type is not RequestType.CREATE_CAMPAIGN:
+        return []
+    categories = ctx.settings.get("special_ad_categories") or []
+    political = SpecialCategory.ISSUES_ELECTIONS_POLITICS.value in categories
+    if political and not ctx.settings.get("special_ad_category_countries"):
+        return [
+            "The campaign is declared as issues, elections or politics but does not say in "
+            'which countries. List them in "Declared for countries" (e.g. HU).'
+        ]
+    return []
 
 
 @rule("landing_https", "The landing page is served over HTTPS")
@@ -315,8 +393,20 @@ def describe_competitor(other: Ticket) -> str:
     )
 
 
-def context_for(ticket: Ticket, created_object_id: str | None, today: date | None = None):
-    """Gather what the rules need about a ticket and its campaign's other tickets."""
+def context_for(
+    ticket: Ticket,
+    created_object_id: str | None,
+    today: date | None = None,
+    now: datetime | None = None,
+):
+    """Gather what the rules need about a ticket and its campaign's other tickets.
+
+    QA runs as of `now` (the app clock by default); `today` alone means 00:00 that day in the
+    market's time zone.
+    """
+    zone = ZoneInfo(ticket.campaign.market.time_zone)
+    if now is None:
+        now = datetime.combine(today, time(0), zone) if today else clock.now()
     counted = (TicketStatus.READY_FOR_API, TicketStatus.TRAFFICKED_SUCCESS, TicketStatus.QA_TESTING)
     siblings = [
         other
@@ -336,7 +426,8 @@ def context_for(ticket: Ticket, created_object_id: str | None, today: date | Non
         ticket=ticket,
         settings=dict(ticket.payload_config or {}),
         currency=ticket.campaign.market.currency,
-        today=today or datetime.now(UTC).date(),
+        today=now.astimezone(zone).date(),
+        now=now,
         created_object_id=created_object_id,
         sibling_settings=tuple(
             dict(o.payload_config or {}) for o in siblings if o.status in counted

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Brand, Campaign, Channel, Market, Ticket
-from . import taxonomy, team
+from . import settings, taxonomy, team, timezones
 from .countries import validate_country
 from .currencies import parse_budget, validate_currency
 from .errors import Conflict, Duplicate, NotFound, ValidationError
@@ -97,15 +97,42 @@ def _market_values(code, country, region, currency, current: Market | None) -> d
     }
 
 
-def create_market(*, code: str, country: str, region: str, currency: str) -> Market:
+def _market_zone(time_zone: str | None, country: str, current: Market | None) -> str:
+    """The market's IANA zone.
+
+    A blank choice (the form) is the country's only zone, or a request to choose one. Left out
+    altogether (None: an API client or script written before markets had zones), a new market
+    gets its country's suggested zone, and a changed market keeps its zone while the zone
+    belongs to the country, else gets the new country's suggested zone.
+    """
+    if time_zone is None or (current is not None and time_zone == current.time_zone):
+        if current is not None and current.time_zone in (timezones.zones_for(country) or ()):
+            return current.time_zone
+        return timezones.suggested_zone(country) or "UTC"
+    return timezones.validate_time_zone(time_zone, country)
+
+
+def create_market(
+    *, code: str, country: str, region: str, currency: str, time_zone: str | None = None
+) -> Market:
     """Create a market."""
     values = _market_values(code, country, region, currency, None)
+    values["time_zone"] = _market_zone(time_zone, values["country"], None)
     return _insert(Market(**values), f"Market code {values['code']} already exists.", "code")
 
 
-def update_market(market: Market, *, code: str, country: str, region: str, currency: str):
+def update_market(
+    market: Market,
+    *,
+    code: str,
+    country: str,
+    region: str,
+    currency: str,
+    time_zone: str | None = None,
+):
     """Change a market."""
     values = _market_values(code, country, region, currency, market)
+    values["time_zone"] = _market_zone(time_zone, values["country"], market)
     if values["currency"] != market.currency:
         used = _count(select(Campaign.id).where(Campaign.market_id == market.id))
         if used:
@@ -177,6 +204,13 @@ def _ceilings(daily, lifetime, currency) -> dict:
     return values
 
 
+def _default_categories(value) -> list[str] | None:
+    """A brand's default special ad categories, checked like a ticket's; None for none."""
+    if value is None or value == "" or value == []:
+        return None
+    return settings.special_ad_categories(value, "special_ad_categories") or None
+
+
 def create_brand(
     *,
     name: str,
@@ -184,11 +218,13 @@ def create_brand(
     daily_budget_ceiling=None,
     lifetime_budget_ceiling=None,
     ceiling_currency=None,
+    special_ad_categories=None,
 ) -> Brand:
     """Create a brand."""
     values = _brand_values(name, internal_code, None) | _ceilings(
         daily_budget_ceiling, lifetime_budget_ceiling, ceiling_currency
     )
+    values["special_ad_categories"] = _default_categories(special_ad_categories)
     return _insert(Brand(**values), "That brand name or code was just taken.", "name")
 
 
@@ -200,11 +236,14 @@ def update_brand(
     daily_budget_ceiling=None,
     lifetime_budget_ceiling=None,
     ceiling_currency=None,
+    special_ad_categories=None,
 ) -> Brand:
     """Change a brand."""
     values = _brand_values(name, internal_code, brand) | _ceilings(
         daily_budget_ceiling, lifetime_budget_ceiling, ceiling_currency
     )
+    if special_ad_categories is not None:  # None (the API, which does not set it) keeps them
+        values["special_ad_categories"] = _default_categories(special_ad_categories)
     for key, value in values.items():
         setattr(brand, key, value)
     db.session.flush()

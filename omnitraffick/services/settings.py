@@ -9,6 +9,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from ..models import RequestType
+from .countries import validate_country
 from .currencies import parse_budget
 from .errors import ValidationError
 
@@ -36,6 +37,44 @@ class DeliveryStatus(enum.StrEnum):
     PAUSED = "PAUSED"
 
 
+class SpecialCategory(enum.StrEnum):
+    """A special ad category a campaign declares (Meta's list, the longest of the three).
+
+    https://developers.facebook.com/docs/marketing-api/audiences/special-ad-category and the
+    campaign reference https://developers.facebook.com/docs/marketing-api/reference/ad-campaign-group
+    (FINANCIAL_PRODUCTS_SERVICES replaced CREDIT on 2025-01-14). Each translator maps these to
+    its platform's own declaration or refuses one its platform cannot express.
+    """
+
+    HOUSING = "HOUSING"
+    EMPLOYMENT = "EMPLOYMENT"
+    FINANCIAL_PRODUCTS_SERVICES = "FINANCIAL_PRODUCTS_SERVICES"
+    ISSUES_ELECTIONS_POLITICS = "ISSUES_ELECTIONS_POLITICS"
+    ONLINE_GAMBLING_AND_GAMING = "ONLINE_GAMBLING_AND_GAMING"
+
+
+# What forms call each category.
+CATEGORY_LABELS = {
+    SpecialCategory.HOUSING: "Housing",
+    SpecialCategory.EMPLOYMENT: "Employment",
+    SpecialCategory.FINANCIAL_PRODUCTS_SERVICES: "Financial products and services",
+    SpecialCategory.ISSUES_ELECTIONS_POLITICS: "Issues, elections or politics",
+    SpecialCategory.ONLINE_GAMBLING_AND_GAMING: "Online gambling and gaming",
+}
+
+# What each category covers, in one line, for the form.
+CATEGORY_HELP = {
+    SpecialCategory.HOUSING: "Selling or renting homes, mortgages, home insurance, housing offers.",
+    SpecialCategory.EMPLOYMENT: "Job offers, internships, recruitment, job boards.",
+    SpecialCategory.FINANCIAL_PRODUCTS_SERVICES: (
+        "Credit cards, loans, banking, insurance, investments (includes credit)."
+    ),
+    SpecialCategory.ISSUES_ELECTIONS_POLITICS: (
+        "Candidates, elections, referendums, ballot measures, social issues."
+    ),
+    SpecialCategory.ONLINE_GAMBLING_AND_GAMING: "Betting, casinos, lotteries and real-money games.",
+}
+
 # The settings each request type uses, in form order.
 FIELDS = {
     RequestType.CREATE_CAMPAIGN: (
@@ -46,6 +85,8 @@ FIELDS = {
         "flight_end",
         "landing_url",
         "initial_status",
+        "special_ad_categories",
+        "special_ad_category_countries",
     ),
     RequestType.UPDATE_BUDGET: ("budget_type", "budget_amount"),
     RequestType.UPDATE_STATUS: ("target_status",),
@@ -59,8 +100,15 @@ LABELS = {
     "landing_url": "Landing URL",
     "initial_status": "Create as",
     "target_status": "Set status to",
+    "special_ad_categories": "Special ad categories",
+    "special_ad_category_countries": "Declared for countries",
 }
 ALL_FIELDS = tuple(LABELS)
+# Settings whose value is a list; every other one is a single value.
+LIST_FIELDS = ("special_ad_categories", "special_ad_category_countries")
+# Settings a request may leave out for good: no declaration means none applies, and the
+# declaration's countries default to the market's country.
+OPTIONAL = ("flight_end", *LIST_FIELDS)
 
 
 def _choice(value, enum_cls, field):
@@ -93,6 +141,32 @@ def _url(value, field) -> str:
     return text
 
 
+def _items(value, field) -> list[str]:
+    """A list setting from a list of strings or one comma-separated string."""
+    items = value if isinstance(value, list) else str(value).split(",")
+    if not all(isinstance(item, str) for item in items):
+        raise ValidationError(f"{LABELS[field]} must be a list of strings.", field)
+    return [item.strip() for item in items if item.strip()]
+
+
+def special_ad_categories(value, field) -> list[str]:
+    """Special ad categories from a list or a comma-separated string, in the standard order."""
+    chosen = {_choice(item, SpecialCategory, field) for item in _items(value, field)}
+    return [c.value for c in SpecialCategory if c.value in chosen]
+
+
+def _countries(value, field) -> list[str]:
+    codes = []
+    for item in _items(value, field):
+        try:
+            code = validate_country(item, field)
+        except ValidationError as err:
+            raise ValidationError(f"{LABELS[field]}: {err.message}", field) from None
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
 def clean_settings(request_type: RequestType, raw: dict, currency: str) -> dict:
     """Check the types of the settings a request type uses; blanks are left out.
 
@@ -115,15 +189,20 @@ def clean_settings(request_type: RequestType, raw: dict, currency: str) -> dict:
         "landing_url": _url,
         "initial_status": lambda v, f: _choice(v, DeliveryStatus, f),
         "target_status": lambda v, f: _choice(v, DeliveryStatus, f),
+        "special_ad_categories": special_ad_categories,
+        "special_ad_category_countries": _countries,
     }
     cleaned, errors = {}, {}
     used = FIELDS[request_type]
     # Every known setting present is type-checked; only the request type's own are kept.
     for field in [f for f in ALL_FIELDS if f in raw]:
         value = raw.get(field)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if value is None or (isinstance(value, str | list) and not value):
             continue
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
+        if isinstance(value, str) and not value.strip():
+            continue
+        listed = field in LIST_FIELDS and isinstance(value, list)
+        if not listed and (not isinstance(value, str | int | float) or isinstance(value, bool)):
             errors[field] = [f"{LABELS[field]} has the wrong type."]
             continue
         try:
@@ -131,7 +210,7 @@ def clean_settings(request_type: RequestType, raw: dict, currency: str) -> dict:
         except ValidationError as err:
             errors[field] = [err.message]
             continue
-        if field in used:
+        if field in used and parsed != []:
             cleaned[field] = parsed
     if errors:
         message = " ".join(m for ms in errors.values() for m in ms)
@@ -143,7 +222,7 @@ def clean_settings(request_type: RequestType, raw: dict, currency: str) -> dict:
 
 def missing_settings(request_type: RequestType, settings: dict) -> list[str]:
     """Labels of the settings a request type needs and the ticket does not have yet."""
-    needed = [f for f in FIELDS[request_type] if f != "flight_end"]
+    needed = [f for f in FIELDS[request_type] if f not in OPTIONAL]
     if request_type is RequestType.CREATE_CAMPAIGN and settings.get("budget_type") == "LIFETIME":
         needed.append("flight_end")
     return [LABELS[f] for f in needed if f not in settings]

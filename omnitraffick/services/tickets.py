@@ -79,7 +79,11 @@ def create_ticket(
     campaign, channel, kind = (loaded.get(f) for f in ("campaign_id", "channel_id", "request_type"))
     if errors:
         raise ValidationError(" ".join(m for ms in errors.values() for m in ms), errors=errors)
-    cleaned = ticket_settings.clean_settings(kind, settings or {}, campaign.market.currency)
+    settings = dict(settings or {})
+    if kind is RequestType.CREATE_CAMPAIGN and "special_ad_categories" not in settings:
+        # A ticket that does not say starts from its brand's usual declaration.
+        settings["special_ad_categories"] = campaign.brand.special_ad_categories or []
+    cleaned = ticket_settings.clean_settings(kind, settings, campaign.market.currency)
     now = utcnow()
     ticket = Ticket(
         campaign=campaign,
@@ -141,12 +145,18 @@ def update_settings(ticket: Ticket, settings: dict, *, version=None, actor=None)
         ticket.qa_failure_reason = None
     old_settings, old_due = ticket.payload_config, ticket.due_date
     ticket.payload_config = cleaned
-    for name in ticket_settings.ALL_FIELDS:
-        team.record_change(
-            ticket, actor, ticket_settings.LABELS[name], old_settings.get(name), cleaned.get(name)
-        )
-    team.follow_settings(ticket, old_settings)
-    team.record_change(ticket, actor, "Due date", old_due, ticket.due_date)
+    # One edit is one new version: nothing is written before the flush below.
+    with db.session.no_autoflush:
+        for name in ticket_settings.ALL_FIELDS:
+            team.record_change(
+                ticket,
+                actor,
+                ticket_settings.LABELS[name],
+                old_settings.get(name),
+                cleaned.get(name),
+            )
+        team.follow_settings(ticket, old_settings)
+        team.record_change(ticket, actor, "Due date", old_due, ticket.due_date)
     flush_or_conflict(ticket)
     return ticket
 

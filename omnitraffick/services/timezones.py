@@ -62,6 +62,8 @@ def validate_time_zone(value: str | None, country: str | None, field: str = "tim
         only = default_zone(country)
         if only:
             return only
+        if not zones_for(country):  # no zone data for the country (e.g. Antarctica)
+            return suggested_zone(country) or "UTC"
         raise ValidationError(
             f"Choose the market's time zone: {country} spans several "
             f"(e.g. {', '.join(zones_for(country)[:3])}).",
@@ -79,6 +81,11 @@ def validate_time_zone(value: str | None, country: str | None, field: str = "tim
             field,
         )
     return name
+
+
+def zone_choices() -> list[str]:
+    """Every IANA zone the pinned tzdata knows, sorted."""
+    return sorted(_available())
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
 """Brands: the advertisers campaigns are run for, with their budget ceilings for QA."""
 
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import InputRequired
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..services import queries, reference
+from ..services.settings import CATEGORY_LABELS
 from .reference_data import Column, Kind, blueprint
 
 
@@ -21,6 +23,15 @@ class BrandForm(FlaskForm):
         "Lifetime budget ceiling", description="Optional; QA blocks lifetime budgets above it"
     )
     ceiling_currency = StringField("Ceiling currency", description="ISO 4217, e.g. USD")
+    special_ad_categories = SelectMultipleField(
+        "Special ad categories",
+        choices=[SelectChoice(c.value, label) for c, label in CATEGORY_LABELS.items()],
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        description="What this brand's new campaigns declare unless a ticket says otherwise "
+        "(a bank: financial products and services)",
+    )
 
 
 BRANDS = Kind(
@@ -36,6 +47,7 @@ BRANDS = Kind(
             "Budget ceilings for pre-flight QA",
             ("daily_budget_ceiling", "lifetime_budget_ceiling", "ceiling_currency"),
         ),
+        ("Compliance declaration by default", ("special_ad_categories",)),
     ),
     called=lambda brand: brand.name,
     create=reference.create_brand,

@@ -4,7 +4,15 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth import editor_required
 from ..extensions import db
@@ -27,9 +35,24 @@ from .ticket_queries import filter_options, load_ticket, uuid_or_none
 bp = Blueprint("tickets", __name__, url_prefix="/tickets")
 
 
+@bp.context_processor
+def _category_help() -> dict:
+    """What each special ad category covers, for the form's one-line explanations."""
+    return {"category_help": {c.value: text for c, text in ticket_settings.CATEGORY_HELP.items()}}
+
+
 def _choices(enum_cls, blank: str | None = None):
     options = [SelectChoice("", blank)] if blank else []
     return options + [SelectChoice(m.value, m.value.replace("_", " ").title()) for m in enum_cls]
+
+
+class CommaListField(StringField):
+    """A list of short codes typed as one comma-separated line ("HU, AT")."""
+
+    def _value(self) -> str:
+        if isinstance(self.data, list):
+            return ", ".join(str(item) for item in self.data)
+        return super()._value()
 
 
 class TicketForm(FlaskForm):
@@ -69,6 +92,19 @@ class TicketForm(FlaskForm):
         "Set status to",
         choices=_choices(ticket_settings.DeliveryStatus, "—"),
         validate_choice=False,
+    )
+    special_ad_categories = SelectMultipleField(
+        "Special ad categories",
+        choices=[
+            SelectChoice(c.value, label) for c, label in ticket_settings.CATEGORY_LABELS.items()
+        ],
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    special_ad_category_countries = CommaListField(
+        "Declared for countries",
+        description="ISO codes, e.g. HU, AT; left empty, the market's country",
     )
 
     def settings(self) -> dict:
@@ -150,6 +186,9 @@ def new():
         form.campaign_id.data = request.args["campaign_id"]
     _channel_choices(form)
     campaign = _chosen_campaign(form)
+    if request.method == "GET" and campaign is not None:
+        # The brand's usual declaration, ticked for the trafficker to confirm or change.
+        form.special_ad_categories.data = campaign.brand.special_ad_categories or []
     if form.validate_on_submit():
         try:
             if campaign is None:

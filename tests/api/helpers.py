@@ -95,7 +95,16 @@ CLEANED_SETTINGS = {
 }
 
 
-MARKET_KEYS = {"id", "created_at", "updated_at", "code", "country", "region", "currency"}
+MARKET_KEYS = {
+    "id",
+    "created_at",
+    "updated_at",
+    "code",
+    "country",
+    "region",
+    "currency",
+    "time_zone",
+}
 
 
 BRAND_KEYS = {
@@ -107,6 +116,7 @@ BRAND_KEYS = {
     "daily_budget_ceiling",
     "lifetime_budget_ceiling",
     "ceiling_currency",
+    "special_ad_categories",
 }
 
 
@@ -308,7 +318,8 @@ REFERENCE_CASES = {
         "body": {"code": "us", "country": "United States", "region": "NA", "currency": "usd"},
         "stored": {"code": "US", "country": "US", "region": "NA", "currency": "USD"},
         "keys": MARKET_KEYS,
-        "update": {"country": "PR", "region": "AMER"},
+        # Puerto Rico's one zone: the market's New York zone is not one of its.
+        "update": {"country": "PR", "region": "AMER", "time_zone": "America/Puerto_Rico"},
         "others": [
             {"code": "GB", "country": "United Kingdom", "region": "EMEA", "currency": "GBP"},
             {"code": "JP", "country": "Japan", "region": "APAC", "currency": "JPY"},

@@ -263,7 +263,7 @@ def test_put_qa_testing_fails_a_bad_ticket_with_every_blocking_problem(db, traff
     # The reason names every blocking problem, not only the first.
     for code in failed_blocks:
         assert f"[{report[code]['title']}] {report[code]['message']}" in body["qa_failure_reason"]
-    assert "2020-01-01" in body["qa_failure_reason"]
+    assert "The flight ended at 2020-01-31" in body["qa_failure_reason"]
     assert "not https" in body["qa_failure_reason"]
     assert "utm_campaign is Wrong" in body["qa_failure_reason"]
     # A failed warning is reported but is not a reason.

@@ -70,15 +70,15 @@ def platform_channel(live_sql: Callable[..., list[tuple]], code: str) -> str:
 
 
 def valid_settings(platform_name: str) -> dict:
-    """CREATE_CAMPAIGN settings that pass every pre-flight QA rule: daily 10.00 for a
-    ten-day flight starting next week (100.00, within the campaign's 1,000), an https
+    """CREATE_CAMPAIGN settings that pass every pre-flight QA rule: daily 50.00 (TikTok's
+    minimum) for a ten-day flight starting next week (500.00, within the campaign's 1,000), an https
     landing URL with utm_source, utm_medium and utm_campaign = the ticket's platform name."""
     start = date.today() + timedelta(days=7)
     query = f"utm_source=ads&utm_medium=paid_social&utm_campaign={platform_name}"
     return {
         "objective": "TRAFFIC",
         "budget_type": "DAILY",
-        "budget_amount": "10.00",
+        "budget_amount": "50.00",
         "flight_start": start.isoformat(),
         "flight_end": (start + timedelta(days=9)).isoformat(),
         "landing_url": f"https://www.example.com/launch?{query}",
@@ -111,8 +111,9 @@ def make_board(
         (brand_id.hex, f"Board Brand {suffix}", brand_code, now, now),
     )
     live_sql(
-        "INSERT INTO markets (id, code, country, region, currency, created_at, updated_at)"
-        " VALUES (?, ?, ?, 'NA', 'USD', ?, ?)",
+        "INSERT INTO markets (id, code, country, region, currency, time_zone, created_at,"
+        " updated_at)"
+        " VALUES (?, ?, ?, 'NA', 'USD', 'America/New_York', ?, ?)",
         (market_id.hex, market_code, "US", now, now),
     )
     if platform:

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 from playwright.sync_api import Locator, Page, expect
 
+from omnitraffick.services.timezones import suggested_zone
+
 from .conftest import ADMIN_EMAIL, PASSWORD
 
 
@@ -15,7 +17,8 @@ def field(page: Page, label: str) -> Locator:
 
 
 def create_market(page: Page, code: str, country: str, region: str, currency: str) -> None:
-    """Fill the new-market form; `country` is the ISO code the Country select is set to."""
+    """Fill the new-market form; `country` is the ISO code the Country select is set to, and
+    the time zone the one its most populous city has (the form makes the admin choose)."""
     page.goto("/markets/")
     page.get_by_role("button", name="New market").click()
     expect(page.get_by_role("heading", name="New market")).to_be_visible()
@@ -23,6 +26,7 @@ def create_market(page: Page, code: str, country: str, region: str, currency: st
     field(page, "Country").select_option(country)
     field(page, "Region").fill(region)
     field(page, "Currency").fill(currency)
+    field(page, "Time zone").select_option(suggested_zone(country))
     page.get_by_role("button", name="Create market").click()
     expect(page.get_by_text(f"Market {code.upper()} created.")).to_be_visible()
 

@@ -94,8 +94,9 @@ def make_report_campaign(
         (brand_id.hex, brand_name, brand_code, now, now),
     )
     live_sql(
-        "INSERT INTO markets (id, code, country, region, currency, created_at, updated_at)"
-        " VALUES (?, ?, ?, 'EMEA', 'EUR', ?, ?)",
+        "INSERT INTO markets (id, code, country, region, currency, time_zone, created_at,"
+        " updated_at)"
+        " VALUES (?, ?, ?, 'EMEA', 'EUR', 'Europe/Berlin', ?, ?)",
         (market_id.hex, market_code, "DE", now, now),
     )
     (admin_id,) = live_sql("SELECT id FROM users WHERE email = ?", (ADMIN_EMAIL,))[0]

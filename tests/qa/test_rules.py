@@ -43,8 +43,13 @@ def test_registry_holds_every_rule_once_with_a_severity():
         "brand_ceiling",
         "brand_ceiling_currency",
         "budget_type_kept",
+        "flight_started",
+        "platform_minimum",
+        "compliance_political",
     }
-    assert {"open_ended", "utm_source_medium", "brand_ceiling_currency"} == WARN_RULES
+    assert {"open_ended", "utm_source_medium", "brand_ceiling_currency", "flight_started"} == (
+        WARN_RULES
+    )
     assert all(r.title for r in qa.RULES)
 
 
@@ -319,10 +324,13 @@ def test_flight_fails_when_it_ends_before_it_starts(ticket_for):
     assert "ends (2026-02-01) before it starts (2026-02-10)" in findings["flight"].message
 
 
-def test_flight_fails_when_a_new_campaign_starts_in_the_past(ticket_for):
+def test_a_flight_that_started_warns_that_it_starts_when_sent(ticket_for):
+    # Blocking moved to flights that have ended (tests/test_flight_times.py).
     findings = findings_of(ticket_for(create_settings(flight_start="2026-01-09")))
 
-    assert_only_failure(findings, "flight", "starts in the past (2026-01-09)")
+    assert findings["flight"].passed
+    assert not findings["flight_started"].passed
+    assert "started on 2026-01-09" in findings["flight_started"].message
 
 
 def test_flight_may_start_today(ticket_for):

@@ -3,6 +3,7 @@ Fixtures shared by the files of this folder.
 """
 
 import threading
+from datetime import UTC, datetime
 
 import pytest
 from werkzeug.serving import make_server
@@ -18,7 +19,8 @@ def db():
 
 @pytest.fixture
 def client():
-    return create_sandbox().test_client()
+    # The requests below carry fixed 2026 dates; the sandbox refuses starts in the past.
+    return create_sandbox({"CLOCK": lambda: datetime(2026, 1, 10, tzinfo=UTC)}).test_client()
 
 
 @pytest.fixture

@@ -122,7 +122,7 @@ def test_the_ticket_page_shows_the_pre_flight_qa_table(db, client, trafficker, o
         assert len(blocking) >= 2
         text = qa_panel.text
         assert "✕ blocks" in text and "✓ passed" in text
-        assert "The flight starts in the past (2026-03-01)" in text
+        assert "The flight ended at 2026-03-31 23:59:59" in text
 
 
 def test_deleting_a_draft_from_its_page(db, client, trafficker, open_ticket, moana):

@@ -288,7 +288,9 @@ def test_a_valid_ticket_passes_qa_and_goes_on_to_ready_for_api(
     tess = make_user(Role.TRAFFICKER, name="Tess")
     channel = request.getfixturevalue(channel_name)
     name = f"DIS_US_{channel.api_identifier}_2026_MoanaLaunch"
-    ticket = open_ticket(channel=channel, settings=valid_settings(name))
+    # TikTok's minimum campaign budget is $50 a day (tests/test_platform_minimums.py).
+    minimum = {"budget_amount": "50.00"} if channel_name == "tiktok" else {}
+    ticket = open_ticket(channel=channel, settings=valid_settings(name) | minimum)
     assert ticket.platform_name == name
 
     event = service.move_ticket(ticket, S.QA_TESTING, actor=tess, version=1)

@@ -78,7 +78,7 @@ class _Ticket:
     def __init__(self, name_error=False):
         self.request_type = UPDATE_BUDGET
         self.payload_config = {"budget_type": "DAILY", "budget_amount": "10.00"}
-        market = SimpleNamespace(code="UK", country="GB", currency="GBP")
+        market = SimpleNamespace(code="UK", country="GB", currency="GBP", time_zone="Europe/London")
         self.campaign = SimpleNamespace(market=market)
         self._name_error = name_error
 

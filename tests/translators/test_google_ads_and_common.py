@@ -3,6 +3,7 @@ Ads; problems common to every platform; registry, versions, plumbing.
 """
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -444,7 +445,8 @@ def test_translation_serializes_to_json():
 
 
 def test_input_for_reads_a_ticket_into_plain_data():
-    data = input_for(_Ticket(), "120210000000001")
+    now = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    data = input_for(_Ticket(), "120210000000001", now)
     assert data == TranslationInput(
         platform_name="DIS_UK_META_2026_MoanaLaunch",
         request_type=UPDATE_BUDGET,
@@ -452,6 +454,8 @@ def test_input_for_reads_a_ticket_into_plain_data():
         currency="GBP",
         country="GB",
         created_object_id="120210000000001",
+        time_zone="Europe/London",
+        now=now,
     )
     assert input_for(_Ticket(name_error=True), None).platform_name is None
 

