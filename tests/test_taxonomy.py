@@ -254,7 +254,8 @@ def test_sanitize_campaign_name_rejects_names_with_nothing_left(raw):
         sanitize_campaign_name(raw, "campaign_name")
 
     message = str(excinfo.value)
-    assert "at least one letter or digit" in message
+    assert "at least one letter A-Z or digit" in message
+    assert "dropped" in message
     assert "dropped" in message
     assert excinfo.value.field == "campaign_name"
 

@@ -59,9 +59,8 @@ def sanitize_campaign_name(value: str | None, field: str | None = None) -> str:
     cleaned = transliterate(value).text
     if not cleaned:
         raise ValidationError(
-            "Campaign name needs at least one letter or digit: letters of any script are "
-            "transliterated to A-Z, and spaces, symbols and emoji are dropped, so nothing "
-            "was left.",
+            "Campaign name needs at least one letter A-Z or digit after transliteration "
+            "(letters of any script become A-Z; spaces, symbols and emoji are dropped).",
             field,
         )
     if len(cleaned) > MAX_CAMPAIGN_PART_LENGTH:
