@@ -256,7 +256,6 @@ def test_sanitize_campaign_name_rejects_names_with_nothing_left(raw):
     message = str(excinfo.value)
     assert "at least one letter A-Z or digit" in message
     assert "dropped" in message
-    assert "dropped" in message
     assert excinfo.value.field == "campaign_name"
 
 
