@@ -225,15 +225,14 @@ def free_text(typed: str | None, segment: Segment) -> tuple[str, str]:
         text, note = apply_casing(result.text, segment.casing), result.describe()
     if not text:
         raise ValidationError(
-            "The name's free text needs at least one letter A-Z or digit after "
-            "transliteration (letters of any script become A-Z; spaces, symbols and emoji "
-            "are dropped).",
+            "Campaign name needs at least one letter A-Z or digit after transliteration "
+            "(letters of any script become A-Z; spaces, symbols and emoji are dropped).",
             "campaign_name",
         )
     if len(text) > segment.max_length:
         raise ValidationError(
-            f"The free text is too long: {len(text)} letters and digits, at most "
-            f"{segment.max_length}.",
+            f"Campaign name is too long: {len(text)} letters and digits, "
+            f"at most {segment.max_length}.",
             "campaign_name",
         )
     return text, note
@@ -260,6 +259,8 @@ class Rendered:
     text: str | None  # the free-text part as it appears in the name
     note: str  # what transliteration changed or dropped
     channel_at: int | None  # where the channel code starts in the name
+    before: str = ""  # the name up to the free text (all of it when there is none)
+    after: str = ""  # the name after the free text
 
 
 def render(convention: Convention, data: NameInput, lists: Mapping[str, PickList]) -> Rendered:
@@ -294,7 +295,15 @@ def render(convention: Convention, data: NameInput, lists: Mapping[str, PickList
             f"{STORED_NAME_LIMIT}. Shorten the free text.",
             "campaign_name",
         )
-    return Rendered(name, tuple(parts), text, note, channel_at)
+    sep = convention.separator
+    kinds = [s.kind for s in convention.segments]
+    if "text" in kinds:
+        i = kinds.index("text")
+        before = "".join(v + sep for v in values[:i])
+        after = "".join(sep + v for v in values[i + 1 :])
+    else:
+        before, after = name, ""
+    return Rendered(name, tuple(parts), text, note, channel_at, before, after)
 
 
 def _date_part(kind: str, data: NameInput) -> str:
