@@ -67,9 +67,7 @@ def preview_name(brand_id, market_id, year, campaign_name, picks=None) -> NamePr
     convention = naming.current("campaign", lists)
     # The name around the free text, from a stand-in text: shown while nothing is typed.
     try:
-        frame = conventions.render(
-            convention, _name_input(brand, market, year, "X", picks), lists
-        )
+        frame = conventions.render(convention, _name_input(brand, market, year, "X", picks), lists)
     except ValidationError as err:
         return NamePreview("invalid", err.message, currency=market.currency)
     prefix, suffix = frame.before, frame.after
@@ -152,9 +150,7 @@ def create_campaign(
         raise ValidationError("A new campaign starts as DRAFT or ACTIVE.", "status")
     name = made.name
     picks = {
-        s.list: data.picks[s.list].strip().upper()
-        for s in convention.segments
-        if s.kind == "list"
+        s.list: data.picks[s.list].strip().upper() for s in convention.segments if s.kind == "list"
     }
     existing = find_by_name(name)
     if existing is not None:

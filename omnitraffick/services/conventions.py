@@ -33,14 +33,6 @@ SEPARATORS = ("_", "-", "|", ".", "~", "+")
 NOT_AT_CAMPAIGN_LEVEL = {"quarter", "month", "objective"}
 MAX_SEGMENTS = 12
 
-# Each platform's limit on a campaign / ad set / ad name, in characters:
-# Meta: "name" of campaigns, ad sets and ads, up to 400 characters
-#   https://developers.facebook.com/docs/marketing-api/reference/ad-campaign-group
-# TikTok: campaign_name, adgroup_name up to 512 characters
-#   https://business-api.tiktok.com/portal/docs?id=1739318962329602
-# Google Ads: campaign.name and ad_group.name up to 255 characters
-#   https://developers.google.com/google-ads/api/reference/rpc/latest/Campaign
-NAME_LIMITS = {"META": 400, "TIKTOK": 512, "GOOGLE": 255}
 # The campaigns table keeps names of up to 255 characters.
 STORED_NAME_LIMIT = 255
 
@@ -114,6 +106,8 @@ class Vocabulary:
     channels: frozenset[str]
     objectives: frozenset[str]
     lists: Mapping[str, PickList] = field(default_factory=dict)
+    # The longest name each platform takes, by channel code (the translators declare them).
+    name_limits: Mapping[str, int] = field(default_factory=dict)
 
     def codes(self, segment: Segment, level: str) -> frozenset[str]:
         if segment.kind == "list":
@@ -340,9 +334,11 @@ def _parent_value(depends_on: str, data: NameInput) -> str:
     return (data.picks.get(depends_on) or "").upper()
 
 
-def check_length(name: str, channel_code: str, level: str = "campaign") -> str | None:
+def check_length(
+    name: str, channel_code: str, limits: Mapping[str, int], level: str = "campaign"
+) -> str | None:
     """Why a name is too long for a platform, or None."""
-    limit = NAME_LIMITS.get(channel_code)
+    limit = limits.get(channel_code)
     if limit is not None and len(name) > limit:
         noun = {"campaign": "campaign", "adset": "ad set", "ad": "ad"}[level]
         return f"The {noun} name is {len(name)} characters; this platform takes at most {limit}."

@@ -117,7 +117,11 @@ class Decoder:
                 continue
             problems = self._dependency_problems(version.convention, parts)
             channel = parts.get("channel")
-            too_long = check_length(name, channel, self.level) if channel else None
+            too_long = (
+                check_length(name, channel, self.vocabulary.name_limits, self.level)
+                if channel
+                else None
+            )
             problems += [too_long] if too_long else []
             if not problems:
                 return Result(name, True, version.convention.version, parts, [], None)
@@ -153,7 +157,11 @@ class Decoder:
             ]
         problems = self._dependency_problems(convention, parts)
         channel = parts.get("channel")
-        too_long = check_length(name, channel, self.level) if channel else None
+        too_long = (
+            check_length(name, channel, self.vocabulary.name_limits, self.level)
+            if channel
+            else None
+        )
         return problems + ([too_long] if too_long else [])
 
     def _why(self, segment: Segment, token: str) -> str:
@@ -173,7 +181,9 @@ class Decoder:
         codes = self.vocabulary.codes(segment, self.level)
         if token.upper() in codes:
             return f"{token!r} must be upper case: {token.upper()}."
-        return f"{token!r} is not a known {label.lower()} code." if token else f"{label} is missing."
+        return (
+            f"{token!r} is not a known {label.lower()} code." if token else f"{label} is missing."
+        )
 
     def _dependency_problems(self, convention: Convention, parts: dict[str, str]) -> list[str]:
         problems = []
@@ -226,9 +236,7 @@ class Decoder:
 
     def _text(self, words: list[str], segment: Segment) -> str:
         if segment.casing == "pascal":
-            text = "".join(
-                (t := transliterate(w).text)[:1].upper() + t[1:] for w in words
-            )
+            text = "".join((t := transliterate(w).text)[:1].upper() + t[1:] for w in words)
         else:
             text = apply_casing(transliterate(" ".join(words)).text, segment.casing)
         return text[: segment.max_length]

@@ -1,8 +1,8 @@
 """Naming governance: the conventions an admin defines, pick-lists, and validating names.
 
-    convention = current("campaign")          # the newest version (1 is built in)
-    save_convention("campaign", "_", [...])   # a new version; older names stay valid
-    decoder_for("campaign").decode(name)      # valid? which version? parts, problems, fix
+convention = current("campaign")          # the newest version (1 is built in)
+save_convention("campaign", "_", [...])   # a new version; older names stay valid
+decoder_for("campaign").decode(name)      # valid? which version? parts, problems, fix
 """
 
 from __future__ import annotations
@@ -17,11 +17,21 @@ from datetime import date
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Brand, Campaign, Channel, Market, NamingConvention, PickList, User
+from ..models import (
+    Brand,
+    Campaign,
+    Channel,
+    Market,
+    NamingConvention,
+    PickList,
+    Ticket,
+    User,
+)
 from . import conventions as conv
 from .decoder import Decoder, Result
 from .errors import Conflict, Duplicate, ValidationError
 from .settings import Objective
+from .translators import TRANSLATORS
 
 MAX_NAMES = 5000  # per validation request
 MAX_NAME_LENGTH = 1000
@@ -36,9 +46,7 @@ def _convention(row: NamingConvention, lists: Mapping[str, conv.PickList]) -> co
     for data in row.segments or []:
         kind = data.get("kind")
         if kind == "text":
-            segments.append(
-                conv.Segment("text", int(data["max_length"]), str(data.get("casing")))
-            )
+            segments.append(conv.Segment("text", int(data["max_length"]), str(data.get("casing"))))
         elif kind == "list":
             segments.append(conv.Segment("list", list=str(data.get("list"))))
         else:
@@ -87,6 +95,9 @@ def vocabulary(lists: Mapping[str, conv.PickList] | None = None) -> conv.Vocabul
         channels=frozenset(db.session.scalars(select(Channel.api_identifier))),
         objectives=frozenset(o.value for o in Objective),
         lists=pick_lists() if lists is None else lists,
+        name_limits={
+            code: t.name_limit for code, t in TRANSLATORS.items() if t.name_limit is not None
+        },
     )
 
 
@@ -208,6 +219,49 @@ def sample_name(proposed: conv.Convention) -> str:
         return f"(no sample: {err.message})"
 
 
+# --- ad set / ad group names ---------------------------------------------------------------
+
+
+def adset_name_for(ticket: Ticket) -> tuple[str | None, str | None]:
+    """A ticket's ad set / ad group name and, when it cannot be made, why.
+
+    (None, None) while the ad set convention is the built-in version 1, whose names are the
+    platform names (as before conventions existed).
+    """
+    lists = pick_lists()
+    convention = current("adset", lists)
+    if convention.version == 1:
+        return None, None
+    campaign = ticket.campaign
+    settings = ticket.payload_config or {}
+    try:
+        start = date.fromisoformat(str(settings.get("flight_start") or "").strip())
+    except ValueError:
+        start = None
+    objective = str(settings.get("objective") or "").strip().upper() or None
+    data = conv.NameInput(
+        brand=campaign.brand.internal_code,
+        market=campaign.market.code,
+        channel=ticket.channel.api_identifier,
+        year=campaign.year,
+        text=campaign_text(campaign, lists),
+        flight_start=start,
+        objective=objective,
+        picks=dict(campaign.name_picks or {}),
+    )
+    try:
+        return conv.render(convention, data, lists).name, None
+    except ValidationError as err:
+        return None, err.message
+
+
+def campaign_text(campaign: Campaign, lists: Mapping[str, conv.PickList]) -> str:
+    """The free-text part of a campaign's name (what the user typed, as the name holds it)."""
+    decoder = Decoder(versions("campaign", lists), vocabulary(lists))
+    result = decoder.decode(campaign.name)
+    return result.parts.get("text") or campaign.campaign_name
+
+
 # --- pick-lists -----------------------------------------------------------------------------
 
 
@@ -316,4 +370,6 @@ def names_from_csv(text: str) -> list[str]:
     header = [cell.strip().lower() for cell in rows[0]]
     column = header.index("name") if "name" in header else 0
     start = 1 if "name" in header else 0
-    return [row[column].strip() for row in rows[start:] if len(row) > column and row[column].strip()]
+    return [
+        row[column].strip() for row in rows[start:] if len(row) > column and row[column].strip()
+    ]

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qs, urlsplit
 
 from ..models import RequestType, Ticket, TicketStatus
-from . import taxonomy, translators
+from . import naming, taxonomy, translators
 from .currencies import format_money
 from .errors import ValidationError
 from .translators.base import flight_order_problem, read_amount
@@ -133,7 +133,9 @@ def check_translator(ctx: Context) -> list[str]:
     try:
         translators.translate(
             ctx.ticket.channel.api_identifier,
-            translators.input_for(ctx.ticket, ctx.created_object_id),
+            translators.input_for(
+                ctx.ticket, ctx.created_object_id, *naming.adset_name_for(ctx.ticket)
+            ),
         )
     except translators.TranslationError as err:
         # Problems the budget and flight rules report are theirs; one problem, one line.

@@ -5,7 +5,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import Campaign, Channel, RequestType, Ticket, TicketEvent, TicketStatus, User, utcnow
-from . import qa, send_state, translators
+from . import naming, qa, send_state, translators
 from . import settings as ticket_settings
 from .errors import Conflict, ValidationError
 from .reference import load_referenced
@@ -290,5 +290,5 @@ def created_object_id(ticket: Ticket) -> str | None:
 
 def platform_request(ticket: Ticket) -> Translation:
     """The exact requests this ticket becomes on its platform (or TranslationError)."""
-    data = translators.input_for(ticket, created_object_id(ticket))
+    data = translators.input_for(ticket, created_object_id(ticket), *naming.adset_name_for(ticket))
     return translators.translate(ticket.channel.api_identifier, data)

@@ -30,9 +30,7 @@ class Transliteration:
         """One sentence for people: what was transliterated and what was dropped."""
         said = []
         if self.changed:
-            said.append(
-                "Transliterated " + ", ".join(f"{a} → {b}" for a, b in self.changed) + "."
-            )
+            said.append("Transliterated " + ", ".join(f"{a} → {b}" for a, b in self.changed) + ".")
         if self.dropped:
             shown = " ".join("space" if c == " " else c for c in self.dropped)
             said.append(f"Dropped {shown}.")

@@ -71,12 +71,18 @@ def translate(channel_code: str | None, data: TranslationInput) -> Translation:
     return translator.translate(data)
 
 
-def input_for(ticket: Ticket, created_object_id: str | None) -> TranslationInput:
+def input_for(
+    ticket: Ticket,
+    created_object_id: str | None,
+    adset_name: str | None = None,
+    adset_problem: str | None = None,
+) -> TranslationInput:
     """The plain data a translator needs about a ticket.
 
     `created_object_id` is, for UPDATE_* tickets, the external_platform_id of the trafficked
     CREATE_CAMPAIGN ticket of the same campaign and channel (None when there is none); the
-    caller looks it up, so that translators never query the database.
+    caller looks it up, so that translators never query the database. So does the ad set /
+    ad group name (services/naming.py `adset_name_for`; None sends the platform name).
     """
     market = ticket.campaign.market
     try:
@@ -90,4 +96,6 @@ def input_for(ticket: Ticket, created_object_id: str | None) -> TranslationInput
         currency=market.currency,
         country=market.country if is_country(market.country) else None,
         created_object_id=created_object_id,
+        adset_name=adset_name,
+        adset_problem=adset_problem,
     )

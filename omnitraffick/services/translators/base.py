@@ -205,6 +205,10 @@ class TranslationInput:
     # For UPDATE_*: the platform id of the campaign an earlier, trafficked CREATE_CAMPAIGN
     # ticket of the same campaign and channel created; None when there is none.
     created_object_id: str | None = None
+    # The ad set / ad group name, from its own naming convention (None: the platform name),
+    # and why it could not be made when it could not.
+    adset_name: str | None = None
+    adset_problem: str | None = None
 
 
 # --- the parsed ticket ----------------------------------------------------------------------
@@ -232,6 +236,7 @@ class NewCampaign:
     landing_url: str
     status: DeliveryStatus
     country: str
+    adset_name: str = ""  # the ad set / ad group's name (its own naming convention)
 
 
 @dataclass(frozen=True)
@@ -266,6 +271,7 @@ class Parsed:
     status: DeliveryStatus | None = None
     country: str | None = None
     platform_id: str | None = None
+    adset_name: str | None = None
 
     @property
     def budget(self) -> Budget | None:
@@ -285,6 +291,7 @@ class Parsed:
                 self.landing_url,
                 self.status,
                 self.country,
+                self.adset_name or self.name,
             )
         assert self.platform_id
         if self.request_type is RequestType.UPDATE_BUDGET:
@@ -347,6 +354,9 @@ def parse(data: TranslationInput, platform: str, problems: Problems) -> Parsed:
 
     if request_type is RequestType.CREATE_CAMPAIGN:
         parsed.name = data.platform_name
+        parsed.adset_name = data.adset_name or data.platform_name
+        if data.adset_problem:
+            problems.add(f"The ad set / ad group name cannot be made: {data.adset_problem}")
         parsed.status = _choice(settings, "initial_status", DeliveryStatus, problems)
         if "initial_status" not in settings:
             parsed.status = DeliveryStatus.PAUSED
@@ -473,6 +483,8 @@ class PlatformTranslator(abc.ABC):
     unsupported: ClassVar[Mapping[Objective, str]] = {}
     # The placeholder a CREATE_CAMPAIGN translation fills with the created campaign's id.
     campaign_placeholder: ClassVar[str] = "campaign_id"
+    # The longest campaign / ad set name the platform takes (None: no documented limit).
+    name_limit: ClassVar[int | None] = None
 
     @property
     def api_version(self) -> str:
@@ -485,6 +497,7 @@ class PlatformTranslator(abc.ABC):
         if parsed.objective is not None and parsed.objective not in self.objectives:
             self._refuse_objective(parsed.objective, problems)
         self.check(parsed, problems)
+        self._check_name_lengths(parsed, problems)
         if problems:
             raise problems.error(self.platform)
         change = parsed.change()
@@ -503,6 +516,16 @@ class PlatformTranslator(abc.ABC):
             platform_id_from,
             self.docs,
         )
+
+    def _check_name_lengths(self, parsed: Parsed, problems: Problems) -> None:
+        limit = self.name_limit
+        for noun, name in (("campaign", parsed.name), ("ad set / ad group", parsed.adset_name)):
+            if limit is not None and name and len(name) > limit:
+                problems.add(
+                    f"The {noun} name is {len(name)} characters; {self.platform} takes at "
+                    f"most {limit}."
+                )
+                break
 
     def supported_objectives(self) -> tuple[str, ...]:
         return tuple(o.value for o in Objective if o in self.objectives)
