@@ -78,6 +78,7 @@ def create_app(config: dict | None = None) -> Flask:
         channels,
         health,
         markets,
+        naming,
         reports,
         tickets,
         users,
@@ -94,6 +95,7 @@ def create_app(config: dict | None = None) -> Flask:
         markets,
         brands,
         channels,
+        naming,
         users,
     )
     for module in modules:
@@ -107,6 +109,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .services.trafficking import SEND_JOB, run_send
 
     jobs.register(SEND_JOB, run_send)
+    from .services.name_audit import AUDIT_JOB, run_audit
+
+    jobs.register(AUDIT_JOB, run_audit)
 
     @app.before_request
     def refuse_nul_characters():

@@ -22,7 +22,7 @@ from ..models import (
     SendState,
     TicketStatus,
 )
-from ..services import campaigns, queries, taxonomy
+from ..services import campaigns, conventions, naming, queries, taxonomy
 from ..services.countries import country_choices
 from ..services.currencies import active_currencies
 from ..services.errors import ValidationError
@@ -405,6 +405,12 @@ class CampaignCreate(Request):
             enum=[s.value for s in campaigns.INITIAL_STATUSES],
         ),
     )
+    name_picks = Object(
+        metadata=about(
+            "The values of the campaign convention's pick-list segments, by list code "
+            '(e.g. {"SUBBRAND": "FROZEN"}); needed only when the convention has pick-lists.'
+        )
+    )
 
 
 class CampaignUpdate(Request):
@@ -660,4 +666,49 @@ class Send(Answer):
     message = fields.String(allow_none=True, metadata=about("What came of it, in a sentence."))
     attempts = fields.List(
         fields.Nested(Attempt), metadata=about("Every HTTP call the send made, in order.")
+    )
+
+
+# --- names --------------------------------------------------------------------------------------
+
+
+class NamesValidate(Request):
+    """Names to check against the naming conventions."""
+
+    names = fields.List(
+        fields.String(),
+        required=True,
+        metadata=about(
+            f"The names, at most {naming.MAX_NAMES} of {naming.MAX_NAME_LENGTH} characters.",
+            ["DIS_US_MULTI_2026_MoanaLaunch"],
+            maxItems=naming.MAX_NAMES,
+        ),
+    )
+    level = Text(
+        load_default="campaign",
+        metadata=string(
+            "The level whose conventions the names follow.", enum=list(conventions.LEVELS)
+        ),
+    )
+
+
+class NameResult(Answer):
+    """What one name came to."""
+
+    name = fields.String()
+    valid = fields.Boolean(metadata=about("It follows one version of the level's convention."))
+    version = fields.Integer(
+        allow_none=True, metadata=about("The newest convention version it follows.")
+    )
+    parts = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata=about("Its parts by segment (brand, market, channel, year, text, lists)."),
+    )
+    problems = fields.List(
+        fields.String(),
+        metadata=about("The first part that fails against the current version, and why."),
+    )
+    suggestion = fields.String(
+        allow_none=True, metadata=about("A close name that follows the current version.")
     )

@@ -18,7 +18,7 @@ from ..auth import admin_required as admin_only
 from ..auth import editor_required as editors
 from ..extensions import csrf, db
 from ..models import Brand, Campaign, Channel, Market, PlatformSend, Ticket
-from ..services import campaigns, queries, reference, tickets, tokens, trafficking
+from ..services import campaigns, naming, queries, reference, tickets, tokens, trafficking
 from ..services.errors import Unauthorized, ValidationError
 from . import bp, schemas
 from .spec import ERRORS, TOTAL_COUNT, answers, openapi_path, served
@@ -543,3 +543,21 @@ TICKET_DELETE = "Only DRAFT tickets can be deleted (409); the others keep their 
 def delete_ticket(ticket):
     tickets.delete_ticket(ticket)
     return no_content()
+
+
+# --- names ------------------------------------------------------------------------------------
+
+
+@bp.post("/names/validate", tags=["Names"])
+@documented(
+    "Validate and decode names",
+    "One result per name, in order: valid, the convention version it follows, its parts, "
+    "the first part that fails and why, and a suggested compliant name.",
+)
+@answers({400: None, 401: None, 413: None, 422: None})
+@bp.arguments(schemas.NamesValidate)
+@bp.response(200, schemas.NameResult(many=True), description="One result per name.")
+def validate_names(data):
+    """Validate names against the naming conventions."""
+    names = naming.clean_names(data["names"])
+    return [result.as_dict() for result in naming.validate_names(names, data.get("level"))]
