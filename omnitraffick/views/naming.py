@@ -10,6 +10,7 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -34,16 +35,23 @@ bp = Blueprint("naming", __name__, url_prefix="/naming")
 
 class SegmentForm(Form):
     kind = SelectField(
-        "Segment", choices=[("", "(unused)")] + list(conv.KINDS.items()), validate_choice=False
+        "Segment",
+        choices=[SelectChoice("", "(unused)")]
+        + [SelectChoice(k, v) for k, v in conv.KINDS.items()],
+        validate_choice=False,
     )
     max_length = IntegerField("Max length", validators=[Optional()])
-    casing = SelectField("Casing", choices=list(conv.CASINGS.items()), validate_choice=False)
-    list = SelectField("Pick-list", choices=[("", "—")], validate_choice=False)
+    casing = SelectField(
+        "Casing",
+        choices=[SelectChoice(k, v) for k, v in conv.CASINGS.items()],
+        validate_choice=False,
+    )
+    list = SelectField("Pick-list", choices=[SelectChoice("", "—")], validate_choice=False)
 
 
 class ConventionForm(FlaskForm):
     separator = SelectField(
-        "Separator", choices=[(s, s) for s in conv.SEPARATORS], validate_choice=False
+        "Separator", choices=[SelectChoice(s, s) for s in conv.SEPARATORS], validate_choice=False
     )
     segments = FieldList(FormField(SegmentForm), min_entries=conv.MAX_SEGMENTS)
 
@@ -56,7 +64,9 @@ class ConventionForm(FlaskForm):
             row.list.data = segment.list
 
     def load_choices(self, lists) -> None:
-        choices = [("", "—")] + [(code, f"{pl.label} ({code})") for code, pl in lists.items()]
+        choices = [SelectChoice("", "—")] + [
+            SelectChoice(code, f"{pl.label} ({code})") for code, pl in lists.items()
+        ]
         for row in self.segments:
             row.list.choices = choices
 
@@ -163,9 +173,13 @@ class PickListForm(FlaskForm):
 
     def load_choices(self, lists, editing: str | None = None) -> None:
         self.depends_on.choices = (
-            [("", "Nothing")]
-            + list(conv.CODE_KINDS.items())
-            + [(code, f"Pick-list {pl.label}") for code, pl in lists.items() if code != editing]
+            [SelectChoice("", "Nothing")]
+            + [SelectChoice(k, v) for k, v in conv.CODE_KINDS.items()]
+            + [
+                SelectChoice(code, f"Pick-list {pl.label}")
+                for code, pl in lists.items()
+                if code != editing
+            ]
         )
 
 
@@ -212,7 +226,9 @@ def edit_list(list_id=None):
 class DecoderForm(FlaskForm):
     names = TextAreaField("Names", description="One name per line.")
     file = FileField("…or a CSV file", description="Its `name` column, or its first column.")
-    level = SelectField("Level", choices=list(conv.LEVELS.items()), validate_choice=False)
+    level = SelectField(
+        "Level", choices=[SelectChoice(k, v) for k, v in conv.LEVELS.items()], validate_choice=False
+    )
 
 
 @bp.route("/decoder", methods=["GET", "POST"])
