@@ -36,6 +36,7 @@ from .fields import (
     Id,
     Money,
     Object,
+    Strings,
     Text,
     Time,
     Whole,
@@ -675,8 +676,7 @@ class Send(Answer):
 class NamesValidate(Request):
     """Names to check against the naming conventions."""
 
-    names = fields.List(
-        fields.String(),
+    names = Strings(
         required=True,
         metadata=about(
             f"The names, at most {naming.MAX_NAMES} of {naming.MAX_NAME_LENGTH} characters.",

@@ -59,6 +59,10 @@ class Segment:
             return f"Free text ({CASINGS[self.casing]}, max {self.max_length})"
         return KINDS[self.kind]
 
+    def short_label(self, lists: Mapping[str, PickList] | None = None) -> str:
+        """The segment in a sentence: "free text", "brand", "Sub-brand"."""
+        return self.label(lists) if self.kind == "list" else KINDS[self.kind].lower()
+
     def as_dict(self) -> dict:
         if self.kind == "text":
             return {"kind": "text", "max_length": self.max_length, "casing": self.casing}

@@ -143,7 +143,7 @@ class Decoder:
             if match is None:
                 rest = name[end + (len(sep) if i else 0) :] if end or not i else ""
                 if i and end >= len(name):
-                    label = segment.label(self.vocabulary.lists)
+                    label = segment.short_label(self.vocabulary.lists)
                     return [f"Part {i + 1} ({label}) is missing: the name ends before it."]
                 token = rest.split(sep, 1)[0] if i else name.split(sep, 1)[0]
                 return [f"Part {i + 1}: {self._why(segment, token)}"]
@@ -165,7 +165,7 @@ class Decoder:
         return problems + ([too_long] if too_long else [])
 
     def _why(self, segment: Segment, token: str) -> str:
-        label = segment.label(self.vocabulary.lists)
+        label = segment.short_label(self.vocabulary.lists)
         if segment.kind in DATE_KINDS:
             return f"{token!r} is not {_DATE_WORDS[segment.kind]}."
         if segment.kind == "text":
