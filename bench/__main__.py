@@ -2,7 +2,14 @@
 
 import sys
 
-from . import bench_board, bench_campaigns, bench_reference, bench_reports, bench_sends
+from . import (
+    bench_board,
+    bench_campaigns,
+    bench_names,
+    bench_reference,
+    bench_reports,
+    bench_sends,
+)
 from .common import bench_app, databases
 
 BENCHMARKS = {
@@ -11,6 +18,7 @@ BENCHMARKS = {
     "board": bench_board,
     "reports": bench_reports,
     "sends": bench_sends,
+    "names": bench_names,
 }
 
 
