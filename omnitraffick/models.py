@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
-from .services.taxonomy import MULTI_CHANNEL, parse_name, platform_name
+from .services.taxonomy import MULTI_CHANNEL, NameParts, parse_name, platform_name
 
 
 def utcnow() -> datetime:
@@ -293,6 +293,8 @@ class Campaign(UUIDMixin, TimestampMixin, db.Model):
     channel_at: Mapped[int | None] = mapped_column(Integer)
     # Pick-list values chosen for the name, by list code: {"SUBBRAND": "FROZEN"}.
     name_picks: Mapped[dict | None] = mapped_column(JSON)
+    # The free-text part as the name holds it (None for names made before conventions).
+    name_text: Mapped[str | None] = mapped_column(String(255))
 
     brand: Mapped[Brand] = relationship()
     market: Mapped[Market] = relationship()
@@ -302,6 +304,15 @@ class Campaign(UUIDMixin, TimestampMixin, db.Model):
     @property
     def name_parts(self):
         """The name decoded into brand, market, channel, year and campaign parts."""
+        if self.naming_version != 1:
+            # Made by an organisation's own convention: the parts it was made from.
+            return NameParts(
+                self.brand.internal_code,
+                self.market.code,
+                MULTI_CHANNEL,
+                self.year,
+                self.name_text or "",
+            )
         return parse_name(
             self.name, brand_codes={self.brand.internal_code}, market_codes={self.market.code}
         )

@@ -305,3 +305,69 @@ def test_a_name_too_long_for_google_is_refused(db, dis, us, google, make_ticket)
     with pytest.raises(ValidationError, match="Google Ads takes at most 255"):
         tickets.platform_request(ticket)
     assert db.session.query(Campaign).count() == 1
+
+
+# --- a campaign under an organisation's convention ---------------------------------------------
+
+
+@pytest.fixture
+def own_convention(db, admin):
+    naming.save_pick_list(
+        code="SUBBRAND", label="Sub-brand", depends_on="brand", values="DIS/MOANA = Moana"
+    )
+    naming.save_convention(
+        "campaign", "-", segments("brand", "list:SUBBRAND", "channel", "text", "year"), admin
+    )
+    db.session.commit()
+
+
+def test_the_campaign_form_asks_for_the_pick_lists_and_previews_them(
+    client, login, db, dis, us, own_convention
+):
+    login(Role.TRAFFICKER)
+    page = parse(client.get("/campaigns/new").text)
+    assert page.options("pick_SUBBRAND") == ["MOANA"]
+    preview = client.get(
+        "/campaigns/preview",
+        query_string={
+            "brand_id": dis.id,
+            "market_id": us.id,
+            "campaign_name": "Spring",
+            "pick_SUBBRAND": "MOANA",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert "DIS-MOANA-MULTI-" in preview.text and "Spring" in preview.text
+    form = {
+        "brand_id": dis.id,
+        "market_id": us.id,
+        "campaign_name": "Spring",
+        "year": "2026",
+        "budget": "5",
+        "status": "DRAFT",
+    }
+    refused = client.post("/campaigns/new", data=form)
+    assert refused.status_code == 422
+    assert "Choose a value for Sub-brand." in refused.text
+    made = client.post("/campaigns/new", data=form | {"pick_SUBBRAND": "MOANA"})
+    assert made.status_code == 302
+    campaign = db.session.query(Campaign).one()
+    assert campaign.name == "DIS-MOANA-MULTI-Spring-2026"
+    assert campaign.name_text == "Spring"
+
+
+def test_a_campaign_of_an_own_convention_shows_and_passes_qa_on_its_name(
+    client, login, db, dis, us, meta, own_convention, make_ticket
+):
+    login(Role.TRAFFICKER)
+    campaign = create(dis, us, "Spring", name_picks={"SUBBRAND": "MOANA"})
+    page = client.get(f"/campaigns/{campaign.id}")
+    assert page.status_code == 200 and "DIS-MOANA-MULTI-Spring-2026" in page.text
+    api = client.get(f"/api/v1/campaigns/{campaign.id}")
+    assert api.get_json()["name_parts"]["campaign"] == "Spring"
+    ticket = make_ticket(campaign=campaign, channel=meta)
+    assert ticket.platform_name == "DIS-MOANA-META-Spring-2026"
+    from omnitraffick.services import qa
+
+    findings = {f.rule: f for f in qa.run(qa.context_for(ticket, None))}
+    assert findings["taxonomy"].passed, findings["taxonomy"]

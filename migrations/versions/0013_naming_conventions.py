@@ -67,9 +67,11 @@ def upgrade():
     )
     op.add_column("campaigns", sa.Column("channel_at", sa.Integer(), nullable=True))
     op.add_column("campaigns", sa.Column("name_picks", sa.JSON(), nullable=True))
+    op.add_column("campaigns", sa.Column("name_text", sa.String(length=255), nullable=True))
 
 
 def downgrade():
+    op.drop_column("campaigns", "name_text")
     op.drop_column("campaigns", "name_picks")
     op.drop_column("campaigns", "channel_at")
     op.drop_column("campaigns", "naming_version")

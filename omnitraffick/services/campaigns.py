@@ -167,6 +167,7 @@ def create_campaign(
         naming_version=convention.version,
         channel_at=made.channel_at if made.channel_at is not None else -1,
         name_picks=picks or None,
+        name_text=made.text,
     )
     try:
         with db.session.begin_nested():

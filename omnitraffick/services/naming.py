@@ -87,6 +87,13 @@ def current(level: str, lists: Mapping[str, conv.PickList] | None = None) -> con
     return versions(level, lists)[0]
 
 
+def campaign_pick_lists() -> list[conv.PickList]:
+    """The pick-lists the current campaign convention asks for, in its order."""
+    lists = pick_lists()
+    convention = current("campaign", lists)
+    return [lists[s.list] for s in convention.segments if s.kind == "list" and s.list in lists]
+
+
 def vocabulary(lists: Mapping[str, conv.PickList] | None = None) -> conv.Vocabulary:
     """The codes names may hold: brands, markets, channels, objectives and pick-lists."""
     return conv.Vocabulary(
@@ -257,6 +264,8 @@ def adset_name_for(ticket: Ticket) -> tuple[str | None, str | None]:
 
 def campaign_text(campaign: Campaign, lists: Mapping[str, conv.PickList]) -> str:
     """The free-text part of a campaign's name (what the user typed, as the name holds it)."""
+    if campaign.name_text:
+        return campaign.name_text
     decoder = Decoder(versions("campaign", lists), vocabulary(lists))
     result = decoder.decode(campaign.name)
     return result.parts.get("text") or campaign.campaign_name
