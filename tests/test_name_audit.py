@@ -120,3 +120,10 @@ def test_the_sandbox_refuses_bad_seeds(sandbox):
         response = requests.post(f"{sandbox.url}/_sandbox/seed", json=body, timeout=5)
         assert response.status_code == 400
         assert response.json()["error"]
+
+
+def test_the_cli_runs_an_audit_for_a_schedule(app, seeded):
+    seeded("meta", "campaigns", ["bad name"])
+    result = app.test_cli_runner().invoke(args=["names", "audit"])
+    assert result.exit_code == 0, result.output
+    assert "1 live names read, 1 non-compliant, 1 not made by OmniTraffick." in result.output
