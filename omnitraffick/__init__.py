@@ -109,7 +109,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .services.trafficking import SEND_JOB, run_send
 
     jobs.register(SEND_JOB, run_send)
-    from .services.name_audit import AUDIT_JOB, run_audit
+    from .services.trafficking.audit import AUDIT_JOB, run_audit
 
     jobs.register(AUDIT_JOB, run_audit)
 

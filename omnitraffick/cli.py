@@ -27,7 +27,7 @@ def audit_names():
     With Celery the audit is queued for a worker; otherwise it runs here and says how it went.
     """
     from . import jobs
-    from .services import name_audit
+    from .services.trafficking import audit as name_audit
 
     audit = name_audit.request_audit(None)
     db.session.commit()

@@ -45,7 +45,8 @@ def api_headers(db, make_user):
         ),
         (
             "DIS_US_META_2026_Moana_2",
-            "Unexpected '_2' after the last part: the convention has 5 parts (BRAND_MARKET_CHANNEL_YEAR_TEXT).",
+            "Unexpected '_2' after the last part: the convention has 5 parts "
+            "(BRAND_MARKET_CHANNEL_YEAR_TEXT).",
             "DIS_US_META_2026_Moana2",
         ),
     ],
@@ -120,7 +121,7 @@ def test_the_decoder_page_decodes_pasted_names(client, login, refs):
 
 def test_the_decoder_reads_an_uploaded_csv(client, login, refs):
     login(Role.VIEWER)
-    csv = 'id,name\n1,DIS_US_META_2026_Spring\n2,"DIS_US_META_2026_Spring, Sale"\n'.encode()
+    csv = b'id,name\n1,DIS_US_META_2026_Spring\n2,"DIS_US_META_2026_Spring, Sale"\n'
     response = client.post(
         "/naming/decoder",
         data={"names": "", "level": "campaign", "file": (io.BytesIO(csv), "names.csv")},

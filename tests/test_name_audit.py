@@ -9,7 +9,7 @@ import requests
 
 from omnitraffick import jobs
 from omnitraffick.models import NameAudit, Role
-from omnitraffick.services import name_audit
+from omnitraffick.services.trafficking import audit as name_audit
 from tests.html import parse
 
 

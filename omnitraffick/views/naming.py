@@ -17,14 +17,14 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from .. import jobs
 from ..auth import admin_required, editor_required
 from ..csv_export import csv_response
 from ..extensions import db
 from ..models import PickList
 from ..services import conventions as conv
-from ..services import name_audit, naming, reference
+from ..services import naming, reference
 from ..services.errors import DomainError, ValidationError
+from ..services.trafficking import audit as name_audit
 from ..web import form_error, form_status, render
 
 bp = Blueprint("naming", __name__, url_prefix="/naming")
@@ -300,9 +300,7 @@ def run_audit():
     form = FlaskForm()
     if not form.validate_on_submit():
         raise ValidationError("The form expired; reload the page and try again.")
-    started = name_audit.request_audit(current_user)
-    db.session.commit()
-    jobs.dispatch(name_audit.AUDIT_JOB, started.id)
+    name_audit.start_audit(current_user)
     flash("Audit started: the names are read from every connected platform.", "success")
     return redirect(url_for("naming.audit"))
 

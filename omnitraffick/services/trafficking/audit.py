@@ -1,7 +1,7 @@
 """The audit of names already live: what the ad accounts hold, checked against the conventions.
 
-    audit = request_audit(actor)          # a row; the caller commits, then
-    jobs.dispatch(AUDIT_JOB, audit.id)    # run_audit reads every connected platform
+    audit = start_audit(actor)            # commits a row and queues the job, which
+    run_audit(audit.id)                   # reads every connected platform
 
 For each channel with a connection (the sandbox included), the campaign and ad set / ad group
 names are read through the platform's own read endpoints, decoded like the decoder page
@@ -26,13 +26,14 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Channel, NameAudit, Ticket, User, utcnow
-from . import naming
-from .errors import NotFound
-from .trafficking.client import Kind, PlatformClient
-from .trafficking.connections import Connection, connection_for
-from .translators import API_VERSIONS
+from ... import jobs
+from ...extensions import db
+from ...models import Channel, NameAudit, Ticket, User, utcnow
+from .. import naming
+from ..errors import NotFound
+from ..translators import API_VERSIONS
+from .client import Kind, PlatformClient
+from .connections import Connection, connection_for
 
 AUDIT_JOB = "name_audit"
 MAX_PAGES = 200  # a safety stop: 200 pages of up to 1,000 names per kind
@@ -55,6 +56,14 @@ def request_audit(actor: User | None) -> NameAudit:
     audit = NameAudit(requested_by=actor)
     db.session.add(audit)
     db.session.flush()
+    return audit
+
+
+def start_audit(actor: User | None) -> NameAudit:
+    """Commit a new audit and start its job (it runs in the background)."""
+    audit = request_audit(actor)
+    db.session.commit()
+    jobs.dispatch(AUDIT_JOB, audit.id)
     return audit
 
 
