@@ -371,3 +371,29 @@ def test_a_campaign_of_an_own_convention_shows_and_passes_qa_on_its_name(
 
     findings = {f.rule: f for f in qa.run(qa.context_for(ticket, None))}
     assert findings["taxonomy"].passed, findings["taxonomy"]
+
+
+def test_the_ticket_pages_show_the_ad_set_name_beside_the_platform_name(
+    client, login, db, admin, dis, us, meta, make_ticket
+):
+    login(Role.TRAFFICKER)
+    naming.save_convention("adset", "_", segments("brand", "objective", "month", "text"), admin)
+    db.session.commit()
+    ticket = make_ticket(campaign=create(dis, us), channel=meta)
+    ticket.payload_config = ready_settings()
+    db.session.commit()
+    names = parse(client.get(f"/tickets/{ticket.id}").text).by_id("ticket-names")
+    assert "DIS_US_META_2026_MoanaLaunch" in names.text
+    assert "DIS_TRAFFIC_03_MoanaLaunch" in names.text
+    live = client.get(
+        f"/tickets/{ticket.id}/names",
+        query_string={"objective": "LEADS", "flight_start": "2027-11-02"},
+        headers={"HX-Request": "true"},
+    )
+    assert parse(live.text).by_id("adset-name").text == "DIS_LEADS_11_MoanaLaunch"
+    unmade = client.get(
+        f"/tickets/{ticket.id}/names",
+        query_string={"objective": "", "flight_start": "2027-11-02"},
+        headers={"HX-Request": "true"},
+    )
+    assert "Cannot be made yet: The name needs the objective: choose one." in unmade.text

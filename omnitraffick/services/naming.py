@@ -229,18 +229,21 @@ def sample_name(proposed: conv.Convention) -> str:
 # --- ad set / ad group names ---------------------------------------------------------------
 
 
-def adset_name_for(ticket: Ticket) -> tuple[str | None, str | None]:
+def adset_name_for(
+    ticket: Ticket, settings: Mapping | None = None
+) -> tuple[str | None, str | None]:
     """A ticket's ad set / ad group name and, when it cannot be made, why.
 
     (None, None) while the ad set convention is the built-in version 1, whose names are the
-    platform names (as before conventions existed).
+    platform names (as before conventions existed). `settings` stand for the ticket's own
+    while a form is being edited.
     """
     lists = pick_lists()
     convention = current("adset", lists)
     if convention.version == 1:
         return None, None
     campaign = ticket.campaign
-    settings = ticket.payload_config or {}
+    settings = ticket.payload_config or {} if settings is None else settings
     try:
         start = date.fromisoformat(str(settings.get("flight_start") or "").strip())
     except ValueError:
