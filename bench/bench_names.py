@@ -72,7 +72,7 @@ def run(app) -> None:
     measure(
         f"convention editor: sample + impact over {CAMPAIGNS:,} names",
         lambda: client.get(
-            "/naming/conventions/campaign/preview",
+            "/naming/conventions/preview?level=campaign",
             query_string=editor,
             headers={"HX-Request": "true"},
         ),

@@ -170,12 +170,12 @@ def test_the_editor_previews_the_sample_name_and_the_impact_live(
 ):
     login(Role.ADMIN)
     make_campaign(brand=dis, market=us)  # DIS_US_MULTI_2026_MoanaLaunch
-    page = parse(client.get("/naming/conventions/campaign").text)
+    page = parse(client.get("/naming/conventions/edit?level=campaign").text)
     assert page.by_id("sample-name").text == "DIS_US_MULTI_2026_MoanaLaunch"
     assert "All 1 existing campaign name match" in page.by_id("impact").text
     fragment = client.get(
-        "/naming/conventions/campaign/preview",
-        query_string=editor_form("-", ["brand", "year", "text"]),
+        "/naming/conventions/preview",
+        query_string={"level": "campaign"} | editor_form("-", ["brand", "year", "text"]),
         headers={"HX-Request": "true"},
     )
     assert fragment.status_code == 200
@@ -184,8 +184,8 @@ def test_the_editor_previews_the_sample_name_and_the_impact_live(
     assert "1 of 1 existing campaign name would not match" in html.by_id("impact").text
     bad = parse(
         client.get(
-            "/naming/conventions/campaign/preview",
-            query_string=editor_form("_", ["brand"]),
+            "/naming/conventions/preview",
+            query_string={"level": "campaign"} | editor_form("_", ["brand"]),
             headers={"HX-Request": "true"},
         ).text
     )
@@ -195,13 +195,14 @@ def test_the_editor_previews_the_sample_name_and_the_impact_live(
 def test_saving_in_the_editor_makes_a_version(client, login, db):
     login(Role.ADMIN)
     response = client.post(
-        "/naming/conventions/adset", data=editor_form("_", ["brand", "channel", "quarter", "text"])
+        "/naming/conventions/edit?level=adset",
+        data=editor_form("_", ["brand", "channel", "quarter", "text"]),
     )
     assert response.status_code == 302
     page = client.get("/naming/").text
     assert "BRAND_CHANNEL_QUARTER_TEXT" in page
     refused = client.post(
-        "/naming/conventions/adset", data=editor_form("_", ["brand", "brand", "text"])
+        "/naming/conventions/edit?level=adset", data=editor_form("_", ["brand", "brand", "text"])
     )
     assert refused.status_code == 422
     assert "brand is repeated" in refused.text
@@ -211,10 +212,10 @@ def test_saving_in_the_editor_makes_a_version(client, login, db):
 @pytest.mark.parametrize("role", [Role.TRAFFICKER, Role.VIEWER])
 def test_only_admins_edit_conventions(client, login, role):
     login(role)
-    assert client.get("/naming/conventions/campaign").status_code == 403
+    assert client.get("/naming/conventions/edit?level=campaign").status_code == 403
     assert (
         client.post(
-            "/naming/conventions/campaign", data=editor_form("_", ["brand", "text"])
+            "/naming/conventions/edit?level=campaign", data=editor_form("_", ["brand", "text"])
         ).status_code
         == 403
     )
@@ -223,7 +224,7 @@ def test_only_admins_edit_conventions(client, login, role):
 
 def test_an_unknown_level_is_a_clear_422(client, login):
     login(Role.ADMIN)
-    response = client.get("/naming/conventions/banner")
+    response = client.get("/naming/conventions/edit?level=banner")
     assert response.status_code == 422
     assert "Level must be one of campaign, adset, ad" in response.text
 
@@ -234,11 +235,11 @@ def test_the_editor_page_runs_a_fixed_number_of_queries(
     login(Role.ADMIN)
     make_campaign()
     with count_queries() as few:
-        client.get("/naming/conventions/campaign")
+        client.get("/naming/conventions/edit?level=campaign")
     for _ in range(5):
         make_campaign()
     with count_queries() as many:
-        client.get("/naming/conventions/campaign")
+        client.get("/naming/conventions/edit?level=campaign")
     assert len(many) == len(few)
 
 

@@ -22,8 +22,8 @@ from ..csv_export import csv_response
 from ..extensions import db
 from ..models import PickList
 from ..services import conventions as conv
-from ..services import naming, reference
-from ..services.errors import DomainError, ValidationError
+from ..services import naming
+from ..services.errors import DomainError, NotFound, ValidationError
 from ..services.trafficking import audit as name_audit
 from ..web import form_error, form_status, render
 
@@ -123,11 +123,11 @@ def _preview(level: str, form: ConventionForm) -> dict:
     }
 
 
-@bp.route("/conventions/<level>", methods=["GET", "POST"])
+@bp.route("/conventions/edit", methods=["GET", "POST"])
 @admin_required
-def edit(level):
-    """Edit a level's convention; saving makes a new version."""
-    level = naming.check_level(level)
+def edit():
+    """Edit a level's convention (?level=campaign|adset|ad); saving makes a new version."""
+    level = naming.check_level(request.args.get("level"))
     form = ConventionForm()
     if request.method == "GET":
         form.fill(naming.current(level))
@@ -149,11 +149,11 @@ def edit(level):
     return _editor(level, form, form_status(form))
 
 
-@bp.get("/conventions/<level>/preview")
+@bp.get("/conventions/preview")
 @admin_required
-def preview(level):
+def preview():
     """The sample name and impact count for the editor's current state (htmx)."""
-    level = naming.check_level(level)
+    level = naming.check_level(request.args.get("level"))
     form = ConventionForm(formdata=request.args, meta={"csrf": False})
     return render("naming/_sample.html", "naming/_sample.html", preview=_preview(level, form))
 
@@ -186,16 +186,17 @@ class PickListForm(FlaskForm):
 @bp.get("/lists")
 def lists():
     """The pick-lists and their values."""
-    ids = dict(db.session.execute(select(PickList.code, PickList.id)).tuples().all())
-    return render("naming/lists.html", lists=naming.pick_lists(), ids=ids)
+    return render("naming/lists.html", lists=naming.pick_lists())
 
 
-@bp.route("/lists/new", methods=["GET", "POST"])
-@bp.route("/lists/<uuid:list_id>/edit", methods=["GET", "POST"])
+@bp.route("/lists/edit", methods=["GET", "POST"])
 @admin_required
-def edit_list(list_id=None):
-    """Create or change a pick-list."""
-    row = reference.get_or_404(PickList, list_id) if list_id else None
+def edit_list():
+    """Create a pick-list, or change the one named by ?code=."""
+    code = request.args.get("code")
+    row = db.session.scalar(select(PickList).where(PickList.code == code)) if code else None
+    if code and row is None:
+        raise NotFound(f"No pick-list {code}.")
     form = PickListForm()
     if request.method == "GET" and row is not None:
         form.code.data, form.label.data = row.code, row.label

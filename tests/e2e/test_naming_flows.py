@@ -54,7 +54,7 @@ def test_the_editor_updates_the_sample_name_and_impact_live(
 
 def test_an_admin_saves_a_new_version_of_the_ad_convention(page: Page, login, screenshot):
     login("admin")
-    page.goto("/naming/conventions/ad")
+    page.goto("/naming/conventions/edit?level=ad")
     page.get_by_label("Segment 2", exact=True).select_option("channel")
     page.get_by_label("Segment 3", exact=True).select_option("month")
     expect(page.locator("#sample-name")).to_have_text(re.compile(r"_META_03_2026_MoanaLaunch$"))
