@@ -398,3 +398,26 @@ def test_the_ticket_pages_show_the_ad_set_name_beside_the_platform_name(
         headers={"HX-Request": "true"},
     )
     assert "Cannot be made yet: The name needs the objective: choose one." in unmade.text
+
+
+def test_an_admin_keeps_pick_lists_in_their_pages(client, login, db):
+    login(Role.ADMIN)
+    form = {
+        "code": "sub",
+        "label": "Sub-brand",
+        "depends_on": "brand",
+        "values": "DIS/FROZEN = Frozen",
+    }
+    assert client.post("/naming/lists/edit", data=form).status_code == 302
+    page = client.get("/naming/lists").text
+    assert "Sub-brand" in page and "FROZEN" in page
+    edit = parse(client.get("/naming/lists/edit", query_string={"code": "SUB"}).text)
+    assert edit.find("textarea").text == "DIS/FROZEN = Frozen"
+    changed = client.post(
+        "/naming/lists/edit?code=SUB", data=form | {"code": "SUB", "values": "DIS/ELSA = Elsa"}
+    )
+    assert changed.status_code == 302
+    assert naming.pick_lists()["SUB"].values[0].code == "ELSA"
+    refused = client.post("/naming/lists/edit", data=form)
+    assert refused.status_code == 422 and "A pick-list SUB already exists." in refused.text
+    assert client.get("/naming/lists/edit", query_string={"code": "NOPE"}).status_code == 404
