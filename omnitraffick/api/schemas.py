@@ -36,6 +36,7 @@ from .fields import (
     Id,
     Money,
     Object,
+    StringMap,
     Strings,
     Text,
     Time,
@@ -387,13 +388,12 @@ class CampaignCreate(Request):
     campaign_name = Text(
         required=True,
         metadata=string(
-            "Keeps only ASCII letters and digits for the name (1 to "
-            f"{taxonomy.MAX_CAMPAIGN_PART_LENGTH} of them); a name that differs from an "
-            "existing one only in letter case is a duplicate (400).",
-            pattern=(
-                r"^[^A-Za-z0-9\x00]*(?:[A-Za-z0-9][^A-Za-z0-9\x00]*)"
-                f"{{1,{taxonomy.MAX_CAMPAIGN_PART_LENGTH}}}$"
-            ),
+            "Letters and numbers of any script, transliterated to ASCII (Café -> Cafe); "
+            "spaces, symbols and emoji are dropped. 1 to "
+            f"{taxonomy.MAX_CAMPAIGN_PART_LENGTH} letters and digits must be left (or the "
+            "campaign convention's own maximum). A name that differs from an existing one "
+            "only in letter case is a duplicate (400).",
+            pattern=r"^[^\x00]*[^\W_][^\x00]*$",
             examples=["Moana Launch"],
         ),
     )
@@ -406,7 +406,7 @@ class CampaignCreate(Request):
             enum=[s.value for s in campaigns.INITIAL_STATUSES],
         ),
     )
-    name_picks = Object(
+    name_picks = StringMap(
         metadata=about(
             "The values of the campaign convention's pick-list segments, by list code "
             '(e.g. {"SUBBRAND": "FROZEN"}); needed only when the convention has pick-lists.'

@@ -554,7 +554,15 @@ def delete_ticket(ticket):
     "One result per name, in order: valid, the convention version it follows, its parts, "
     "the first part that fails and why, and a suggested compliant name.",
 )
-@answers({400: None, 401: None, 413: None, 422: None})
+@answers(
+    {
+        400: None,
+        401: None,
+        403: "Not answered today: every role may validate names.",
+        413: None,
+        422: None,
+    }
+)
 @bp.arguments(schemas.NamesValidate)
 @bp.response(200, schemas.NameResult(many=True), description="One result per name.")
 def validate_names(data):

@@ -64,7 +64,7 @@ def preview_name(brand_id, market_id, year, campaign_name, picks=None) -> NamePr
     except ValidationError as err:
         return NamePreview("invalid", err.message)
     lists = naming.pick_lists()
-    convention = naming.current("campaign", lists)
+    convention = naming.current("campaign")
     # The name around the free text, from a stand-in text: shown while nothing is typed.
     try:
         frame = conventions.render(convention, _name_input(brand, market, year, "X", picks), lists)
@@ -141,7 +141,7 @@ def create_campaign(
     if name_picks is not None and not isinstance(name_picks, dict):
         raise ValidationError("name_picks must be an object of list code to value.", "name_picks")
     lists = naming.pick_lists()
-    convention = naming.current("campaign", lists)
+    convention = naming.current("campaign")
     data = _name_input(brand, market, year, campaign_name, name_picks)
     made = conventions.render(convention, data, lists)
     amount = parse_budget(budget, market.currency)

@@ -41,7 +41,7 @@ _LIST_CODE = re.compile(r"[A-Z][A-Z0-9_]{0,15}")
 # --- loading --------------------------------------------------------------------------------
 
 
-def _convention(row: NamingConvention, lists: Mapping[str, conv.PickList]) -> conv.Convention:
+def _convention(row: NamingConvention) -> conv.Convention:
     segments = []
     for data in row.segments or []:
         kind = data.get("kind")
@@ -68,29 +68,28 @@ def _pick_list(row: PickList) -> conv.PickList:
     return conv.PickList(row.code, row.label, row.depends_on or "", values)
 
 
-def versions(level: str, lists: Mapping[str, conv.PickList] | None = None) -> list:
+def versions(level: str) -> list:
     """Every version of a level, newest first (the built-in version 1 last)."""
-    lists = pick_lists() if lists is None else lists
     rows = db.session.scalars(
         select(NamingConvention)
         .where(NamingConvention.level == level)
         .order_by(NamingConvention.version.desc())
     )
-    found = [_convention(row, lists) for row in rows]
+    found = [_convention(row) for row in rows]
     if not any(c.version == 1 for c in found):
         found.append(conv.default(level))
     return found
 
 
-def current(level: str, lists: Mapping[str, conv.PickList] | None = None) -> conv.Convention:
+def current(level: str) -> conv.Convention:
     """The version new names of a level follow."""
-    return versions(level, lists)[0]
+    return versions(level)[0]
 
 
 def campaign_pick_lists() -> list[conv.PickList]:
     """The pick-lists the current campaign convention asks for, in its order."""
     lists = pick_lists()
-    convention = current("campaign", lists)
+    convention = current("campaign")
     return [lists[s.list] for s in convention.segments if s.kind == "list" and s.list in lists]
 
 
@@ -112,7 +111,7 @@ def decoder_for(level: str, draft: conv.Convention | None = None) -> Decoder:
     """A decoder of one level's names; with `draft`, as if it were the newest version."""
     level = check_level(level)
     lists = pick_lists()
-    found = versions(level, lists)
+    found = versions(level)
     if draft is not None:
         found = [draft, *found]
     return Decoder(found, vocabulary(lists))
@@ -134,7 +133,7 @@ def draft(level: str, separator: str, segments: Sequence[Mapping]) -> conv.Conve
     lists = pick_lists()
     parsed = [conv.segment_from(data, level, lists) for data in segments]
     conv.check(level, separator, parsed)
-    return conv.Convention(level, current(level, lists).version + 1, separator, tuple(parsed))
+    return conv.Convention(level, current(level).version + 1, separator, tuple(parsed))
 
 
 def save_convention(
@@ -238,10 +237,10 @@ def adset_name_for(
     platform names (as before conventions existed). `settings` stand for the ticket's own
     while a form is being edited.
     """
-    lists = pick_lists()
-    convention = current("adset", lists)
+    convention = current("adset")
     if convention.version == 1:
         return None, None
+    lists = pick_lists()
     campaign = ticket.campaign
     settings = ticket.payload_config or {} if settings is None else settings
     try:
@@ -269,7 +268,7 @@ def campaign_text(campaign: Campaign, lists: Mapping[str, conv.PickList]) -> str
     """The free-text part of a campaign's name (what the user typed, as the name holds it)."""
     if campaign.name_text:
         return campaign.name_text
-    decoder = Decoder(versions("campaign", lists), vocabulary(lists))
+    decoder = Decoder(versions("campaign"), vocabulary(lists))
     result = decoder.decode(campaign.name)
     return result.parts.get("text") or campaign.campaign_name
 

@@ -8,8 +8,8 @@ typed by the German and the Austrian, Swiss or Turkish team ("Türkiye" is spell
 in ASCII) must give one name, and a rule per market language would make the name depend on
 the market and break decoding.
 
-Only letters and digits are transliterated; symbols, emoji and punctuation are dropped
-(anyascii spells an emoji out as ":sunny:", which has no place in a name).
+Only letters and numbers are transliterated ("½" is "12"); symbols, emoji and punctuation
+are dropped (anyascii spells an emoji out as ":sunny:", which has no place in a name).
 """
 
 import unicodedata
@@ -62,7 +62,8 @@ def transliterate(value: str | None) -> Transliteration:
                 dropped[char] = None
             continue
         category = unicodedata.category(char)
-        out = _ascii(char) if category[0] == "L" or category == "Nd" else ""
+        # Letters and numbers of any script (what str.isalnum() and \w call alphanumeric).
+        out = _ascii(char) if category[0] in "LN" else ""
         if out:
             kept.append(out)
             changed.setdefault(char, out)

@@ -87,14 +87,14 @@ class ConventionForm(FlaskForm):
 def index():
     """Every level's current convention and its versions."""
     lists = naming.pick_lists()
-    levels = [(level, label, naming.versions(level, lists)) for level, label in conv.LEVELS.items()]
+    levels = [(level, label, naming.versions(level)) for level, label in conv.LEVELS.items()]
     return render("naming/index.html", levels=levels, lists=lists)
 
 
 def _editor(level: str, form: ConventionForm, status: int = 200, preview=None):
     lists = naming.pick_lists()
     form.load_choices(lists)
-    current = naming.current(level, lists)
+    current = naming.current(level)
     return render(
         "naming/edit.html",
         status=status,
