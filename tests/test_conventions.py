@@ -298,7 +298,7 @@ def test_an_ad_set_name_that_cannot_be_made_is_a_translation_problem(
 
 def test_a_name_too_long_for_google_is_refused(db, dis, us, google, make_ticket):
     campaign = create(dis, us, "x" * 100)
-    campaign.name = campaign.name + "Y" * 150  # a long stored name (255 at most)
+    campaign.name = campaign.name + "Y" * (255 - len(campaign.name))  # the longest stored
     db.session.commit()
     ticket = make_ticket(campaign=campaign, channel=google)
     ticket.payload_config = ready_settings()
