@@ -6,6 +6,7 @@ from . import (
     bench_board,
     bench_campaigns,
     bench_imports,
+    bench_names,
     bench_reference,
     bench_reports,
     bench_sends,
@@ -19,6 +20,7 @@ BENCHMARKS = {
     "reports": bench_reports,
     "sends": bench_sends,
     "imports": bench_imports,
+    "names": bench_names,
 }
 
 

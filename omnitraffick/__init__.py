@@ -80,6 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
         health,
         imports,
         markets,
+        naming,
         notification_settings,
         reports,
         settings,
@@ -103,6 +104,7 @@ def create_app(config: dict | None = None) -> Flask:
         markets,
         brands,
         channels,
+        naming,
         users,
         settings,
     )
@@ -126,6 +128,10 @@ def create_app(config: dict | None = None) -> Flask:
     def deliver_notifications(response):
         deliveries.dispatch_ready()
         return response
+
+    from .services.trafficking.audit import AUDIT_JOB, run_audit
+
+    jobs.register(AUDIT_JOB, run_audit)
 
     @app.before_request
     def refuse_nul_characters():

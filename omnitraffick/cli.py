@@ -18,6 +18,33 @@ users_cli = AppGroup("users", help="Manage users.")
 tokens_cli = AppGroup("tokens", help="Personal API tokens.")
 demo_cli = AppGroup("demo", help="Demo data.")
 rates_cli = AppGroup("rates", help="Exchange rates for the reporting currency.")
+names_cli = AppGroup("names", help="Naming governance.")
+
+
+@names_cli.command("audit")
+def audit_names():
+    """Audit the names live on every connected platform (run it from cron or a timer).
+
+    With Celery the audit is queued for a worker; otherwise it runs here and says how it went.
+    """
+    from . import jobs
+    from .services.trafficking import audit as name_audit
+
+    audit = name_audit.request_audit(None)
+    db.session.commit()
+    if current_app.config["JOBS"] == "celery":
+        jobs.dispatch(name_audit.AUDIT_JOB, audit.id)
+        click.echo(f"Audit {audit.id} queued.")
+        return
+    name_audit.run_audit(str(audit.id))
+    rows = audit.results or []
+    bad = sum(1 for r in rows if not r["valid"])
+    foreign = sum(1 for r in rows if not r["ours"])
+    click.echo(
+        f"{len(rows)} live names read, {bad} non-compliant, {foreign} not made by OmniTraffick."
+    )
+    for channel, message in (audit.errors or {}).items():
+        click.echo(f"{channel} could not be read: {message}", err=True)
 
 
 @users_cli.command("create")
@@ -232,6 +259,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(tokens_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(rates_cli)
+    app.cli.add_command(names_cli)
     app.cli.add_command(sandbox_cli)
     app.cli.add_command(run_worker)
     app.cli.add_command(check_deploy)

@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
-from .services.taxonomy import parse_name, platform_name
+from .services.taxonomy import MULTI_CHANNEL, NameParts, parse_name, platform_name
 from .services.timezones import suggested_zone
 
 
@@ -302,6 +302,16 @@ class Campaign(UUIDMixin, TimestampMixin, db.Model):
         _enum(CampaignStatus, "campaign_status"), default=CampaignStatus.DRAFT, index=True
     )
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    # The campaign naming convention version that made the name (1: the built-in default).
+    naming_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Where the channel part (MULTI) starts in the name, so each ticket's platform name swaps
+    # in its channel's code; -1 when the convention has no channel part (the platform name
+    # is the name). None for names made before conventions were versioned (the default's).
+    channel_at: Mapped[int | None] = mapped_column(Integer)
+    # Pick-list values chosen for the name, by list code: {"SUBBRAND": "FROZEN"}.
+    name_picks: Mapped[dict | None] = mapped_column(JSON)
+    # The free-text part as the name holds it (None for names made before conventions).
+    name_text: Mapped[str | None] = mapped_column(String(255))
 
     brand: Mapped[Brand] = relationship()
     market: Mapped[Market] = relationship()
@@ -311,6 +321,15 @@ class Campaign(UUIDMixin, TimestampMixin, db.Model):
     @property
     def name_parts(self):
         """The name decoded into brand, market, channel, year and campaign parts."""
+        if self.naming_version != 1:
+            # Made by an organisation's own convention: the parts it was made from.
+            return NameParts(
+                self.brand.internal_code,
+                self.market.code,
+                MULTI_CHANNEL,
+                self.year,
+                self.name_text or "",
+            )
         return parse_name(
             self.name, brand_codes={self.brand.internal_code}, market_codes={self.market.code}
         )
@@ -388,7 +407,13 @@ class Ticket(UUIDMixin, TimestampMixin, db.Model):
     @property
     def platform_name(self) -> str:
         """The name sent to the platform: the campaign's name with this channel's code."""
-        return platform_name(self.campaign.name, self.channel.api_identifier)
+        campaign, code = self.campaign, self.channel.api_identifier
+        if campaign.channel_at is None:
+            return platform_name(campaign.name, code)
+        if campaign.channel_at < 0:
+            return campaign.name
+        at = campaign.channel_at
+        return campaign.name[:at] + code + campaign.name[at + len(MULTI_CHANNEL) :]
 
     def __repr__(self) -> str:
         return f"<Ticket {self.id} {self.status}>"
@@ -702,3 +727,61 @@ class ExchangeRate(UUIDMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<ExchangeRate {self.rate_date} EUR/{self.currency} {self.rate}>"
+
+
+class NamingConvention(UUIDMixin, db.Model):
+    """One version of one level's naming convention (version 1 of each is built in)."""
+
+    __tablename__ = "naming_conventions"
+    __table_args__ = (UniqueConstraint("level", "version"),)
+
+    level: Mapped[str] = mapped_column(String(16))  # campaign, adset, ad
+    version: Mapped[int] = mapped_column(Integer)
+    separator: Mapped[str] = mapped_column(String(1))
+    # Ordered segments: [{"kind": "brand"}, {"kind": "text", "max_length": 40, ...}, ...]
+    segments: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+
+    created_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<NamingConvention {self.level} v{self.version}>"
+
+
+class PickList(UUIDMixin, TimestampMixin, db.Model):
+    """Controlled values a name segment takes, each with a code and a label."""
+
+    __tablename__ = "pick_lists"
+
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    label: Mapped[str] = mapped_column(String(120))
+    # "" or the segment whose value picks the allowed values: brand, market, ... or a list.
+    depends_on: Mapped[str] = mapped_column(String(16), default="")
+    # [{"code": "FROZEN", "label": "Frozen", "parent": "DIS"}, ...]
+    values: Mapped[list] = mapped_column(JSON, default=list)
+
+    def __repr__(self) -> str:
+        return f"<PickList {self.code}>"
+
+
+class NameAudit(UUIDMixin, db.Model):
+    """One check of the names live on the platforms against the conventions."""
+
+    __tablename__ = "name_audits"
+
+    requested_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    requested_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # One row per name read: {"channel", "level", "platform_id", "name", "valid", "ours",
+    # "version", "problems", "suggestion"}.
+    results: Mapped[list | None] = mapped_column(JSON)
+    # Channels that could not be read, with why: {"TIKTOK": "..."}.
+    errors: Mapped[dict | None] = mapped_column(JSON)
+
+    requested_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<NameAudit {self.requested_at}>"

@@ -1,7 +1,7 @@
 """A board for a team: ticket owners and due dates, channel lead times, comments, notifications
 
 Revision ID: 0015_team_board
-Revises: 0012_time_zones_and_compliance
+Revises: 0013_naming_conventions
 Create Date: 2026-12-02 14:00:00
 
 `tickets` gets `assignee_id` (who owns it), `assigned_by_id` and `due_date`; `channels` gets
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_team_board"
-down_revision = "0012_time_zones_and_compliance"
+down_revision = "0013_naming_conventions"
 branch_labels = None
 depends_on = None
 

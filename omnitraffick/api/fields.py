@@ -255,6 +255,34 @@ class Amount(Input):
         return _or_null(schema) if self.allow_none else schema
 
 
+class Strings(Input):
+    """A JSON array of strings (NUL-free), handed whole to the service that reads it."""
+
+    accepts = (list,)
+    kind = "a list of strings"
+    schema = {"type": "array", "items": {"type": "string", "pattern": NO_NUL}}
+
+    def check(self, value) -> None:
+        if not all(isinstance(item, str) for item in value):
+            raise self.error("invalid")
+
+
+class StringMap(Input):
+    """A JSON object of strings by name (NUL-free), handed whole to the service."""
+
+    accepts = (dict,)
+    kind = "an object of strings"
+    schema = {
+        "type": "object",
+        "propertyNames": {"pattern": NO_NUL},
+        "additionalProperties": {"type": "string", "pattern": NO_NUL},
+    }
+
+    def check(self, value) -> None:
+        if not all(isinstance(item, str) for item in value.values()):
+            raise self.error("invalid")
+
+
 class Object(Input):
     """A JSON object, handed whole to the service that reads it."""
 

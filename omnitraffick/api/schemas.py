@@ -22,7 +22,7 @@ from ..models import (
     SendState,
     TicketStatus,
 )
-from ..services import campaigns, imports, queries, taxonomy
+from ..services import campaigns, conventions, imports, naming, queries, taxonomy
 from ..services.countries import country_choices
 from ..services.currencies import active_currencies
 from ..services.errors import ValidationError
@@ -36,6 +36,8 @@ from .fields import (
     Id,
     Money,
     Object,
+    StringMap,
+    Strings,
     Text,
     Time,
     Whole,
@@ -420,13 +422,12 @@ class CampaignCreate(Request):
     campaign_name = Text(
         required=True,
         metadata=string(
-            "Keeps only ASCII letters and digits for the name (1 to "
-            f"{taxonomy.MAX_CAMPAIGN_PART_LENGTH} of them); a name that differs from an "
-            "existing one only in letter case is a duplicate (400).",
-            pattern=(
-                r"^[^A-Za-z0-9\x00]*(?:[A-Za-z0-9][^A-Za-z0-9\x00]*)"
-                f"{{1,{taxonomy.MAX_CAMPAIGN_PART_LENGTH}}}$"
-            ),
+            "Letters and numbers of any script, transliterated to ASCII (Café -> Cafe); "
+            "spaces, symbols and emoji are dropped. 1 to "
+            f"{taxonomy.MAX_CAMPAIGN_PART_LENGTH} letters and digits must be left (or the "
+            "campaign convention's own maximum). A name that differs from an existing one "
+            "only in letter case is a duplicate (400).",
+            pattern=r"^[^\x00]*[^\W_][^\x00]*$",
             examples=["Moana Launch"],
         ),
     )
@@ -438,6 +439,12 @@ class CampaignCreate(Request):
             "A new campaign starts as DRAFT (default) or ACTIVE; case-insensitive.",
             enum=[s.value for s in campaigns.INITIAL_STATUSES],
         ),
+    )
+    name_picks = StringMap(
+        metadata=about(
+            "The values of the campaign convention's pick-list segments, by list code "
+            '(e.g. {"SUBBRAND": "FROZEN"}); needed only when the convention has pick-lists.'
+        )
     )
 
 
@@ -772,6 +779,28 @@ class ImportOptions(Schema):
     )
 
 
+# --- names --------------------------------------------------------------------------------------
+
+
+class NamesValidate(Request):
+    """Names to check against the naming conventions."""
+
+    names = Strings(
+        required=True,
+        metadata=about(
+            f"The names, at most {naming.MAX_NAMES} of {naming.MAX_NAME_LENGTH} characters.",
+            ["DIS_US_MULTI_2026_MoanaLaunch"],
+            maxItems=naming.MAX_NAMES,
+        ),
+    )
+    level = Text(
+        load_default="campaign",
+        metadata=string(
+            "The level whose conventions the names follow.", enum=list(conventions.LEVELS)
+        ),
+    )
+
+
 class ImportSummary(Answer):
     create = fields.Integer(metadata=about("Rows that make (or would make) a campaign."))
     exists = fields.Integer(
@@ -804,3 +833,25 @@ class ImportReport(Answer):
     dry_run = fields.Boolean()
     summary = fields.Nested(ImportSummary)
     rows = fields.List(fields.Nested(ImportRow))
+
+
+class NameResult(Answer):
+    """What one name came to."""
+
+    name = fields.String()
+    valid = fields.Boolean(metadata=about("It follows one version of the level's convention."))
+    version = fields.Integer(
+        allow_none=True, metadata=about("The newest convention version it follows.")
+    )
+    parts = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata=about("Its parts by segment (brand, market, channel, year, text, lists)."),
+    )
+    problems = fields.List(
+        fields.String(),
+        metadata=about("The first part that fails against the current version, and why."),
+    )
+    suggestion = fields.String(
+        allow_none=True, metadata=about("A close name that follows the current version.")
+    )

@@ -78,6 +78,7 @@ TAGS = [
     {"name": "Reference data", "description": "Markets, brands and channels."},
     {"name": "Campaigns", "description": "Campaigns with generated names."},
     {"name": "Tickets", "description": "Per-channel tickets and their workflow."},
+    {"name": "Names", "description": "Names checked against the naming conventions."},
     {"name": "Meta", "description": "About the API itself."},
 ]
 SECURITY_SCHEMES = {

@@ -21,6 +21,7 @@ from ..models import Brand, Campaign, Channel, Market, PlatformSend, Ticket
 from ..services import (
     campaigns,
     imports,
+    naming,
     queries,
     reference,
     spreadsheets,
@@ -664,3 +665,29 @@ def _import_body() -> tuple[bytes, str]:
             f"or {spreadsheets.XLSX_TYPE}."
         )
     return request.get_data(), ""
+
+
+# --- names ------------------------------------------------------------------------------------
+
+
+@bp.post("/names/validate", tags=["Names"])
+@documented(
+    "Validate and decode names",
+    "One result per name, in order: valid, the convention version it follows, its parts, "
+    "the first part that fails and why, and a suggested compliant name.",
+)
+@answers(
+    {
+        400: None,
+        401: None,
+        403: "Not answered today: every role may validate names.",
+        413: None,
+        422: None,
+    }
+)
+@bp.arguments(schemas.NamesValidate)
+@bp.response(200, schemas.NameResult(many=True), description="One result per name.")
+def validate_names(data):
+    """Validate names against the naming conventions."""
+    names = naming.clean_names(data["names"])
+    return [result.as_dict() for result in naming.validate_names(names, data.get("level"))]

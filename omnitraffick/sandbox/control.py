@@ -19,7 +19,14 @@ CONTROL_ENDPOINTS = (
     ("DELETE", "/_sandbox/requests", "clear the request log"),
     ("GET", "/_sandbox/objects", "every stored object, per platform and kind"),
     ("POST", "/_sandbox/reset", "forget objects, faults and the log"),
+    (
+        "POST",
+        "/_sandbox/seed",
+        'add objects made outside OmniTraffick: {"platform": "meta", "kind": "campaigns", '
+        '"names": [...]} (meta: campaigns, adsets; tiktok: campaigns, adgroups)',
+    ),
 )
+SEEDABLE = {"meta": ("campaigns", "adsets"), "tiktok": ("campaigns", "adgroups")}
 
 
 def _error(message: str, status: int = 400) -> Response:
@@ -123,3 +130,53 @@ def reset():
     """Forget every object, fault and logged request."""
     current_store().reset()
     return Response(status=204)
+
+
+@bp.route("/_sandbox/seed", methods=["POST"])
+def seed():
+    """Add paused objects with the given names, as if someone had made them by hand."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _error('Send a JSON object: {"platform", "kind", "names"}.')
+    platform, kind, names = data.get("platform"), data.get("kind"), data.get("names")
+    if platform not in SEEDABLE or kind not in SEEDABLE[platform]:
+        allowed = "; ".join(f"{p}: {', '.join(k)}" for p, k in SEEDABLE.items())
+        return _error(f"platform and kind must be one of {allowed}.")
+    if (
+        not isinstance(names, list)
+        or not names
+        or not all(isinstance(n, str) and n.strip() for n in names)
+    ):
+        return _error("names must be a non-empty list of non-blank strings.")
+    store = current_store()
+    ids = []
+    with store.lock:
+        objects = store.kind(platform, kind)
+        for name in names:
+            new_id = store.new_id(platform)
+            objects[new_id] = _seeded(platform, kind, new_id, name)
+            ids.append(new_id)
+    return jsonify({"ids": ids}), 201
+
+
+def _seeded(platform: str, kind: str, new_id: str, name: str) -> dict:
+    if platform == "meta":
+        account = SANDBOX_CREDENTIALS["META"]["ad_account_id"]
+        fields = {"id": new_id, "account_id": account, "name": name, "status": "PAUSED"}
+        fields["effective_status"] = "PAUSED"
+        return fields if kind == "campaigns" else {**fields, "campaign_id": ""}
+    advertiser = SANDBOX_CREDENTIALS["TIKTOK"]["advertiser_id"]
+    if kind == "campaigns":
+        return {
+            "campaign_id": new_id,
+            "advertiser_id": advertiser,
+            "campaign_name": name,
+            "operation_status": "DISABLE",
+        }
+    return {
+        "adgroup_id": new_id,
+        "advertiser_id": advertiser,
+        "campaign_id": "",
+        "adgroup_name": name,
+        "operation_status": "DISABLE",
+    }

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Brand, Campaign, CampaignStatus, Market, Ticket, TicketStatus, User
-from . import taxonomy
+from . import conventions, naming, taxonomy
 from .currencies import parse_budget
 from .errors import Conflict, Duplicate, ValidationError
 from .reference import load_referenced
@@ -33,6 +33,36 @@ class NamePreview:
     typed: str | None = None  # the part that comes from the user's typing
     taken_by: Campaign | None = None
     currency: str | None = None
+    suffix: str = ""  # the part after what the user typed (conventions may put text first)
+    note: str = ""  # what was transliterated or dropped
+    bad_year: bool = False  # the year is what is wrong: `prefix` is the name up to it
+
+
+def _name_input(brand: Brand, market: Market, year: int, text, picks) -> conventions.NameInput:
+    return conventions.NameInput(
+        brand=brand.internal_code,
+        market=market.code,
+        channel=taxonomy.MULTI_CHANNEL,
+        year=year,
+        text=text,
+        picks={str(k).upper(): str(v) for k, v in (picks or {}).items() if v},
+    )
+
+
+def _known_before_year(convention: conventions.Convention, brand: Brand, market: Market) -> str:
+    """The start of a name that comes before its year: the brand, market and channel parts
+    the convention opens with."""
+    known = {
+        "brand": brand.internal_code,
+        "market": market.code,
+        "channel": taxonomy.MULTI_CHANNEL,
+    }
+    parts = []
+    for segment in convention.segments:
+        if segment.kind not in known:
+            break
+        parts.append(known[segment.kind] + convention.separator)
+    return "".join(parts)
 
 
 def find_by_name(name: str) -> Campaign | None:
@@ -40,7 +70,7 @@ def find_by_name(name: str) -> Campaign | None:
     return db.session.scalar(select(Campaign).where(func.lower(Campaign.name) == name.lower()))
 
 
-def preview_name(brand_id, market_id, year, campaign_name) -> NamePreview:
+def preview_name(brand_id, market_id, year, campaign_name, picks=None) -> NamePreview:
     """Work out the name a new campaign would get, without saving anything."""
     if not brand_id or not market_id:
         return NamePreview("incomplete", "Choose a brand and a market to see the name.")
@@ -49,30 +79,63 @@ def preview_name(brand_id, market_id, year, campaign_name) -> NamePreview:
         market = load_referenced(Market, market_id, "market_id", "market")
     except ValidationError as err:
         return NamePreview("invalid", err.message)
+    lists = naming.pick_lists()
+    convention = naming.current("campaign")
     try:
         year = taxonomy.validate_year(year, "year")
     except ValidationError as err:
         # Keep what is known in view and say what is wrong, rather than blanking the name.
-        known = f"{brand.internal_code}_{market.code}_{taxonomy.MULTI_CHANNEL}_"
-        return NamePreview("invalid", err.message, prefix=known, currency=market.currency)
-    prefix = f"{brand.internal_code}_{market.code}_{taxonomy.MULTI_CHANNEL}_{year}_"
+        known = _known_before_year(convention, brand, market)
+        return NamePreview(
+            "invalid", err.message, prefix=known, currency=market.currency, bad_year=True
+        )
+    # The name around the free text, from a stand-in text: shown while nothing is typed.
+    try:
+        frame = conventions.render(convention, _name_input(brand, market, year, "X", picks), lists)
+    except ValidationError as err:
+        return NamePreview("invalid", err.message, currency=market.currency)
+    prefix, suffix = frame.before, frame.after
     if not (campaign_name or "").strip():
         return NamePreview(
-            "incomplete", "Type a campaign name.", prefix=prefix, currency=market.currency
+            "incomplete",
+            "Type a campaign name.",
+            prefix=prefix,
+            currency=market.currency,
+            suffix=suffix,
         )
     try:
-        typed = taxonomy.sanitize_campaign_name(campaign_name, "campaign_name")
+        made = conventions.render(
+            convention, _name_input(brand, market, year, campaign_name, picks), lists
+        )
     except ValidationError as err:
-        return NamePreview("invalid", err.message, prefix=prefix, currency=market.currency)
-    name = prefix + typed
+        return NamePreview(
+            "invalid", err.message, prefix=prefix, currency=market.currency, suffix=suffix
+        )
+    name, typed = made.name, made.text
     taken = find_by_name(name)
     if taken is not None:
         return NamePreview(
-            "taken", "This name is already taken.", name, prefix, typed, taken, market.currency
+            "taken",
+            "This name is already taken.",
+            name,
+            prefix,
+            typed,
+            taken,
+            market.currency,
+            suffix,
+            made.note,
         )
     dropped = "" if typed == (campaign_name or "") else " Spaces and symbols are dropped."
     return NamePreview(
-        "valid", "Name is available." + dropped, name, prefix, typed, None, market.currency
+        "valid",
+        "Name is available." + dropped,
+        name,
+        prefix,
+        typed,
+        None,
+        market.currency,
+        suffix,
+        made.note,
     )
 
 
@@ -93,19 +156,26 @@ def create_campaign(
     budget,
     status=CampaignStatus.DRAFT,
     created_by: User | None = None,
+    name_picks: dict | None = None,
 ) -> Campaign:
-    """Create a campaign, generating its name from the taxonomy."""
+    """Create a campaign, naming it by the current campaign convention."""
     brand = load_referenced(Brand, brand_id, "brand_id", "brand")
     market = load_referenced(Market, market_id, "market_id", "market")
     year = taxonomy.validate_year(year, "year")
-    typed = taxonomy.sanitize_campaign_name(campaign_name, "campaign_name")
+    if name_picks is not None and not isinstance(name_picks, dict):
+        raise ValidationError("name_picks must be an object of list code to value.", "name_picks")
+    lists = naming.pick_lists()
+    convention = naming.current("campaign")
+    data = _name_input(brand, market, year, campaign_name, name_picks)
+    made = conventions.render(convention, data, lists)
     amount = parse_budget(budget, market.currency)
     status = parse_status(status)
     if status not in INITIAL_STATUSES:
         raise ValidationError("A new campaign starts as DRAFT or ACTIVE.", "status")
-    name = taxonomy.build_name(
-        brand.internal_code, market.code, taxonomy.MULTI_CHANNEL, typed, year
-    )
+    name = made.name
+    picks = {
+        s.list: data.picks[s.list].strip().upper() for s in convention.segments if s.kind == "list"
+    }
     existing = find_by_name(name)
     if existing is not None:
         raise Duplicate(f"A campaign named {existing.name} already exists.", "campaign_name")
@@ -118,6 +188,10 @@ def create_campaign(
         budget=amount,
         status=status,
         created_by=created_by,
+        naming_version=convention.version,
+        channel_at=made.channel_at if made.channel_at is not None else -1,
+        name_picks=picks or None,
+        name_text=made.text,
     )
     try:
         with db.session.begin_nested():

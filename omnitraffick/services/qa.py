@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 from ..models import RequestType, Ticket, TicketStatus
-from . import clock, taxonomy, translators
+from . import clock, naming, taxonomy, translators
 from .currencies import format_money
 from .errors import ValidationError
 from .settings import BudgetType, SpecialCategory
@@ -104,9 +104,30 @@ def planned_spend(settings: dict) -> Decimal | None:
     return None
 
 
+def _check_convention_name(ticket: Ticket) -> list[str]:
+    """A name made by an organisation's convention: it decodes, and its codes are the ticket's."""
+    campaign = ticket.campaign
+    result = naming.decoder_for("campaign").decode(ticket.platform_name)
+    if not result.valid:
+        return result.problems
+    expected = {
+        "brand": campaign.brand.internal_code,
+        "market": campaign.market.code,
+        "channel": ticket.channel.api_identifier,
+        "year": str(campaign.year),
+    }
+    return [
+        f"The name's {part} part is {result.parts[part]}, expected {value}."
+        for part, value in expected.items()
+        if part in result.parts and result.parts[part] != value
+    ]
+
+
 @rule("taxonomy", "Platform name follows the taxonomy and matches its campaign")
 def check_taxonomy(ctx: Context) -> list[str]:
     ticket, campaign = ctx.ticket, ctx.ticket.campaign
+    if campaign.naming_version != 1:
+        return _check_convention_name(ticket)
     try:
         name = ticket.platform_name
         parts = taxonomy.parse_name(
@@ -139,7 +160,9 @@ def check_translator(ctx: Context) -> list[str]:
     try:
         translators.translate(
             ctx.ticket.channel.api_identifier,
-            translators.input_for(ctx.ticket, ctx.created_object_id, ctx.now),
+            translators.input_for(
+                ctx.ticket, ctx.created_object_id, ctx.now, *naming.adset_name_for(ctx.ticket)
+            ),
         )
     except translators.TranslationError as err:
         # Problems the budget and flight rules report are theirs; one problem, one line.

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .errors import ValidationError
+from .transliteration import transliterate
 
 MULTI_CHANNEL = "MULTI"
 MAX_CODE_LENGTH = 16
@@ -15,7 +16,6 @@ MAX_CAMPAIGN_PART_LENGTH = 100
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 _CODE = re.compile(r"[A-Z0-9_]+", re.ASCII)
-_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
 _CODE_SEGMENT = re.compile(r"[A-Z0-9]+")
 _YEAR = re.compile(r"[0-9]{4}")
 _CAMPAIGN_PART = re.compile(r"[A-Za-z0-9]+")
@@ -55,12 +55,12 @@ def normalize_code(value: str | None, label: str = "Code", field: str | None = N
 
 
 def sanitize_campaign_name(value: str | None, field: str | None = None) -> str:
-    """Keep only the ASCII letters and digits of a campaign name, in the user's casing."""
-    cleaned = _NOT_ALNUM.sub("", value or "")
+    """Transliterate a campaign name to ASCII letters and digits, in the user's casing."""
+    cleaned = transliterate(value).text
     if not cleaned:
         raise ValidationError(
-            "Campaign name needs at least one letter A-Z or digit "
-            "(other characters are dropped from the name).",
+            "Campaign name needs at least one letter A-Z or digit after transliteration "
+            "(letters of any script become A-Z; spaces, symbols and emoji are dropped).",
             field,
         )
     if len(cleaned) > MAX_CAMPAIGN_PART_LENGTH:

@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired
 from ..auth import editor_required
 from ..extensions import db
 from ..models import Brand, Campaign, CampaignStatus, Market, Ticket, TicketStatus
-from ..services import campaigns, queries, rates, reference
+from ..services import campaigns, naming, queries, rates, reference
 from ..services.countries import country_name
 from ..services.currencies import amount_text
 from ..services.errors import Conflict, DomainError
@@ -109,6 +109,11 @@ def index():
     )
 
 
+def chosen_picks(source, lists) -> dict[str, str]:
+    """The pick-list values the form's pick_<CODE> selects hold."""
+    return {pl.code: source.get(f"pick_{pl.code}", "") for pl in lists}
+
+
 @bp.get("/preview")
 def preview():
     """The generated name for what the new-campaign form holds right now."""
@@ -117,6 +122,7 @@ def preview():
         request.args.get("market_id"),
         request.args.get("year"),
         request.args.get("campaign_name"),
+        chosen_picks(request.args, naming.campaign_pick_lists()),
     )
     # The form's Create button comes along out of band: disabled while the name is taken.
     return render("campaigns/_preview.html", "campaigns/_preview.html", preview=result, oob=True)
@@ -128,6 +134,8 @@ def new():
     """Create a campaign."""
     form = CampaignForm()
     form.load_choices()
+    pick_lists = naming.campaign_pick_lists()
+    picks = chosen_picks(request.form, pick_lists)
     if form.validate_on_submit():
         try:
             campaign = campaigns.create_campaign(
@@ -138,6 +146,7 @@ def new():
                 budget=form.budget.data,
                 status=form.status.data,
                 created_by=current_user,
+                name_picks=picks,
             )
         except DomainError as err:
             form_error(form, err)
@@ -146,9 +155,16 @@ def new():
             flash(f"Campaign {campaign.name} created.", "success")
             return redirect(url_for(".show", campaign_id=campaign.id))
     result = campaigns.preview_name(
-        form.brand_id.data, form.market_id.data, form.year.data, form.campaign_name.data
+        form.brand_id.data, form.market_id.data, form.year.data, form.campaign_name.data, picks
     )
-    return render("campaigns/new.html", form=form, preview=result, status=form_status(form))
+    return render(
+        "campaigns/new.html",
+        form=form,
+        preview=result,
+        status=form_status(form),
+        pick_lists=pick_lists,
+        picks=picks,
+    )
 
 
 @bp.get("/<uuid:campaign_id>")

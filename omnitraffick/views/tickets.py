@@ -23,7 +23,7 @@ from ..models import (
     Ticket,
     TicketStatus,
 )
-from ..services import campaigns, queries, tickets, trafficking
+from ..services import campaigns, naming, queries, tickets, trafficking
 from ..services import settings as ticket_settings
 from ..services.errors import Conflict, DomainError, ValidationError
 from ..services.translators import TranslationError
@@ -227,9 +227,33 @@ def _payload_context(ticket: Ticket) -> dict:
         return {"translation": None, "problem": err}
 
 
+def _names_context(ticket: Ticket, settings=None) -> dict:
+    """The ticket's platform name and its ad set / ad group name (or why it cannot be made)."""
+    try:
+        platform_name = ticket.platform_name
+    except DomainError:
+        platform_name = None
+    adset_name, adset_problem = naming.adset_name_for(ticket, settings)
+    return {
+        "platform_name": platform_name,
+        "adset_name": adset_name or platform_name,
+        "adset_problem": adset_problem,
+    }
+
+
+@bp.get("/<uuid:ticket_id>/names")
+def names(ticket_id):
+    """The platform and ad set / ad group names for the settings the edit form holds (htmx)."""
+    ticket = load_ticket(ticket_id)
+    settings = {**(ticket.payload_config or {}), **request.args.to_dict()}
+    context = _names_context(ticket, settings)
+    return render("tickets/_names.html", "tickets/_names.html", ticket=ticket, **context)
+
+
 def _ticket_context(ticket: Ticket) -> dict:
     return {
         **_payload_context(ticket),
+        **_names_context(ticket),
         "connection": trafficking.connection_of(ticket),
         "sending": trafficking.is_sending(ticket),
         "object_names": trafficking.OBJECT_NAMES,
@@ -263,7 +287,14 @@ def edit(ticket_id):
     elif request.method == "GET" and ticket.status not in tickets.EDITABLE:
         flash(f"Settings are locked while the ticket is {tickets.label(ticket.status)}.", "info")
     status = status if status != 200 else form_status(form)
-    return render("tickets/edit.html", form=form, ticket=ticket, version=version, status=status)
+    return render(
+        "tickets/edit.html",
+        form=form,
+        ticket=ticket,
+        version=version,
+        status=status,
+        **_names_context(ticket, form.settings() if request.method == "POST" else None),
+    )
 
 
 @bp.post("/<uuid:ticket_id>/move")

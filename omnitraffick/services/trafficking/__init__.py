@@ -8,6 +8,7 @@ Connections (live, sandbox or off) come from the environment: see connections.py
 """
 
 from ..send_state import abandon, active_send, is_sending, is_stale, send_is_fresh
+from . import audit
 from .connections import PLATFORMS, Connection, connection_for
 from .sender import OBJECT_NAMES, Policy, run_send
 from .sends import (
@@ -21,6 +22,7 @@ from .sends import (
 )
 
 __all__ = [
+    "audit",
     "SEND_JOB",
     "OBJECT_NAMES",
     "PLATFORMS",

@@ -74,14 +74,20 @@ def translate(channel_code: str | None, data: TranslationInput) -> Translation:
 
 
 def input_for(
-    ticket: Ticket, created_object_id: str | None, now: datetime | None = None
+    ticket: Ticket,
+    created_object_id: str | None,
+    now: datetime | None = None,
+    adset_name: str | None = None,
+    adset_problem: str | None = None,
 ) -> TranslationInput:
     """The plain data a translator needs about a ticket, as of `now` (the app clock).
 
     `created_object_id` is, for UPDATE_* tickets, the external_platform_id of the trafficked
     CREATE_CAMPAIGN ticket of the same campaign and channel (None when there is none); the
-    caller looks it up, so that translators never query the database. Requests are built
-    when they are shown and again when they are sent, each time as of that moment.
+    caller looks it up, so that translators never query the database. So does the ad set /
+    ad group name (services/naming.py `adset_name_for`; None sends the platform name).
+    Requests are built when they are shown and again when they are sent, each time as of
+    that moment.
     """
     market = ticket.campaign.market
     try:
@@ -97,4 +103,6 @@ def input_for(
         created_object_id=created_object_id,
         time_zone=market.time_zone,
         now=now or clock.now(),
+        adset_name=adset_name,
+        adset_problem=adset_problem,
     )

@@ -225,6 +225,10 @@ class TranslationInput:
     # before it starts at the next whole minute instead; one that ended cannot be created.
     # None: the flight's own instants are used as they are.
     now: datetime | None = None
+    # The ad set / ad group name, from its own naming convention (None: the platform name),
+    # and why it could not be made when it could not.
+    adset_name: str | None = None
+    adset_problem: str | None = None
 
 
 # --- the parsed ticket ----------------------------------------------------------------------
@@ -274,6 +278,7 @@ class NewCampaign:
     status: DeliveryStatus
     country: str
     compliance: Compliance = field(default_factory=Compliance)
+    adset_name: str = ""  # the ad set / ad group's name (its own naming convention)
 
 
 @dataclass(frozen=True)
@@ -310,6 +315,7 @@ class Parsed:
     platform_id: str | None = None
     flight: Flight | None = None
     compliance: Compliance = field(default_factory=Compliance)
+    adset_name: str | None = None
 
     @property
     def budget(self) -> Budget | None:
@@ -330,6 +336,7 @@ class Parsed:
                 self.status,
                 self.country,
                 self.compliance,
+                self.adset_name or self.name,
             )
         assert self.platform_id
         if self.request_type is RequestType.UPDATE_BUDGET:
@@ -392,6 +399,9 @@ def parse(data: TranslationInput, platform: str, problems: Problems) -> Parsed:
 
     if request_type is RequestType.CREATE_CAMPAIGN:
         parsed.name = data.platform_name
+        parsed.adset_name = data.adset_name or data.platform_name
+        if data.adset_problem:
+            problems.add(f"The ad set / ad group name cannot be made: {data.adset_problem}")
         parsed.status = _choice(settings, "initial_status", DeliveryStatus, problems)
         if "initial_status" not in settings:
             parsed.status = DeliveryStatus.PAUSED
@@ -578,6 +588,8 @@ class PlatformTranslator(abc.ABC):
     unsupported: ClassVar[Mapping[Objective, str]] = {}
     # The placeholder a CREATE_CAMPAIGN translation fills with the created campaign's id.
     campaign_placeholder: ClassVar[str] = "campaign_id"
+    # The longest campaign / ad set name the platform takes (None: no documented limit).
+    name_limit: ClassVar[int | None] = None
 
     @property
     def api_version(self) -> str:
@@ -590,6 +602,7 @@ class PlatformTranslator(abc.ABC):
         if parsed.objective is not None and parsed.objective not in self.objectives:
             self._refuse_objective(parsed.objective, problems)
         self.check(parsed, problems)
+        self._check_name_lengths(parsed, problems)
         if problems:
             raise problems.error(self.platform)
         change = parsed.change()
@@ -611,6 +624,16 @@ class PlatformTranslator(abc.ABC):
             self.docs,
             notes,
         )
+
+    def _check_name_lengths(self, parsed: Parsed, problems: Problems) -> None:
+        limit = self.name_limit
+        for noun, name in (("campaign", parsed.name), ("ad set / ad group", parsed.adset_name)):
+            if limit is not None and name and len(name) > limit:
+                problems.add(
+                    f"The {noun} name is {len(name)} characters; {self.platform} takes at "
+                    f"most {limit}."
+                )
+                break
 
     def supported_objectives(self) -> tuple[str, ...]:
         return tuple(o.value for o in Objective if o in self.objectives)

@@ -141,6 +141,9 @@ class GoogleAdsTranslator(PlatformTranslator):
     platform = "Google Ads"
     objectives = OBJECTIVES
     unsupported = UNSUPPORTED
+    # "Name length: 255 characters" (StringLengthError.TOO_LONG)
+    # https://developers.google.com/google-ads/api/docs/best-practices/system-limits
+    name_limit = 255
     campaign_placeholder = "campaign_resource_name"
     docs = (
         "https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.campaignBudgets/mutate",

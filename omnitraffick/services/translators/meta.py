@@ -171,7 +171,7 @@ class MetaTranslator(PlatformTranslator):
         # otherwise, while the ad set under it is active, so that switching the campaign on
         # starts delivery. Nothing delivers while the campaign is paused.
         adset: dict[str, Any] = {
-            "name": change.name,
+            "name": change.adset_name,
             "campaign_id": "{campaign_id}",
             "status": "ACTIVE",
             "optimization_goal": meta.optimization_goal,

@@ -162,6 +162,9 @@ class TikTokTranslator(PlatformTranslator):
     platform = "TikTok"
     objectives = OBJECTIVES
     unsupported = UNSUPPORTED
+    # campaign_name and adgroup_name: "Character limit is 512 and cannot contain emoji"
+    # https://github.com/tiktok/tiktok-business-api-sdk/blob/main/python_sdk/docs/AdgroupUpdateBody.md
+    name_limit = 512
     docs = (
         "https://business-api.tiktok.com/portal/docs?id=1739318962329602",
         "https://business-api.tiktok.com/portal/docs?id=1739499616346114",
@@ -207,7 +210,7 @@ class TikTokTranslator(PlatformTranslator):
         adgroup: dict[str, Any] = {
             "advertiser_id": "{advertiser_id}",
             "campaign_id": "{campaign_id}",
-            "adgroup_name": change.name,
+            "adgroup_name": change.adset_name,
         }
         if tiktok.promotion_type:
             adgroup["promotion_type"] = tiktok.promotion_type
