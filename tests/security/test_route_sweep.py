@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.routing import Rule
 
-from omnitraffick.models import RequestType, Role, Ticket, TicketStatus
+from omnitraffick.models import ImportJob, RequestType, Role, Ticket, TicketStatus
 from omnitraffick.services import campaigns, reference, tickets, tokens
 from omnitraffick.services.errors import ValidationError
 from tests.conftest import PASSWORD
@@ -122,6 +122,23 @@ def rows(db, make_user) -> Rows:
     failed.status = TicketStatus.QA_TESTING
     tickets.move_ticket(failed, "QA_FAILED", actor=admin, reason=f"Bad {XSS}")
     token, _ = tokens.create_token(admin, f"Script {XSS}"[:100])
+    row = {"row": 2, "outcome": "error", "name": XSS, "errors": {"market": XSS}}
+    job = ImportJob(
+        created_by_id=admin.id,
+        state="done",
+        on_error="abort",
+        sheet=f"brand,market\nDIS,{XSS}\n",
+        report={
+            "dry_run": False,
+            "on_error": "abort",
+            "header": ["brand", "market"],
+            "ignored": [],
+            "kind": "CSV",
+            "written": False,
+            "rows": [row | {"campaign_id": None, "channel_id": None}],
+        },
+    )
+    db.session.add(job)
     db.session.commit()
     return Rows(
         {
@@ -132,6 +149,7 @@ def rows(db, make_user) -> Rows:
             "ticket_id": str(ticket.id),
             "user_id": str(admin.id),
             "token_id": str(token.id),
+            "job_id": str(job.id),
             "static_file": "css/app.css",
         }
     )
