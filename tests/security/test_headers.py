@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from omnitraffick.config import load_config
+from omnitraffick.models import ImportJob
 from tests.conftest import PASSWORD
 from tests.html import parse
 
@@ -60,9 +61,15 @@ def page_urls(app, login_user, rows):
         yield re.sub(r"<uuid:(\w+)>", lambda m: str(ids[m.group(1)]), rule.rule)
 
 
-def test_every_page_sends_the_security_headers_and_nothing_inline(app, client, login, open_rows):
+def test_every_page_sends_the_security_headers_and_nothing_inline(
+    app, client, db, login, open_rows
+):
     user = login()
-    urls = list(page_urls(app, user, open_rows))
+    # An import running in the background: its page shows the progress bar.
+    job = ImportJob(created_by_id=user.id, total_rows=5000, on_error="abort", sheet="brand\n")
+    db.session.add(job)
+    db.session.commit()
+    urls = list(page_urls(app, user, open_rows | {"job_id": job.id}))
     assert len(urls) > 30
     for url in urls:
         with client.get(url) as response:  # closes streamed downloads
