@@ -1,10 +1,12 @@
 """Large imports run as jobs: a progress bar any web process can show, then the same report."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from omnitraffick.extensions import db as _db
-from omnitraffick.models import Campaign, ImportJob, Role, Ticket
+from omnitraffick.models import Campaign, ImportJob, Role, Ticket, utcnow
 from omnitraffick.services import import_jobs, imports, spreadsheets
 from tests.conftest import PASSWORD
 from tests.html import parse
@@ -144,3 +146,20 @@ def test_a_failed_write_leaves_nothing_half_saved(client, db, editor, threshold,
     job = db.session.scalars(select(ImportJob).order_by(ImportJob.created_at.desc())).first()
     assert job.state == "failed" and job.report is None
     assert count(db) == 1 and count(db, Ticket) == 1
+
+
+def test_a_job_whose_worker_was_lost_is_shown_as_failed(client, db, editor):
+    job = ImportJob(
+        created_by_id=editor.id,
+        created_at=utcnow() - timedelta(minutes=11),
+        total_rows=5000,
+        state="writing",
+        on_error="abort",
+        sheet=sheet(2),
+    )
+    db.session.add(job)
+    db.session.commit()
+    page = parse(client.get(f"/imports/jobs/{job.id}").text)
+    assert "This import stopped before it finished" in page.find(role="alert").text
+    db.session.refresh(job)
+    assert job.state == "failed"

@@ -12,6 +12,7 @@ either all of it is there or none of it. A failure leaves nothing half-saved and
 
 import logging
 import uuid
+from datetime import UTC, datetime, timedelta
 
 from flask import g
 
@@ -27,6 +28,9 @@ IMPORT_JOB = "import-campaigns"
 # Progress is saved after this many rows are checked.
 PROGRESS_EVERY = 500
 FINISHED = ("done", "failed")
+# A job unfinished after this long lost its process (10,000 rows take well under a minute):
+# it wrote nothing, since it writes in one transaction, and is shown as failed.
+LOST_AFTER = timedelta(minutes=10)
 
 
 def start(
@@ -54,7 +58,18 @@ def get(job_id: uuid.UUID, actor: User) -> ImportJob:
     job = db.session.get(ImportJob, job_id)
     if job is None or job.created_by_id != actor.id:
         raise NotFound("No such import.")
+    if job.state not in FINISHED and _aware(job.created_at) < utcnow() - LOST_AFTER:
+        _fail(
+            job.id,
+            "This import stopped before it finished (its worker was lost, e.g. in a restart); "
+            "nothing was imported. Import the sheet again.",
+        )
     return job
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back times without their zone; they are stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def percent(job: ImportJob) -> int:
