@@ -40,12 +40,14 @@ def _sqlite_begin(connection):
     "database is locked" when another writer committed in between; taking the lock at
     BEGIN makes concurrent writers queue (up to the busy timeout) and see each other's
     rows, so two people saving the same name get one row and one "already exists".
-    Reads stay deferred and never wait. Background jobs set `g.sqlite_immediate`.
+    Reads stay deferred and never wait. Background jobs set `g.sqlite_immediate`, which
+    wins when set (a job's read-only phase sets it False, also when run inside a request).
     """
     if connection.dialect.name == "sqlite":
-        writing = (has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")) or (
-            has_app_context() and g.get("sqlite_immediate", False)
-        )
+        if has_app_context() and "sqlite_immediate" in g:
+            writing = g.sqlite_immediate
+        else:
+            writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
@@ -132,6 +134,10 @@ def create_app(config: dict | None = None) -> Flask:
     from .services.trafficking.audit import AUDIT_JOB, run_audit
 
     jobs.register(AUDIT_JOB, run_audit)
+
+    from .services.import_jobs import IMPORT_JOB, run_import_job
+
+    jobs.register(IMPORT_JOB, run_import_job)
 
     @app.before_request
     def refuse_nul_characters():

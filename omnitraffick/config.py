@@ -134,6 +134,8 @@ def load_config(instance_path: Path, overrides: dict) -> dict:
         "REDIS_URL": redis_url,
         "JOBS": os.environ.get("OMNITRAFFICK_JOBS") or ("celery" if redis_url else "thread"),
         "CELERY_QUEUE": os.environ.get("CELERY_QUEUE", "omnitraffick"),
+        # A spreadsheet import (not its dry run) of more rows than this runs as a job.
+        "IMPORT_JOB_ROWS": int(_number("IMPORT_JOB_ROWS", 1000)),
         # Channels without credentials of their own send to this local platform sandbox.
         "PLATFORM_SANDBOX_URL": os.environ.get("PLATFORM_SANDBOX_URL") or None,
         # Sending: tries per request, backoff with jitter, the longest Retry-After honoured,

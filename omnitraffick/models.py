@@ -785,3 +785,34 @@ class NameAudit(UUIDMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<NameAudit {self.requested_at}>"
+
+
+class ImportJob(UUIDMixin, db.Model):
+    """A spreadsheet import too large to run inside a request, run by the job runner.
+
+    The sheet waits here for the job; any web process reads the progress and, once the
+    job ends, the report (every row's outcome) from this row.
+    """
+
+    __tablename__ = "import_jobs"
+
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # queued → checking → writing → done (or failed, with `message`).
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    total_rows: Mapped[int] = mapped_column(Integer, default=0)
+    checked_rows: Mapped[int] = mapped_column(Integer, default=0)
+    on_error: Mapped[str] = mapped_column(String(8))
+    # The sheet as CSV text, and the columns the person picked (None: match by header).
+    sheet: Mapped[str] = mapped_column(Text)
+    remap: Mapped[dict | None] = mapped_column(JSON)
+    report: Mapped[dict | None] = mapped_column(JSON)
+    message: Mapped[str | None] = mapped_column(Text)
+
+    created_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ImportJob {self.id} {self.state} {self.checked_rows}/{self.total_rows}>"

@@ -143,7 +143,7 @@ def test_multipart_upload_semicolons_bom_and_cp1252(post):
     )
     assert response.status_code == 200, response.text
     (row,) = response.get_json()["rows"]
-    assert row["outcome"] == "create" and row["name"].endswith("_CafNol")
+    assert row["outcome"] == "create" and row["name"].endswith("_CafeNoel")
     windows = post("brand,market,campaign_name,budget\nDIS,US,Café,1\n".encode("cp1252"))
     assert windows.get_json()["rows"][0]["outcome"] == "create"
 

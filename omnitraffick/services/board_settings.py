@@ -47,21 +47,35 @@ def set_wip_limit(status: TicketStatus, limit, *, hard: bool) -> BoardColumn | N
     return column
 
 
-def check_wip(target: TicketStatus, label: str) -> str | None:
-    """Before a move into `target`: refuse it at a hard limit, or say it goes over a soft one."""
-    column = db.session.get(BoardColumn, target)
-    if column is None or column.wip_limit is None:
-        return None
-    count = db.session.scalar(select(func.count(Ticket.id)).where(Ticket.status == target))
-    if count < column.wip_limit:
-        return None
-    if column.hard:
-        raise Conflict(
-            f"{label} is full: {count} of its limit of {column.wip_limit} tickets. "
-            "Move one out of it first.",
-            "status",
-        )
-    return f"{label} is now over its limit: {count + 1} / {column.wip_limit}."
+class WipGate:
+    """A column's WIP limit for moves into it: the column and its count are read once, then
+    counted as moves are let in (a bulk move asks once for all its tickets)."""
+
+    def __init__(self, target: TicketStatus, label: str):
+        self.label = label
+        self.column = db.session.get(BoardColumn, target)
+        self.count = 0
+        if self.column is not None and self.column.wip_limit is not None:
+            self.count = db.session.scalar(
+                select(func.count(Ticket.id)).where(Ticket.status == target)
+            )
+
+    def admit(self) -> str | None:
+        """Let one more ticket in: refuse it at a hard limit, or say it goes over a soft one."""
+        column = self.column
+        if column is None or column.wip_limit is None:
+            return None
+        if self.count < column.wip_limit:
+            self.count += 1
+            return None
+        if column.hard:
+            raise Conflict(
+                f"{self.label} is full: {self.count} of its limit of {column.wip_limit} "
+                "tickets. Move one out of it first.",
+                "status",
+            )
+        self.count += 1
+        return f"{self.label} is now over its limit: {self.count} / {column.wip_limit}."
 
 
 # --- saved views ---------------------------------------------------------------------------------

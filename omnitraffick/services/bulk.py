@@ -1,22 +1,28 @@
 """Actions on many tickets at once, and tickets for several channels of a campaign in one step.
 
 Each ticket of a bulk action goes through the same service as a single one (workflow, QA,
-history) and is committed on its own: a ticket is moved completely or not at all, and a
-refusal for one leaves the others as they went. The result says, per ticket, what happened.
+history): a ticket is changed completely or not at all, and a refusal for one leaves the
+others as they went. The result says, per ticket, what happened.
+
+A bulk move runs a fixed number of SQL statements whatever the number of tickets: everything
+the workflow and QA read is loaded up front (the tickets locked), each move is checked and
+applied in memory (every check comes before the first change, so a refused ticket is left
+untouched), and the moved tickets and their history are written in one flush, one
+transaction. Deleting and sending still go one ticket and one commit at a time.
 """
 
 import uuid
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Campaign, Channel, RequestType, Ticket, User
-from . import campaigns, queries, tickets
+from ..models import Campaign, Channel, RequestType, Ticket, TicketEvent, User, utcnow
+from . import board_settings, campaigns, queries, send_state, tickets
 from .currencies import parse_budget, quantum
-from .errors import DomainError, ValidationError
+from .errors import Conflict, DomainError, ValidationError
 from .reference import load_referenced
 from .taxonomy import platform_name
 
@@ -52,23 +58,27 @@ def matching_ids(query: queries.TicketQuery, limit: int = MAX_ITEMS) -> list[uui
     return list(db.session.scalars(queries.select_tickets(query, Ticket.id).limit(limit)))
 
 
-def _each(ids: list[uuid.UUID], act) -> list[ItemResult]:
-    """Run `act(ticket)` on each ticket (see `_apply`).
-
-    The tickets, their campaigns (with the campaigns' other tickets, which QA reads),
-    brands, markets and channels are loaded up front in a fixed number of queries, and kept
-    loaded across the per-ticket commits.
-    """
+def _load(ids: list[uuid.UUID], *, lock: bool = False) -> dict[uuid.UUID, Ticket]:
+    """The tickets, their campaigns (with the campaigns' other tickets, which QA reads),
+    brands, markets, channels and history, in a fixed number of queries; `lock` takes the
+    tickets' row locks (PostgreSQL; SQLite's write lock is taken at BEGIN) so nobody
+    changes them between the checks and the write."""
     if len(ids) > MAX_ITEMS:
         raise ValidationError(f"Choose at most {MAX_ITEMS:,} tickets at a time.", "ids")
-    loaded = {
-        ticket.id: ticket
-        for ticket in db.session.scalars(
-            queries.joined_tickets()
-            .where(Ticket.id.in_(ids))
-            .options(selectinload(Ticket.campaign, Campaign.tickets), selectinload(Ticket.events))
-        ).unique()
-    }
+    stmt = (
+        queries.joined_tickets()
+        .where(Ticket.id.in_(ids))
+        .options(selectinload(Ticket.campaign, Campaign.tickets), selectinload(Ticket.events))
+    )
+    if lock:
+        stmt = stmt.with_for_update(of=Ticket)
+    return {ticket.id: ticket for ticket in db.session.scalars(stmt).unique()}
+
+
+def _each(ids: list[uuid.UUID], act) -> list[ItemResult]:
+    """Run `act(ticket)` on each ticket (see `_apply`), loaded up front by `_load` and kept
+    loaded across the per-ticket commits."""
+    loaded = _load(ids)
     items = []
     for ticket_id in ids:
         ticket = loaded.get(ticket_id)
@@ -123,16 +133,102 @@ def matching_campaign_ids(query: queries.CampaignQuery, limit: int = MAX_ITEMS) 
 def move(ids: list[uuid.UUID], to_status, *, actor: User | None, reason=None) -> list[ItemResult]:
     """Move each ticket along the workflow (with QA when it enters QA testing)."""
     target = tickets.parse_status(to_status, "to_status")
+    loaded = _load(ids, lock=True)
+    # A ticket whose send's job was lost is freed first, as a single move does (rare: one
+    # flush for those only).
+    stale = [t for t in loaded.values() if t.sending_since is not None]
+    for ticket in stale:
+        send_state.clear_stale_send(ticket)
+    if stale:
+        db.session.flush()
+    created_ids = tickets.created_object_ids(list(loaded.values()))
+    wip = board_settings.WipGate(target, tickets.label(target))
+    results, moved = [], []
+    # Tickets moved earlier in the batch count for QA's checks on the later ones (e.g. two
+    # CREATE tickets of one campaign and channel), exactly as moving them one by one would.
+    with db.session.no_autoflush:
+        for ticket_id in ids:
+            ticket = loaded.get(ticket_id)
+            if ticket is None:
+                results.append(ItemResult(ticket_id, str(ticket_id), False, "Not found."))
+                continue
+            name = platform_name(ticket.campaign.name, ticket.channel.api_identifier)
+            before = ticket.status
+            try:
+                tickets.move_ticket(
+                    ticket,
+                    target,
+                    actor=actor,
+                    reason=reason,
+                    created_ids=created_ids,
+                    flush=False,
+                    wip=wip,
+                )
+            except DomainError as err:
+                results.append(ItemResult(ticket_id, name, False, err.message))
+                continue
+            moved.append(ticket)
+            message = f"Moved: {tickets.label(before)} → {tickets.label(ticket.status)}."
+            if ticket.status is not target and ticket.qa_failure_reason:
+                message += f" {ticket.qa_failure_reason}"
+            results.append(ItemResult(ticket_id, name, True, message))
+        _write_moves(moved)
+    db.session.commit()
+    return results
 
-    def act(ticket: Ticket) -> str:
-        before = ticket.status
-        tickets.move_ticket(ticket, target, actor=actor, reason=reason)
-        moved = f"Moved: {tickets.label(before)} → {tickets.label(ticket.status)}."
-        if ticket.status is not target and ticket.qa_failure_reason:
-            moved += f" {ticket.qa_failure_reason}"
-        return moved
 
-    return _each(ids, act)
+def _write_moves(moved: list[Ticket]) -> None:
+    """Write the moved tickets and their new history entries: one UPDATE and one INSERT
+    (each an executemany), whatever their number.
+
+    The tickets are locked since they were loaded (see `_load`), so each UPDATE finds the
+    version it was checked against; the version is bumped as a single move bumps it.
+    """
+    if not moved:
+        return
+    now = utcnow()
+    updates, events = [], []
+    for ticket in moved:
+        updates.append(
+            {
+                "b_id": ticket.id,
+                "b_version": ticket.version,
+                "version": ticket.version + 1,
+                "status": ticket.status,
+                "status_changed_at": ticket.status_changed_at,
+                "qa_failure_reason": ticket.qa_failure_reason,
+                "qa_report": ticket.qa_report,
+                "external_platform_id": ticket.external_platform_id,
+                "updated_at": now,
+            }
+        )
+        for event in ticket.events:
+            if event in db.session.new:
+                events.append(
+                    {
+                        "id": uuid.uuid4(),
+                        "ticket_id": ticket.id,
+                        "actor_id": event.actor.id if event.actor is not None else None,
+                        "from_status": event.from_status,
+                        "to_status": event.to_status,
+                        "reason": event.reason,
+                        "created_at": event.created_at,
+                    }
+                )
+                db.session.expunge(event)
+        # Forget the changes made in memory: the statements below write them.
+        db.session.expire(ticket)
+    table = Ticket.__table__
+    changed = db.session.execute(
+        table.update()
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+        .values({key: bindparam(key) for key in updates[0] if not key.startswith("b_")}),
+        updates,
+    )
+    if changed.rowcount not in (-1, len(updates)):
+        db.session.rollback()
+        raise Conflict("Someone else changed these tickets at the same moment; try again.")
+    db.session.execute(TicketEvent.__table__.insert(), events)
 
 
 def delete_drafts(ids: list[uuid.UUID]) -> list[ItemResult]:

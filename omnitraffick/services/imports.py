@@ -187,8 +187,11 @@ def match_columns(header: list[str], remap: dict[str, str] | None = None) -> dic
     return found
 
 
-def dry_run(table: Table, remap: dict[str, str] | None = None, on_error=OnError.ABORT) -> Report:
-    """Judge every row of `table`; nothing is written."""
+def dry_run(
+    table: Table, remap: dict[str, str] | None = None, on_error=OnError.ABORT, progress=None
+) -> Report:
+    """Judge every row of `table`; nothing is written. `progress(n)` is called as each row
+    is checked (n rows so far)."""
     mapping = match_columns(table.header, remap)
     used = set(mapping.values())
     ignored = [name for i, name in enumerate(table.header) if i not in used and name]
@@ -196,7 +199,7 @@ def dry_run(table: Table, remap: dict[str, str] | None = None, on_error=OnError.
         RowResult(number, cells, errors={})
         for number, cells in zip(table.numbers, table.rows, strict=True)
     ]
-    _judge(rows, mapping)
+    _judge(rows, mapping, progress)
     return Report(True, parse_on_error(on_error), table.header, rows, ignored, table.kind)
 
 
@@ -213,10 +216,15 @@ def run(
     if dry or report.blocked:
         report.dry_run = dry
         return report
+    write(report, actor)
+    return report
+
+
+def write(report: Report, actor: User | None) -> None:
+    """Write the `create` rows of a judged report (see `_write`)."""
     report.dry_run = False
     _write([r for r in report.rows if r.outcome is Outcome.CREATE], actor)
     report.written = True
-    return report
 
 
 def _lookup(model, column, codes: set[str]) -> dict:
@@ -228,7 +236,7 @@ def _lookup(model, column, codes: set[str]) -> dict:
     }
 
 
-def _judge(rows: list[RowResult], mapping: dict[str, int]) -> None:
+def _judge(rows: list[RowResult], mapping: dict[str, int], progress=None) -> None:
     def cell(result: RowResult, column: str) -> str:
         index = mapping.get(column)
         return (
@@ -242,7 +250,9 @@ def _judge(rows: list[RowResult], mapping: dict[str, int]) -> None:
     markets = _lookup(Market, Market.code, codes("market"))
     channels = _lookup(Channel, Channel.api_identifier, codes("channel"))
 
-    for result in rows:
+    for checked, result in enumerate(rows, 1):
+        if progress is not None:
+            progress(checked)
         errors = result.errors
         found = {}
         for column, known, label in (

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import (
@@ -54,10 +55,39 @@ def _convention(row: NamingConvention) -> conv.Convention:
     return conv.Convention(row.level, row.version, row.separator, tuple(segments))
 
 
+# Conventions and pick-lists are read once per session (a request, a job): QA of a bulk move
+# names every ticket's ad set without a query each. A change to either, or a rollback,
+# forgets them.
+_CACHE = "naming"
+
+
+def _cached(key, make):
+    cache = db.session.info.setdefault(_CACHE, {})
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_changed(session, flush_context, instances) -> None:
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(row, NamingConvention | PickList) for row in changed):
+        session.info.pop(_CACHE, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session, previous_transaction) -> None:
+    session.info.pop(_CACHE, None)
+
+
 def pick_lists() -> dict[str, conv.PickList]:
     """Every pick-list by code."""
-    rows = db.session.scalars(select(PickList).order_by(PickList.code))
-    return {row.code: _pick_list(row) for row in rows}
+
+    def load():
+        rows = db.session.scalars(select(PickList).order_by(PickList.code))
+        return {row.code: _pick_list(row) for row in rows}
+
+    return dict(_cached("lists", load))
 
 
 def _pick_list(row: PickList) -> conv.PickList:
@@ -70,15 +100,19 @@ def _pick_list(row: PickList) -> conv.PickList:
 
 def versions(level: str) -> list:
     """Every version of a level, newest first (the built-in version 1 last)."""
-    rows = db.session.scalars(
-        select(NamingConvention)
-        .where(NamingConvention.level == level)
-        .order_by(NamingConvention.version.desc())
-    )
-    found = [_convention(row) for row in rows]
-    if not any(c.version == 1 for c in found):
-        found.append(conv.default(level))
-    return found
+
+    def load():
+        rows = db.session.scalars(
+            select(NamingConvention)
+            .where(NamingConvention.level == level)
+            .order_by(NamingConvention.version.desc())
+        )
+        found = [_convention(row) for row in rows]
+        if not any(c.version == 1 for c in found):
+            found.append(conv.default(level))
+        return found
+
+    return list(_cached(("versions", level), load))
 
 
 def current(level: str) -> conv.Convention:
@@ -153,6 +187,7 @@ def save_convention(
 
 
 def _insert_version(convention: conv.Convention, actor: User | None) -> None:
+    db.session.info.pop(_CACHE, None)
     row = NamingConvention(
         level=convention.level,
         version=convention.version,
@@ -314,6 +349,7 @@ def save_pick_list(
     *, code: str, label: str, depends_on: str, values: str, row: PickList | None = None
 ) -> PickList:
     """Create or change a pick-list."""
+    db.session.info.pop(_CACHE, None)
     code = (code or "").strip().upper()
     if not _LIST_CODE.fullmatch(code):
         raise ValidationError(

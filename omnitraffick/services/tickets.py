@@ -199,8 +199,17 @@ def move_ticket(
     version=None,
     reason: str | None = None,
     external_platform_id: str | None = None,
+    created_ids: dict | None = None,
+    flush: bool = True,
+    wip: board_settings.WipGate | None = None,
 ) -> TicketEvent:
-    """Move a ticket along the workflow and record who moved it, when, and why."""
+    """Move a ticket along the workflow and record who moved it, when, and why.
+
+    Every check comes before the first change: a refused move leaves the ticket untouched.
+    A bulk move passes `created_ids` (see `created_object_ids`, loaded once for all its
+    tickets), the target column's `wip` gate (read once) and `flush=False`, and writes all its
+    tickets in one flush.
+    """
     target = parse_status(to_status)
     check_version(ticket, version)
     if ticket.sending_since is not None and not send_state.clear_stale_send(ticket):
@@ -228,14 +237,19 @@ def move_ticket(
         raise ValidationError("Keep the reason under 2,000 characters.", "qa_failure_reason")
     if platform_id and len(platform_id) > 255:
         raise ValidationError("Platform id is too long.", "external_platform_id")
-    warning = board_settings.check_wip(target, label(target))
+    warning = (wip or board_settings.WipGate(target, label(target))).admit()
 
     event = record_move(ticket, target, actor, reason)
     if target is S.TRAFFICKED_SUCCESS:
         ticket.external_platform_id = platform_id
     if target is S.QA_TESTING:
-        event = _preflight(ticket, actor)
-    flush_or_conflict(ticket)
+        if created_ids is None:
+            create_id = created_object_id(ticket)
+        else:
+            create_id = created_ids.get((ticket.campaign_id, ticket.channel_id))
+        event = _preflight(ticket, actor, create_id)
+    if flush:
+        flush_or_conflict(ticket)
     event.warning = warning
     return event
 
@@ -300,12 +314,12 @@ def record_move(ticket: Ticket, target: TicketStatus, actor, reason: str | None)
     return event
 
 
-def _preflight(ticket: Ticket, actor) -> TicketEvent:
+def _preflight(ticket: Ticket, actor, create_id: str | None) -> TicketEvent:
     """Run every QA rule and move the ticket on: READY_FOR_API, or QA_FAILED saying why."""
     # Reading the campaign's other tickets must not flush this move early: the version is
     # checked and bumped once, in flush_or_conflict.
     with db.session.no_autoflush:
-        findings = qa.run(qa.context_for(ticket, created_object_id(ticket)))
+        findings = qa.run(qa.context_for(ticket, create_id))
     ticket.qa_report = [finding.to_dict() for finding in findings]
     failed = qa.blocking(findings)
     if failed:
@@ -343,6 +357,26 @@ def created_object_id(ticket: Ticket) -> str | None:
         .order_by(Ticket.status_changed_at.desc())
         .limit(1)
     )
+
+
+def created_object_ids(rows) -> dict[tuple, str]:
+    """`created_object_id` for many tickets in one query, by (campaign id, channel id)."""
+    wanted = [t for t in rows if t.request_type is not RequestType.CREATE_CAMPAIGN]
+    if not wanted:
+        return {}
+    found: dict[tuple, str] = {}
+    for campaign_id, channel_id, platform_id in db.session.execute(
+        select(Ticket.campaign_id, Ticket.channel_id, Ticket.external_platform_id)
+        .where(
+            Ticket.campaign_id.in_({t.campaign_id for t in wanted}),
+            Ticket.request_type == RequestType.CREATE_CAMPAIGN,
+            Ticket.status == S.TRAFFICKED_SUCCESS,
+        )
+        .order_by(Ticket.status_changed_at.desc())
+    ):
+        # Newest first, like created_object_id: the first one seen per pair wins.
+        found.setdefault((campaign_id, channel_id), platform_id)
+    return found
 
 
 def platform_request(ticket: Ticket) -> Translation:

@@ -2,8 +2,9 @@
 
 import csv
 import io
+import uuid
 
-from flask import Blueprint, request
+from flask import Blueprint, current_app, make_response, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -12,7 +13,7 @@ from wtforms import HiddenField, RadioField, SelectChoice, SelectField, TextArea
 from ..auth import editor_required
 from ..csv_export import csv_response
 from ..extensions import db
-from ..services import imports, spreadsheets
+from ..services import import_jobs, imports, spreadsheets
 from ..services.errors import DomainError, ValidationError
 from ..web import render
 
@@ -20,6 +21,15 @@ bp = Blueprint("imports", __name__, url_prefix="/imports")
 LIMITS = (
     f"At most {imports.MAX_ROWS:,} rows and {imports.MAX_BYTES // (1024 * 1024)} MB per import."
 )
+
+
+def limits() -> str:
+    return (
+        f"{LIMITS} An import of more than {current_app.config['IMPORT_JOB_ROWS']:,} rows runs "
+        "in the background with a progress bar."
+    )
+
+
 # The dry run lists every error row, and this many of the others.
 SHOWN_ROWS = 500
 
@@ -103,7 +113,7 @@ def show_columns(form: ImportForm, table: spreadsheets.Table, chosen: dict[str, 
 def campaigns():
     """Import campaigns and tickets: a dry run first, then the import."""
     form = ImportForm()
-    context = {"form": form, "limits": LIMITS, "columns": imports.COLUMNS}
+    context = {"form": form, "limits": limits(), "columns": imports.COLUMNS}
     context["descriptions"] = imports.DESCRIPTIONS
     if not form.is_submitted():
         return render("imports/campaigns.html", **context)
@@ -114,6 +124,11 @@ def campaigns():
     try:
         table = read_form(form)
         chosen = remap(form, table)
+        if not dry and len(table.rows) > current_app.config["IMPORT_JOB_ROWS"]:
+            job = import_jobs.start(
+                table_text(table), len(table.rows), chosen, form.on_error.data, current_user
+            )
+            return redirect(url_for("imports.job", job_id=job.id), 303)
         report = imports.run(
             table, chosen, dry=dry, on_error=form.on_error.data, actor=current_user
         )
@@ -137,6 +152,39 @@ def campaigns():
         shown=_shown(report),
         **context,
     )
+
+
+@bp.get("/jobs/<uuid:job_id>")
+@editor_required
+def job(job_id: uuid.UUID):
+    """A queued import: its progress bar while it runs, then the report an import shows."""
+    found = import_jobs.get(job_id, current_user)
+    if found.state not in import_jobs.FINISHED:
+        return render("imports/job.html", job=found, percent=import_jobs.percent(found))
+    form = ImportForm(formdata=None)
+    form.table.data = found.sheet
+    form.on_error.data = found.on_error
+    table = spreadsheets.read_text(found.sheet, max_rows=imports.MAX_ROWS)
+    show_columns(form, table, _matched(table, found.remap))
+    context = {"form": form, "limits": limits(), "columns": imports.COLUMNS}
+    context["descriptions"] = imports.DESCRIPTIONS
+    if found.report is None:
+        error = DomainError(found.message or "The import failed; nothing was imported.")
+        return render("imports/campaigns.html", error=error, **context)
+    report = import_jobs.from_dict(found.report)
+    return render("imports/campaigns.html", report=report, shown=_shown(report), **context)
+
+
+@bp.get("/jobs/<uuid:job_id>/progress")
+@editor_required
+def job_progress(job_id: uuid.UUID):
+    """The progress bar the job page polls; once the job ends, htmx loads its report."""
+    found = import_jobs.get(job_id, current_user)
+    if found.state in import_jobs.FINISHED:
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = url_for("imports.job", job_id=job_id)
+        return response
+    return render("imports/_job_progress.html", job=found, percent=import_jobs.percent(found))
 
 
 @bp.post("/campaigns/errors.csv")

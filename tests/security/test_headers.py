@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from omnitraffick.config import load_config
-from omnitraffick.models import Ticket
+from omnitraffick.models import ImportJob, Ticket
 from omnitraffick.services import team
 from tests.conftest import PASSWORD
 from tests.html import parse
@@ -68,8 +68,11 @@ def test_every_page_sends_the_security_headers_and_nothing_inline(
     user = login()
     ticket = db.session.get(Ticket, open_rows["ticket_id"])
     comment = team.add_comment(ticket, "Hello", author=user)  # its author may open its form
+    # An import running in the background: its page shows the progress bar.
+    job = ImportJob(created_by_id=user.id, total_rows=5000, on_error="abort", sheet="brand\n")
+    db.session.add(job)
     db.session.commit()
-    urls = list(page_urls(app, user, open_rows | {"comment_id": comment.id}))
+    urls = list(page_urls(app, user, open_rows | {"comment_id": comment.id, "job_id": job.id}))
     assert len(urls) > 30
     for url in urls:
         with client.get(url) as response:  # closes streamed downloads

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.routing import Rule
 
-from omnitraffick.models import RequestType, Role, Ticket, TicketStatus
+from omnitraffick.models import ImportJob, RequestType, Role, Ticket, TicketStatus
 from omnitraffick.services import board_settings, campaigns, reference, team, tickets, tokens
 from omnitraffick.services.errors import ValidationError
 from tests.conftest import PASSWORD
@@ -131,6 +131,23 @@ def rows(db, make_user) -> Rows:
     token, _ = tokens.create_token(admin, f"Script {XSS}"[:100])
     comment = team.add_comment(ticket, f"Comment {XSS} @{admin.email}", author=admin)
     view = board_settings.save_view(admin, f"View {XSS}"[:80], "q=x", shared=True)
+    row = {"row": 2, "outcome": "error", "name": XSS, "errors": {"market": XSS}}
+    job = ImportJob(
+        created_by_id=admin.id,
+        state="done",
+        on_error="abort",
+        sheet=f"brand,market\nDIS,{XSS}\n",
+        report={
+            "dry_run": False,
+            "on_error": "abort",
+            "header": ["brand", "market"],
+            "ignored": [],
+            "kind": "CSV",
+            "written": False,
+            "rows": [row | {"campaign_id": None, "channel_id": None}],
+        },
+    )
+    db.session.add(job)
     db.session.commit()
     return Rows(
         {
@@ -143,6 +160,7 @@ def rows(db, make_user) -> Rows:
             "token_id": str(token.id),
             "comment_id": str(comment.id),
             "view_id": str(view.id),
+            "job_id": str(job.id),
             "static_file": "css/app.css",
         }
     )
