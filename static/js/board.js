@@ -145,7 +145,8 @@
   });
 })();
 
-// A card moved with the keyboard keeps the focus: its new copy takes it after the swap.
+// A card moved with the keyboard keeps the focus: its new copy takes it after the swap, or
+// the field the new copy asks for (a QA-failed move asks why).
 (() => {
   const board = document.getElementById("board");
   if (!board) return;
@@ -159,7 +160,7 @@
     const card = document.getElementById(moving);
     if (card) {
       moving = null;
-      card.focus();
+      (card.querySelector("[autofocus]") || card).focus();
     }
   });
 })();

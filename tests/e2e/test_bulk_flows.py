@@ -21,8 +21,8 @@ def reference_rows(live_sql: Callable[..., list[tuple]]) -> tuple[str, str, str]
         (uuid.uuid4().hex, f"Import Brand {suffix}", brand, now, now),
     )
     live_sql(
-        "INSERT INTO markets (id, code, country, region, currency, created_at, updated_at)"
-        " VALUES (?, ?, 'US', 'NA', 'USD', ?, ?)",
+        "INSERT INTO markets (id, code, country, region, currency, time_zone, created_at,"
+        " updated_at) VALUES (?, ?, 'US', 'NA', 'USD', 'America/New_York', ?, ?)",
         (uuid.uuid4().hex, market, now, now),
     )
     live_sql(

@@ -27,7 +27,7 @@ from .test_board_flows import (
 # What QA blocks in the bad ticket below, by rule title.
 BAD_RULES = (
     "Budget is positive",
-    "The flight is sane",
+    "The flight is sane and not over",
     "The landing page is served over HTTPS",
     "utm_campaign equals the platform name",
 )
@@ -124,7 +124,7 @@ def test_bad_ticket_fails_qa_with_every_blocking_problem(page: Page, login, live
     expect(found).to_contain_text("QA found:")
     for title in BAD_RULES:
         expect(found).to_contain_text(f"[{title}]")
-    expect(found).to_contain_text("The flight starts in the past")
+    expect(found).to_contain_text("before it starts")
     expect(found).to_contain_text("The landing URL is not https")
 
     qa_panel = page.get_by_role("region", name="Pre-flight QA")
@@ -159,7 +159,7 @@ def test_bad_ticket_fails_qa_with_every_blocking_problem(page: Page, login, live
     expect(cards(page, "QA_FAILED").locator(f"#ticket-{uuid.UUID(ticket_id)}")).to_have_count(1)
 
     # And the campaign report lists the problems under its QA results.
-    page.goto(f"/campaigns/{board.campaign_id}/report")
+    page.goto(f"/campaigns/{board.campaign_id}/report?version=internal")
     qa_results = page.locator("section", has=page.get_by_role("heading", name="QA results"))
     expect(qa_results).to_contain_text("Budget is positive")
     expect(qa_results).to_contain_text("The flight is sane")
