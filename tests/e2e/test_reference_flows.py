@@ -78,7 +78,9 @@ def test_admin_creates_market_brand_and_channel(page: Page, login, screenshot):
     create_market(page, "us2", "US", "NA", "usd")
     expect(page).to_have_url(re.compile(r"/markets/$"))
     market = row(page, "US2")
-    expect(market.locator("td")).to_have_text(["US2", "United States", "NA", "USD", "America/New_York", "Edit"])
+    expect(market.locator("td")).to_have_text(
+        ["US2", "United States", "NA", "USD", "America/New_York", "Edit"]
+    )
     screenshot(page, "markets-list")
 
     create_brand(page, "E2E Outfitters", "e2eo")
