@@ -160,7 +160,7 @@
     const card = document.getElementById(moving);
     if (card) {
       moving = null;
-      (card.querySelector("[autofocus]") || card).focus();
+      (card.querySelector("form.card-ask [autofocus]") || card).focus();
     }
   });
 })();
