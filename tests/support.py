@@ -3,7 +3,9 @@
 import time
 import uuid
 
-from sqlalchemy import text
+from sqlalchemy import insert, text
+
+from omnitraffick.models import Campaign, RequestType, Ticket, TicketStatus
 
 # An id no row has: fixed, so that every test worker collects the same parametrized tests.
 UNKNOWN_ID = uuid.UUID("5a1e0000-0000-4000-8000-000000000404")
@@ -30,3 +32,24 @@ def wait_for_lock_waiter(engine, timeout: float = 10.0) -> bool:
             conn.rollback()
             time.sleep(0.01)
     return False
+
+
+def insert_campaigns_with_tickets(db, rows: list[dict], channel) -> None:
+    """Insert campaign `rows` and two CREATE_CAMPAIGN tickets each on `channel`, their statuses
+    cycling through the workflow: one INSERT per table, so hundreds of rows take milliseconds."""
+    statuses = list(TicketStatus)
+    db.session.execute(insert(Campaign), rows)
+    tickets = [
+        {
+            "id": uuid.uuid4(),
+            "campaign_id": row["id"],
+            "channel_id": channel.id,
+            "request_type": RequestType.CREATE_CAMPAIGN,
+            "payload_config": {},
+            "status": statuses[(k + j) % len(statuses)],
+        }
+        for k, row in enumerate(rows)
+        for j in range(2)
+    ]
+    db.session.execute(insert(Ticket), tickets)
+    db.session.commit()

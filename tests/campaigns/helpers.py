@@ -13,11 +13,10 @@ from sqlalchemy import func, insert, select
 from omnitraffick.models import (
     Campaign,
     CampaignStatus,
-    RequestType,
     Ticket,
-    TicketStatus,
 )
 from tests.html import Node, parse
+from tests.support import insert_campaigns_with_tickets
 
 THIS_YEAR = date.today().year
 
@@ -124,25 +123,11 @@ def bulk_seed(db, brands, market, channel, count: int, start: int) -> None:
 
     One INSERT per table, so hundreds of rows take milliseconds.
     """
-    statuses, ticket_statuses = list(CampaignStatus), list(TicketStatus)
+    statuses = list(CampaignStatus)
     rows = [
         campaign_row(
             brands[n // len(statuses) % len(brands)], market, n, statuses[n % len(statuses)]
         )
         for n in range(start, start + count)
     ]
-    db.session.execute(insert(Campaign), rows)
-    tickets = [
-        {
-            "id": uuid.uuid4(),
-            "campaign_id": row["id"],
-            "channel_id": channel.id,
-            "request_type": RequestType.CREATE_CAMPAIGN,
-            "payload_config": {},
-            "status": ticket_statuses[(k + j) % len(ticket_statuses)],
-        }
-        for k, row in enumerate(rows)
-        for j in range(2)
-    ]
-    db.session.execute(insert(Ticket), tickets)
-    db.session.commit()
+    insert_campaigns_with_tickets(db, rows, channel)

@@ -12,16 +12,13 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from flask import g
-from sqlalchemy import insert
 
 from omnitraffick.models import (
-    Campaign,
     CampaignStatus,
-    RequestType,
-    Ticket,
     TicketStatus,
 )
 from tests.html import Node, parse
+from tests.support import insert_campaigns_with_tickets
 
 S = TicketStatus
 
@@ -170,7 +167,7 @@ def snapshot(row, *names: str) -> SimpleNamespace:
 def bulk_seed(db, brands, markets, channel, count: int, start: int) -> None:
     """`count` campaigns over brands, markets (several currencies) and statuses, each with
     two tickets: one INSERT per table."""
-    statuses, ticket_statuses = list(CampaignStatus), list(TicketStatus)
+    statuses = list(CampaignStatus)
     rows = []
     for n in range(start, start + count):
         brand, market = brands[n % len(brands)], markets[n // 2 % len(markets)]
@@ -187,18 +184,4 @@ def bulk_seed(db, brands, markets, channel, count: int, start: int) -> None:
                 "status": statuses[n % len(statuses)],
             }
         )
-    db.session.execute(insert(Campaign), rows)
-    tickets = [
-        {
-            "id": uuid.uuid4(),
-            "campaign_id": row["id"],
-            "channel_id": channel.id,
-            "request_type": RequestType.CREATE_CAMPAIGN,
-            "payload_config": {},
-            "status": ticket_statuses[(k + j) % len(ticket_statuses)],
-        }
-        for k, row in enumerate(rows)
-        for j in range(2)
-    ]
-    db.session.execute(insert(Ticket), tickets)
-    db.session.commit()
+    insert_campaigns_with_tickets(db, rows, channel)
