@@ -16,6 +16,7 @@ from omnitraffick.config import PLATFORM_VARIABLES
 from omnitraffick.extensions import db as _db
 from omnitraffick.models import Role
 from omnitraffick.services import reference, users
+from tests.support import empty_tables
 
 PASSWORD = "correct horse battery"
 
@@ -23,7 +24,9 @@ PASSWORD = "correct horse battery"
 @contextmanager
 def temporary_database(folder):
     """A new empty database: SQLite, or PostgreSQL when TEST_DATABASE_URL is set."""
-    with testing.temporary_database(os.environ.get("TEST_DATABASE_URL"), folder) as url:
+    with testing.temporary_database(
+        os.environ.get("TEST_DATABASE_URL"), folder, durable=False
+    ) as url:
         yield url
 
 
@@ -99,9 +102,7 @@ def db(app):
     with app.app_context():
         yield _db
         _db.session.remove()
-        with _db.engine.begin() as conn:
-            for table in reversed(_db.metadata.sorted_tables):
-                conn.execute(table.delete())
+        empty_tables(_db.engine, _db.metadata)
 
 
 @pytest.fixture
