@@ -21,6 +21,13 @@ from tests.support import empty_tables
 PASSWORD = "correct horse battery"
 
 
+@pytest.hookimpl(trylast=True)  # after any shuffle: the order stays random apart from this
+def pytest_collection_modifyitems(items):
+    """Run the tests marked `long` first: started last, one would keep its worker busy while
+    the others sat idle at the end of the run."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 @contextmanager
 def temporary_database(folder):
     """A new empty database: SQLite, or PostgreSQL when TEST_DATABASE_URL is set."""

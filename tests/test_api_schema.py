@@ -419,6 +419,7 @@ class Workflow(schema.as_state_machine()):
         )
 
 
+@pytest.mark.long
 def test_workflows_conform_to_document(live):
     Workflow.run(
         settings=settings(

@@ -1,5 +1,6 @@
 """A bulk move runs a fixed number of SQL statements and keeps every single-move rule."""
 
+import pytest
 from sqlalchemy import func, select
 
 from omnitraffick.models import RequestType, Role, Ticket, TicketEvent, TicketStatus
@@ -29,6 +30,7 @@ def _move(client, ids):
     return parse(response.text)
 
 
+@pytest.mark.long
 def test_a_bulk_move_runs_as_many_statements_for_300_tickets_as_for_5(
     client, db, login, make_campaign, make_ticket, make_channel, count_queries
 ):

@@ -62,6 +62,7 @@ def page_urls(app, login_user, rows):
         yield re.sub(r"<uuid:(\w+)>", lambda m: str(ids[m.group(1)]), rule.rule)
 
 
+@pytest.mark.long
 def test_every_page_sends_the_security_headers_and_nothing_inline(
     app, client, db, login, open_rows
 ):

@@ -244,6 +244,7 @@ def injected(html: str) -> list[str]:
     return found
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("fragment", [False, True], ids=["page", "htmx-fragment"])
 def test_markup_comes_back_escaped_on_every_page(app, client, make_user, rows, fragment):
     sign_in(client, make_user, Role.ADMIN)
