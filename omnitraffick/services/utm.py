@@ -100,10 +100,9 @@ def split_url(url: str):
     except ValueError:  # e.g. "http://[" — a malformed IPv6 host
         parts = None
     if parts is None or parts.scheme.lower() not in SCHEMES or not parts.netloc:
-        scheme = f"{parts.scheme}: address" if parts is not None and parts.scheme else "address"
         raise ValidationError(
-            f"UTM parameters go on a web page's address (https://...); {text!r} is not one "
-            f"(an {scheme} without http(s)://host).",
+            f"UTM parameters go on a web page's address; {text!r} is not one: it must start "
+            "with https:// (or http://) and name a site, e.g. https://example.com/page.",
             "landing_url",
         )
     if any(c.isspace() for c in text):
