@@ -49,7 +49,7 @@ def test_the_existing_query_string_and_fragment_are_kept_as_typed():
 
 
 def test_existing_utm_parameters_the_builder_sets_are_overwritten_in_place():
-    url = f"https://example.com/?UTM_Source=FB&a=1&utm_campaign=old&utm_campaign=older&utm_id=7"
+    url = "https://example.com/?UTM_Source=FB&a=1&utm_campaign=old&utm_campaign=older&utm_id=7"
 
     built = utm.build(url, META, NAMES)
 
@@ -171,7 +171,11 @@ def test_a_blank_mapping_is_none():
         (("facebook", "paid", "utm_campaign = x"), "utm_extra", "utm_campaign is the name"),
         (("facebook", "paid", "utm_foo = x"), "utm_extra", "utm_foo is not one of"),
         (("facebook", "paid", "utm_id"), "utm_extra", "write it as utm_id = value"),
-        (("facebook", "paid", "utm_id = 1\nutm_id = 2"), "utm_extra", "Line 2: utm_id is set twice"),
+        (
+            ("facebook", "paid", "utm_id = 1\nutm_id = 2"),
+            "utm_extra",
+            "Line 2: utm_id is set twice",
+        ),
         (("facebook", "paid", "utm_content = x"), "utm_extra", "utm_content is the ad set"),
         (("facebook", "paid", "utm_term = a b"), "utm_extra", "Line 1: utm_term"),
     ],
