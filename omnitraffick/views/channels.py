@@ -57,7 +57,8 @@ CHANNELS = Kind(
     layout=(
         (None, ("platform_name", "api_identifier", "lead_days")),
         ("UTM parameters of landing URLs", ("utm_source", "utm_medium")),
-        (None, ("utm_extra", "utm_content_adset", "utm_lowercase_names")),
+        (None, ("utm_extra",)),
+        (None, ("utm_content_adset", "utm_lowercase_names")),
     ),
     initial=reference.utm_fields,
     # Messages and the page title name the code; the form's heading, the platform.
