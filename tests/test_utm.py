@@ -331,7 +331,7 @@ def test_meta_app_installs_send_the_built_store_url(db, client, trafficker, tick
     )
 
 
-def test_qa_runs_the_builder_once_per_session_for_a_bulk_of_tickets(
+def test_mappings_are_read_once_per_session_for_many_tickets(
     db, count_queries, moana, meta, tiktok
 ):
     set_mapping(db, meta)
