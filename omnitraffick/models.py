@@ -349,6 +349,16 @@ Index(
 )
 
 
+def platform_name_of(campaign: Campaign, code: str) -> str:
+    """A campaign's name on one channel: its name with the channel's code."""
+    if campaign.channel_at is None:
+        return platform_name(campaign.name, code)
+    if campaign.channel_at < 0:
+        return campaign.name
+    at = campaign.channel_at
+    return campaign.name[:at] + code + campaign.name[at + len(MULTI_CHANNEL) :]
+
+
 class Ticket(UUIDMixin, TimestampMixin, db.Model):
     __tablename__ = "tickets"
     # The board reads each column newest-moved first.
@@ -407,13 +417,7 @@ class Ticket(UUIDMixin, TimestampMixin, db.Model):
     @property
     def platform_name(self) -> str:
         """The name sent to the platform: the campaign's name with this channel's code."""
-        campaign, code = self.campaign, self.channel.api_identifier
-        if campaign.channel_at is None:
-            return platform_name(campaign.name, code)
-        if campaign.channel_at < 0:
-            return campaign.name
-        at = campaign.channel_at
-        return campaign.name[:at] + code + campaign.name[at + len(MULTI_CHANNEL) :]
+        return platform_name_of(self.campaign, self.channel.api_identifier)
 
     def __repr__(self) -> str:
         return f"<Ticket {self.id} {self.status}>"
@@ -816,3 +820,26 @@ class ImportJob(UUIDMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<ImportJob {self.id} {self.state} {self.checked_rows}/{self.total_rows}>"
+
+
+class UtmMapping(UUIDMixin, TimestampMixin, db.Model):
+    """A channel's UTM parameters, set by an admin: what services/utm.py builds URLs from."""
+
+    __tablename__ = "utm_mappings"
+
+    channel_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("channels.id", ondelete="CASCADE"), unique=True
+    )
+    utm_source: Mapped[str] = mapped_column(String(100))
+    utm_medium: Mapped[str] = mapped_column(String(100))
+    # Further fixed parameters, in order: [["utm_id", "spring26"], ...].
+    extra: Mapped[list | None] = mapped_column(JSON)
+    # utm_content carries the ad set / ad group name.
+    content_from_adset: Mapped[bool] = mapped_column(default=True)
+    # utm_campaign and utm_content in lowercase too (the names keep their case otherwise).
+    lowercase_names: Mapped[bool] = mapped_column(default=False)
+
+    channel: Mapped[Channel] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<UtmMapping {self.utm_source}/{self.utm_medium}>"

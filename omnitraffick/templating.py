@@ -1,5 +1,6 @@
 """Jinja filters and globals: money, dates, URLs that keep the list's arguments."""
 
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -68,7 +69,13 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def json_text(value) -> str:
+    """JSON to read in a <pre>: indented, with & and non-ASCII as they are (Jinja escapes it)."""
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["json_text"] = json_text
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["ago"] = ago

@@ -272,12 +272,18 @@ def adset_name_for(
     platform names (as before conventions existed). `settings` stand for the ticket's own
     while a form is being edited.
     """
+    settings = ticket.payload_config or {} if settings is None else settings
+    return adset_name_of(ticket.campaign, ticket.channel.api_identifier, settings)
+
+
+def adset_name_of(
+    campaign: Campaign, channel_code: str, settings: Mapping
+) -> tuple[str | None, str | None]:
+    """The ad set / ad group name a campaign gets on a channel with these settings."""
     convention = current("adset")
     if convention.version == 1:
         return None, None
     lists = pick_lists()
-    campaign = ticket.campaign
-    settings = ticket.payload_config or {} if settings is None else settings
     try:
         start = date.fromisoformat(str(settings.get("flight_start") or "").strip())
     except ValueError:
@@ -286,7 +292,7 @@ def adset_name_for(
     data = conv.NameInput(
         brand=campaign.brand.internal_code,
         market=campaign.market.code,
-        channel=ticket.channel.api_identifier,
+        channel=channel_code,
         year=campaign.year,
         text=campaign_text(campaign, lists),
         flight_start=start,

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 from ..models import RequestType, Ticket, TicketStatus
-from . import clock, naming, taxonomy, translators
+from . import clock, naming, taxonomy, translators, utm
 from .currencies import format_money
 from .errors import ValidationError
 from .settings import BudgetType, SpecialCategory
@@ -160,15 +160,25 @@ def check_translator(ctx: Context) -> list[str]:
     try:
         translators.translate(
             ctx.ticket.channel.api_identifier,
-            translators.input_for(
-                ctx.ticket, ctx.created_object_id, ctx.now, *naming.adset_name_for(ctx.ticket)
-            ),
+            _translation_input(ctx),
         )
     except translators.TranslationError as err:
         # Problems the budget and flight rules report are theirs; one problem, one line.
         theirs = set(check_budget_positive(ctx)) | set(check_flight(ctx))
         return [problem for problem in err.problems if problem not in theirs]
     return []
+
+
+def _translation_input(ctx: Context) -> translators.TranslationInput:
+    adset_name, adset_problem = naming.adset_name_for(ctx.ticket)
+    return translators.input_for(
+        ctx.ticket,
+        ctx.created_object_id,
+        ctx.now,
+        adset_name,
+        adset_problem,
+        utm.landing_url_for(ctx.ticket, adset_name),
+    )
 
 
 @rule("budget_positive", "Budget is positive")
@@ -304,28 +314,72 @@ def check_https(ctx: Context) -> list[str]:
     return [] if urlsplit(url).scheme == "https" else [f"The landing URL is not https: {url}"]
 
 
-@rule("utm_campaign", "utm_campaign equals the platform name")
-def check_utm_campaign(ctx: Context) -> list[str]:
+@dataclass(frozen=True)
+class _Utm:
+    """What the UTM builder makes of a ticket: the channel's mapping and the names."""
+
+    url: str
+    mapping: utm.UtmSettings | None
+    names: utm.Names
+    adset_known: bool  # False: the ad set / ad group name cannot be made (translator says why)
+
+    def differences(self) -> list[utm.Difference]:
+        found = utm.differences(self.url, self.mapping, self.names)
+        return [d for d in found if d.key != "utm_content" or self.adset_known]
+
+
+def _utm(ctx: Context) -> _Utm | None:
     url = ctx.settings.get("landing_url")
     if not url or ctx.ticket.request_type is not RequestType.CREATE_CAMPAIGN:
+        return None
+    adset_name, problem = naming.adset_name_for(ctx.ticket)
+    names = utm.ticket_names(ctx.ticket, adset_name)
+    if names is None:
+        return None  # no taxonomy name: the taxonomy rule says so
+    return _Utm(str(url), utm.mapping_for(ctx.ticket.channel_id), names, problem is None)
+
+
+@rule("utm_campaign", "utm_campaign equals the platform name")
+def check_utm_campaign(ctx: Context) -> list[str]:
+    """Compared with what the UTM builder (services/utm.py) sets, as the form's Apply does."""
+    built = _utm(ctx)
+    wrong = [d for d in built.differences() if d.key == "utm_campaign"] if built else []
+    if not wrong:
         return []
-    found = parse_qs(urlsplit(url).query).get("utm_campaign", [])
-    expected = ctx.ticket.platform_name
-    if not found:
-        return [f"The landing URL has no utm_campaign; it should be {expected}."]
-    if found[0] != expected:
-        return [f"utm_campaign is {found[0]}; it should be {expected}."]
-    return []
+    if wrong[0].found is None:
+        return [f"The landing URL has no utm_campaign; it should be {wrong[0].expected}."]
+    return [f"utm_campaign is {wrong[0].found}; it should be {wrong[0].expected}."]
 
 
 @rule("utm_source_medium", "utm_source and utm_medium are set", WARN)
 def check_utm_source(ctx: Context) -> list[str]:
-    url = ctx.settings.get("landing_url")
-    if not url or ctx.ticket.request_type is not RequestType.CREATE_CAMPAIGN:
+    """Without a channel mapping; with one, utm_mapping holds them to it."""
+    built = _utm(ctx)
+    if built is None or built.mapping is not None:
         return []
-    query = parse_qs(urlsplit(url).query)
+    query = parse_qs(urlsplit(built.url).query)
     missing = [name for name in ("utm_source", "utm_medium") if name not in query]
     return [f"The landing URL has no {' or '.join(missing)}."] if missing else []
+
+
+@rule("utm_mapping", "UTM parameters follow the channel's mapping")
+def check_utm_mapping(ctx: Context) -> list[str]:
+    built = _utm(ctx)
+    if built is None or built.mapping is None:
+        return []
+    code = ctx.ticket.channel.api_identifier
+    problems = []
+    for d in built.differences():
+        if d.key == "utm_campaign":
+            continue  # utm_campaign's own rule
+        made = f"{code}'s UTM mapping makes it {d.expected}"
+        if d.found is None:
+            problems.append(f"The landing URL has no {d.key}; {made}.")
+        else:
+            problems.append(f"{d.key} is {d.found}; {made}.")
+    if problems:
+        problems.append('"Apply UTM parameters" in the ticket\'s settings sets them.')
+    return problems
 
 
 @rule("brand_ceiling", "Budget is under the brand's ceiling")

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Brand, Campaign, Channel, Market, Ticket
-from . import settings, taxonomy, team, timezones
+from . import settings, taxonomy, team, timezones, utm
 from .countries import validate_country
 from .currencies import parse_budget, validate_currency
 from .errors import Conflict, Duplicate, NotFound, ValidationError
@@ -289,22 +289,66 @@ def _channel_values(platform_name, api_identifier, lead_days, current: Channel |
     }
 
 
-def create_channel(*, platform_name: str, api_identifier: str, lead_days=None) -> Channel:
-    """Create a channel; `lead_days`: how long before a flight starts its tickets are due."""
+def create_channel(
+    *, platform_name: str, api_identifier: str, lead_days=None, **utm_fields
+) -> Channel:
+    """Create a channel; `lead_days`: how long before a flight starts its tickets are due.
+
+    `utm_fields` (utm_source, utm_medium, utm_extra, utm_content_adset, utm_lowercase_names)
+    are its UTM mapping, when given (the channel form; the API leaves them out).
+    """
     values = _channel_values(platform_name, api_identifier, lead_days, None)
+    mapping = _utm_mapping(utm_fields)
     message = f"Channel code {values['api_identifier']} already exists."
-    return _insert(Channel(**values), message, "api_identifier")
+    channel = _insert(Channel(**values), message, "api_identifier")
+    if utm_fields:
+        utm.save_mapping(channel, mapping)
+        db.session.flush()
+    return channel
 
 
 def update_channel(
-    channel: Channel, *, platform_name: str, api_identifier: str, lead_days=None
+    channel: Channel, *, platform_name: str, api_identifier: str, lead_days=None, **utm_fields
 ) -> Channel:
     """Change a channel (a new lead time applies to tickets opened from now on)."""
     values = _channel_values(platform_name, api_identifier, lead_days, channel)
+    mapping = _utm_mapping(utm_fields)
     for key, value in values.items():
         setattr(channel, key, value)
+    if utm_fields:
+        utm.save_mapping(channel, mapping)
     db.session.flush()
     return channel
+
+
+UTM_FIELDS = ("utm_source", "utm_medium", "utm_extra", "utm_content_adset", "utm_lowercase_names")
+
+
+def _utm_mapping(fields: dict) -> utm.UtmSettings | None:
+    unknown = set(fields) - set(UTM_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown channel fields: {', '.join(sorted(unknown))}")
+    return utm.clean_mapping(
+        fields.get("utm_source"),
+        fields.get("utm_medium"),
+        fields.get("utm_extra"),
+        fields.get("utm_content_adset", True),
+        fields.get("utm_lowercase_names", False),
+    )
+
+
+def utm_fields(channel: Channel) -> dict:
+    """A channel's UTM mapping as the channel form holds it."""
+    mapping = utm.mapping_for(channel.id)
+    if mapping is None:
+        return {"utm_content_adset": True}
+    return {
+        "utm_source": mapping.source,
+        "utm_medium": mapping.medium,
+        "utm_extra": utm.extra_text(mapping.extra),
+        "utm_content_adset": mapping.content_from_adset,
+        "utm_lowercase_names": mapping.lowercase_names,
+    }
 
 
 def delete_channel(channel: Channel) -> None:

@@ -126,6 +126,9 @@ def _date(value, field) -> str:
         raise ValidationError(f"{LABELS[field]} must be a date like 2026-03-31.", field) from None
 
 
+MAX_URL_LENGTH = 2000
+
+
 def _url(value, field) -> str:
     text = str(value).strip()
     try:
@@ -136,8 +139,8 @@ def _url(value, field) -> str:
         raise ValidationError(
             "Landing URL must be a full web address, e.g. https://example.com/page.", field
         )
-    if len(text) > 2000:
-        raise ValidationError("Landing URL must be at most 2,000 characters.", field)
+    if len(text) > MAX_URL_LENGTH:
+        raise ValidationError(f"Landing URL must be at most {MAX_URL_LENGTH:,} characters.", field)
     return text
 
 

@@ -5,7 +5,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import Campaign, Channel, RequestType, Ticket, TicketEvent, TicketStatus, User, utcnow
-from . import board_settings, naming, notifications, qa, send_state, team, translators
+from . import board_settings, naming, notifications, qa, send_state, team, translators, utm
 from . import settings as ticket_settings
 from .errors import Conflict, ValidationError
 from .labels import human
@@ -383,6 +383,10 @@ def platform_request(ticket: Ticket) -> Translation:
     """The exact requests this ticket becomes on its platform (or TranslationError)."""
     adset_name, adset_problem = naming.adset_name_for(ticket)
     data = translators.input_for(
-        ticket, created_object_id(ticket), adset_name=adset_name, adset_problem=adset_problem
+        ticket,
+        created_object_id(ticket),
+        adset_name=adset_name,
+        adset_problem=adset_problem,
+        landing_url=utm.landing_url_for(ticket, adset_name),
     )
     return translators.translate(ticket.channel.api_identifier, data)

@@ -51,6 +51,8 @@ class Kind:
     heading: Callable[[Any], str] | None = None
     # Further values the list needs, computed per request (e.g. where channels send).
     list_context: Callable[[], dict] = field(default=dict)
+    # Form values a row keeps elsewhere than in its own columns (a channel's UTM mapping).
+    initial: Callable[[Any], dict] = field(default=lambda row: {})
 
     @property
     def title(self) -> str:
@@ -121,7 +123,7 @@ def blueprint(kind: Kind) -> Blueprint:
 
     def edit(**view_args):
         row = get_or_404(view_args[kind.id_arg])
-        form = kind.form(obj=row)
+        form = kind.form(obj=row, **kind.initial(row))
         if form.validate_on_submit():
             try:
                 kind.update(row, **kind.values(form))
@@ -141,7 +143,7 @@ def blueprint(kind: Kind) -> Blueprint:
         except Conflict as err:
             db.session.rollback()
             flash(err.message, "error")
-            return form_page(kind.form(obj=row), row, 409)
+            return form_page(kind.form(obj=row, **kind.initial(row)), row, 409)
         db.session.commit()
         flash(f"{label} deleted.", "success")
         return redirect(url_for(".index"))

@@ -23,7 +23,7 @@ from ..models import (
     Ticket,
     TicketStatus,
 )
-from ..services import campaigns, naming, queries, tickets, trafficking
+from ..services import campaigns, naming, queries, tickets, trafficking, utm
 from ..services import settings as ticket_settings
 from ..services.errors import Conflict, DomainError, ValidationError
 from ..services.translators import TranslationError
@@ -80,7 +80,8 @@ class TicketForm(FlaskForm):
     landing_url = StringField(
         "Landing URL",
         render_kw={"type": "url", "placeholder": "https://"},
-        description="With utm_campaign set to the platform name",
+        description="Apply UTM parameters sets utm_campaign (the platform name) and the "
+        "channel's utm_source and utm_medium",
     )
     initial_status = SelectField(
         "Create as",
@@ -189,6 +190,15 @@ def new():
     if request.method == "GET" and campaign is not None:
         # The brand's usual declaration, ticked for the trafficker to confirm or change.
         form.special_ad_categories.data = campaign.brand.special_ad_categories or []
+    if request.form.get("apply_utm"):
+        channel_id = uuid_or_none(form.channel_id.data or "")
+        channel = db.session.get(Channel, channel_id) if channel_id else None
+        return _apply_utm(
+            form,
+            campaign,
+            channel,
+            lambda status: render("tickets/new.html", form=form, campaign=campaign, status=status),
+        )
     if form.validate_on_submit():
         try:
             if campaign is None:
@@ -209,6 +219,44 @@ def new():
             flash(f"Ticket {ticket.platform_name} opened as Draft.", "success")
             return redirect(url_for(".show", ticket_id=ticket.id))
     return render("tickets/new.html", form=form, campaign=campaign, status=form_status(form))
+
+
+def _apply_utm(form: TicketForm, campaign: Campaign | None, channel: Channel | None, page):
+    """Fill the form's landing URL with its UTM parameters (services/utm.py); saves nothing.
+
+    Answers with the landing URL's field for htmx, else the whole form (`page(status)`).
+    """
+    status, note = 200, None
+    if not form.validate_on_submit():
+        form.landing_url.errors.append("The form has expired; reload the page.")
+        status = 400
+    else:
+        try:
+            if campaign is None:
+                raise ValidationError("Choose the campaign first: utm_campaign is its name.")
+            if channel is None:
+                raise ValidationError("Choose the channel first: its mapping sets utm_source.")
+            form.landing_url.data = utm.apply(campaign, channel, form.settings())
+        except ValidationError as err:
+            form.landing_url.errors.append(err.message)
+            status = 422
+        else:
+            note = _utm_note(channel)
+    if is_fragment_request():
+        return render("tickets/_landing_url.html", form=form, utm_note=note, status=status)
+    if note:
+        flash(note, "info")
+    return page(status)
+
+
+def _utm_note(channel: Channel) -> str:
+    code = channel.api_identifier
+    if utm.mapping_for(channel.id) is None:
+        return (
+            f"utm_campaign applied; {code} has no UTM mapping yet (an admin sets utm_source and "
+            "utm_medium on the channel's page). Save to keep it."
+        )
+    return f"UTM parameters applied with {code}'s mapping. Save to keep them."
 
 
 @bp.get("/<uuid:ticket_id>")
@@ -273,6 +321,20 @@ def edit(ticket_id):
     form = TicketForm(data=ticket.payload_config if request.method == "GET" else None)
     version = request.form.get("version", ticket.version)
     status = 200
+    if request.form.get("apply_utm"):
+        return _apply_utm(
+            form,
+            ticket.campaign,
+            ticket.channel,
+            lambda status: render(
+                "tickets/edit.html",
+                form=form,
+                ticket=ticket,
+                version=version,
+                status=status,
+                **_names_context(ticket, form.settings()),
+            ),
+        )
     if form.validate_on_submit():
         try:
             tickets.update_settings(ticket, form.settings(), version=version, actor=current_user)

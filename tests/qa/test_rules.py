@@ -40,6 +40,7 @@ def test_registry_holds_every_rule_once_with_a_severity():
         "landing_https",
         "utm_campaign",
         "utm_source_medium",
+        "utm_mapping",
         "brand_ceiling",
         "brand_ceiling_currency",
         "budget_type_kept",

@@ -79,13 +79,16 @@ def input_for(
     now: datetime | None = None,
     adset_name: str | None = None,
     adset_problem: str | None = None,
+    landing_url: str | None = None,
 ) -> TranslationInput:
     """The plain data a translator needs about a ticket, as of `now` (the app clock).
 
     `created_object_id` is, for UPDATE_* tickets, the external_platform_id of the trafficked
     CREATE_CAMPAIGN ticket of the same campaign and channel (None when there is none); the
     caller looks it up, so that translators never query the database. So does the ad set /
-    ad group name (services/naming.py `adset_name_for`; None sends the platform name).
+    ad group name (services/naming.py `adset_name_for`; None sends the platform name) and the
+    landing URL with its UTM parameters (services/utm.py `landing_url_for`; None sends the
+    settings' own).
     Requests are built when they are shown and again when they are sent, each time as of
     that moment.
     """
@@ -105,4 +108,5 @@ def input_for(
         now=now or clock.now(),
         adset_name=adset_name,
         adset_problem=adset_problem,
+        landing_url=landing_url,
     )

@@ -229,6 +229,9 @@ class TranslationInput:
     # and why it could not be made when it could not.
     adset_name: str | None = None
     adset_problem: str | None = None
+    # The landing URL with its UTM parameters as services/utm.py builds them: what is sent.
+    # None: the settings' own (no platform name, or a URL the builder cannot read).
+    landing_url: str | None = None
 
 
 # --- the parsed ticket ----------------------------------------------------------------------
@@ -395,7 +398,7 @@ def parse(data: TranslationInput, platform: str, problems: Problems) -> Parsed:
     if backwards := flight_order_problem(parsed.start, parsed.end):
         problems.add(backwards, "flight_end")
     if "landing_url" in settings:
-        parsed.landing_url = str(settings["landing_url"]).strip()
+        parsed.landing_url = data.landing_url or str(settings["landing_url"]).strip()
 
     if request_type is RequestType.CREATE_CAMPAIGN:
         parsed.name = data.platform_name
