@@ -62,7 +62,7 @@ def _run(app, sandbox_url: str) -> None:
         return send
 
     for code, label in (
-        ("META", "Meta: 2 lookups + campaign + ad set"),
+        ("META", "Meta: minimum budgets + 2 lookups + campaign + ad set"),
         ("TIKTOK", "TikTok: 2 lookups + campaign + ad group"),
         ("GOOGLE", "Google: 3 lookups + budget, campaign, location"),
     ):

@@ -22,10 +22,10 @@ from .models import (
     User,
     utcnow,
 )
-from .services import reference, taxonomy, translators, users
+from .services import platform_minimums, reference, taxonomy, translators, users
 from .services.currencies import quantum
-from .services.settings import BudgetType
-from .services.translators.tiktok import minimum_budget
+from .services.settings import BudgetType, Objective
+from .services.translators import meta
 
 DEMO_PASSWORD = "omnitraffick-demo"
 DEMO_USERS = [
@@ -193,6 +193,25 @@ def _sendable_settings(
     return settings
 
 
+def _least(channel_code: str, currency: str, budget_type: str, days: int, objective: str):
+    """At least the platform's documented minimum, so that a demo ticket can be sent.
+
+    The sandbox's Meta ad account is in USD and judges the number sent (in the ticket
+    currency's unit) against its USD minimum, so a Meta demo budget in any currency covers
+    that number too.
+    """
+    kind = BudgetType(budget_type)
+    if channel_code == "META":
+        field = meta.minimum_field(Objective(objective))
+        cents = meta.usd_minimum(field, "USD") * 100
+        daily = cents / meta.CURRENCY_OFFSETS.get(currency, 100)
+        return daily * days if kind is BudgetType.LIFETIME else daily
+    least = platform_minimums.documented_minimum(
+        channel_code, currency, kind, days, Objective(objective)
+    )
+    return least or Decimal(1)
+
+
 def _settings(
     rng: random.Random,
     currency: str,
@@ -210,15 +229,15 @@ def _settings(
     budget_type = rng.choice(["DAILY", "LIFETIME"])
     days = rng.randint(14, 60)
     share = Decimal(budget) / 4 / (days if budget_type == "DAILY" else 1)
-    # At least the platform's minimum where one is known (TikTok's), so that a demo ticket
-    # can be sent.
-    least = Decimal(1)
-    if channel_code == "TIKTOK":
-        least = minimum_budget(BudgetType(budget_type), currency, days) or least
+    objective = rng.choice(objectives)
     settings = {
-        "objective": rng.choice(objectives),
+        "objective": objective,
         "budget_type": budget_type,
-        "budget_amount": str(max(share, least).quantize(quantum(currency))),
+        "budget_amount": str(
+            max(share, _least(channel_code, currency, budget_type, days, objective)).quantize(
+                quantum(currency)
+            )
+        ),
         "flight_start": start.isoformat(),
         "flight_end": (start + timedelta(days=days - 1)).isoformat(),
         "landing_url": f"https://example.com/{name.rsplit('_', 1)[-1].lower()}"

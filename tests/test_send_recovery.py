@@ -129,9 +129,10 @@ def test_a_run_that_was_taken_over_stops_and_writes_nothing_more(db, sandbox, qu
     outcomes = [
         a.outcome for a in db.session.query(SendAttempt).order_by(SendAttempt.created_at).all()
     ]
-    # The lookup's 500, then nothing: no retry, no create, no failure was written.
-    assert outcomes == [AttemptOutcome.RETRY]
-    assert [r["method"] for r in sandbox.requests("meta")] == ["GET"]
+    # The read of the account's minimum budgets, the lookup's 500, then nothing: no retry,
+    # no create, no failure was written.
+    assert outcomes == [AttemptOutcome.OK, AttemptOutcome.RETRY]
+    assert [r["method"] for r in sandbox.requests("meta")] == ["GET", "GET"]
 
 
 def test_the_celery_job_looks_again_later_when_another_run_holds_the_send(

@@ -7,6 +7,17 @@ https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.c
 https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.googleAds/search
 https://developers.google.com/google-ads/api/docs/best-practices/error-types
 
+Budget amounts (CampaignBudgetError,
+https://developers.google.com/google-ads/api/reference/rpc/v26/CampaignBudgetErrorEnum.CampaignBudgetError):
+an amount must be a multiple of the customer currency's billable unit
+(NON_MULTIPLE_OF_MINIMUM_CURRENCY_UNIT; currency_constant.billable_unit_micros,
+https://developers.google.com/google-ads/api/reference/rpc/v26/CurrencyConstant, 10000 for USD),
+and at least the campaign's per-day minimum (BUDGET_BELOW_PER_DAY_MINIMUM, explained in
+BudgetPerDayMinimumErrorDetails,
+https://developers.google.com/google-ads/api/reference/rpc/v26/BudgetPerDayMinimumErrorDetails).
+Google publishes no per-day figure, so the sandbox applies one only when the app config sets
+GOOGLE_BUDGET_PER_DAY_MINIMUM_MICROS; the customer's currency is GOOGLE_CURRENCY (USD).
+
 Mutates are all-or-nothing: operations are checked in order against the objects as the
 earlier operations leave them, every error is reported, and nothing is kept if any fails.
 """
@@ -15,7 +26,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from . import gaql
 from .common import current_store, json_object_body, random_token, record_created, utc_now
@@ -31,6 +42,29 @@ FAILURE_TYPE = f"type.googleapis.com/google.ads.googleads.{API_VERSION}.errors.G
 BUDGET_PERIODS = ("DAILY", "CUSTOM_PERIOD")
 DELIVERY_METHODS = ("STANDARD", "ACCELERATED")
 BUDGET_UPDATABLE = ("amountMicros", "totalAmountMicros", "name", "deliveryMethod")
+# Billable units in micros: one minor unit of the currency (ISO 4217 decimals), which is what
+# currency_constant serves for USD (10000); whole-unit and thousandth currencies below.
+WHOLE_UNIT_CURRENCIES = frozenset(
+    (
+        "BIF",
+        "CLP",
+        "DJF",
+        "GNF",
+        "ISK",
+        "JPY",
+        "KMF",
+        "KRW",
+        "PYG",
+        "RWF",
+        "UGX",
+        "VND",
+        "VUV",
+        "XAF",
+        "XOF",
+        "XPF",
+    )
+)
+THOUSANDTH_CURRENCIES = frozenset(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"))
 
 # Campaign.
 CAMPAIGN_STATUSES = ("ENABLED", "PAUSED")
@@ -146,11 +180,15 @@ class Failure:
     def __init__(self) -> None:
         self.errors: list[dict] = []
 
-    def add(self, code: dict, message: str, location: tuple = (), trigger=None) -> None:
+    def add(
+        self, code: dict, message: str, location: tuple = (), trigger=None, details=None
+    ) -> None:
         """Record an error; `location` is a path like ("operations", 0, "create", "name")."""
         error: dict = {"errorCode": code, "message": message}
         if trigger is not None:
             error["trigger"] = {"stringValue": str(trigger)}
+        if details is not None:
+            error["details"] = details
         elements: list[dict] = []
         for part in location:
             if isinstance(part, int):
@@ -595,6 +633,56 @@ def _new_resource_name(customer_id: str, collection: str) -> tuple[str, str]:
 # Campaign budgets
 
 
+def _currency() -> str:
+    return str(current_app.config.get("GOOGLE_CURRENCY", "USD"))
+
+
+def billable_unit_micros(currency: str) -> int:
+    if currency in WHOLE_UNIT_CURRENCIES:
+        return 1_000_000
+    return 1_000 if currency in THOUSANDTH_CURRENCIES else 10_000
+
+
+def _check_amounts(amounts: dict, op: Operation, failure: Failure) -> None:
+    """Every amount a multiple of the billable unit; a daily one at least the per-day minimum."""
+    unit = billable_unit_micros(_currency())
+    for key, value in amounts.items():
+        if value is not None and int(value) % unit:
+            failure.add(
+                {"campaignBudgetError": "NON_MULTIPLE_OF_MINIMUM_CURRENCY_UNIT"},
+                "A money amount was not a multiple of a minimum unit.",
+                op.at(_snake(key)),
+                trigger=value,
+            )
+    daily = amounts.get("amountMicros")
+    if daily is not None:
+        _check_per_day_minimum(int(daily), 1, "amountMicros", op, failure)
+
+
+def _check_per_day_minimum(amount: int, days: int, key: str, op: Operation, failure) -> None:
+    """BUDGET_BELOW_PER_DAY_MINIMUM, with its details, when a per-day minimum is configured."""
+    per_day = current_app.config.get("GOOGLE_BUDGET_PER_DAY_MINIMUM_MICROS")
+    if per_day is None or amount >= int(per_day) * days:
+        return
+    total = key == "totalAmountMicros"
+    minimum = "minimumBudgetTotalAmountMicros" if total else "minimumBudgetAmountMicros"
+    failed = "failedBudgetTotalAmountMicros" if total else "failedBudgetAmountMicros"
+    failure.add(
+        {"campaignBudgetError": "BUDGET_BELOW_PER_DAY_MINIMUM"},
+        "The budget amount must be above this campaign's per-day minimum.",
+        op.at(_snake(key)),
+        trigger=amount,
+        details={
+            "budgetPerDayMinimumErrorDetails": {
+                "currencyCode": _currency(),
+                "budgetPerDayMinimumMicros": str(per_day),
+                minimum: str(int(per_day) * days),
+                failed: str(amount),
+            }
+        },
+    )
+
+
 def _create_budget(customer_id: str, staged: dict, op: Operation, failure: Failure) -> str | None:
     budgets = staged["campaign_budgets"]
     fields = op.fields
@@ -613,6 +701,7 @@ def _create_budget(customer_id: str, staged: dict, op: Operation, failure: Failu
     }
     if period is not None:
         _check_budget_amounts(period, fields, op, failure)
+    _check_amounts(amounts, op, failure)
     delivery = _enum(fields, "deliveryMethod", DELIVERY_METHODS, op, failure, required=False)
     shared = fields.get("explicitlyShared", True)
     if not isinstance(shared, bool):
@@ -681,6 +770,7 @@ def _update_budget(customer_id: str, staged: dict, op: Operation, failure: Failu
         changes[key] = _micros(fields, key, op, failure)
         if fields.get(key) is None:
             failure.required(op.at(_snake(key)))
+    _check_amounts({k: v for k, v in changes.items() if k.endswith("Micros")}, op, failure)
     if "amountMicros" in changes and budget["period"] == "CUSTOM_PERIOD":
         failure.add(
             {"campaignBudgetError": "BUDGET_AMOUNT_MUST_BE_UNSET_FOR_CUSTOM_BUDGET_PERIOD"},
@@ -739,7 +829,7 @@ def _create_campaign(customer_id: str, staged: dict, op: Operation, failure: Fai
     _end_after_start(start, end, op, failure)
     _not_in_the_past(start, op, failure)
     if budget is not None:
-        _check_campaign_budget(budget, campaigns, channel, fields, op, failure)
+        _check_campaign_budget(budget, campaigns, channel, fields, (start, end), op, failure)
     if len(failure.errors) > errors_before:
         return None
 
@@ -798,8 +888,11 @@ def _bidding_strategy(fields: dict, channel: str | None, op: Operation, failure)
     return first
 
 
-def _check_campaign_budget(budget: dict, campaigns: dict, channel, fields, op, failure) -> None:
+def _check_campaign_budget(
+    budget: dict, campaigns: dict, channel, fields, window, op, failure
+) -> None:
     """Total budgets suit some channels and need an end; unshared budgets serve one campaign."""
+    start, end = window
     if budget["period"] == "CUSTOM_PERIOD":
         if channel is not None and channel not in TOTAL_BUDGET_CHANNELS:
             failure.add(
@@ -815,6 +908,11 @@ def _check_campaign_budget(budget: dict, campaigns: dict, channel, fields, op, f
                 "Campaigns with total budgets must have end date/time specified.",
                 op.at("end_date_time"),
             )
+        elif start is not None and end is not None:
+            # The total covers the per-day minimum on every day from start to end.
+            days = max(1, -(-int((end - start).total_seconds()) // 86400))
+            total = int(budget["totalAmountMicros"])
+            _check_per_day_minimum(total, days, "totalAmountMicros", op, failure)
     in_use = any(c["campaignBudget"] == budget["resourceName"] for c in campaigns.values())
     if not budget["explicitlyShared"] and in_use:
         failure.add(

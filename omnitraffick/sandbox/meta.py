@@ -6,13 +6,20 @@ https://developers.facebook.com/docs/marketing-api/reference/ad-account/adsets
 https://developers.facebook.com/docs/graph-api/guides/error-handling
 https://developers.facebook.com/docs/marketing-api/audiences/special-ad-category ("If
 special_ad_categories are selected, you must also set a special_ad_category_country")
+Minimum budgets, served at /act_<id>/minimum_budgets and enforced on budgets:
+https://developers.facebook.com/docs/marketing-api/reference/ad-account/minimum_budgets
+https://www.facebook.com/business/help/203183363050448 (the figures, in USD)
+The ad account's currency is the app config META_CURRENCY (USD by default); its minimums are
+the USD figures times META_USD_RATE (units of that currency per USD, 1 by default).
 """
 
 import json
+import math
 import re
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from .common import current_store, json_object_body, random_token, record_created, utc_now
 from .credentials import SANDBOX_CREDENTIALS
@@ -71,6 +78,39 @@ BUDGET_FIELDS = ("daily_budget", "lifetime_budget")
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 # How far in the past a start may be: a request built a moment before it arrived.
 START_SLACK = timedelta(minutes=15)
+# Minimum daily budgets in USD cents, by what an ad set is optimized for: (accounts in the
+# currencies below, accounts in any other), the /minimum_budgets field and the goals it covers.
+MINIMUMS = (
+    ("min_daily_budget_imp", 100, 50, ("AD_RECALL_LIFT", "REACH", "IMPRESSIONS")),
+    ("min_daily_budget_high_freq", 500, 250, ("LINK_CLICKS", "LANDING_PAGE_VIEWS")),
+    ("min_daily_budget_video_views", 500, 250, ("THRUPLAY",)),
+    ("min_daily_budget_low_freq", 4000, 2000, ("OFFSITE_CONVERSIONS", "APP_INSTALLS")),
+)
+HIGH_FREQUENCY_EXTRA = ("POST_ENGAGEMENT",)
+HIGHER_MINIMUMS = frozenset(
+    (
+        "USD",
+        "AUD",
+        "CAD",
+        "SGD",
+        "JPY",
+        "NZD",
+        "TWD",
+        "EUR",
+        "CHF",
+        "SEK",
+        "HKD",
+        "GBP",
+        "ILS",
+        "NOK",
+        "KRW",
+        "DKK",
+    )
+)
+# Currencies Meta takes in whole units (offset 1); all others in hundredths.
+WHOLE_UNITS = frozenset(
+    ("CLP", "COP", "CRC", "HUF", "IDR", "ISK", "JPY", "KRW", "PYG", "TWD", "VND")
+)
 # Meta pages lists with opaque cursors; the sandbox always answers with one page.
 PAGING = {"cursors": {"before": "MAZDZD", "after": "MAZDZD"}}
 
@@ -241,7 +281,7 @@ def node(version: str, node: str):
             "account_id": account_id,
             "name": "OmniTraffick Sandbox",
             "account_status": 1,
-            "currency": "USD",
+            "currency": _currency(),
             "timezone_name": "Etc/UTC",
         }
         return jsonify(_select(account, _requested_fields()))
@@ -259,6 +299,8 @@ def edge(version: str, node: str, edge: str):
     verb = request.method.lower()
     if node.startswith("act_"):
         account_id = _account(node, verb)
+        if edge == "minimum_budgets" and request.method == "GET":
+            return jsonify({"data": [_minimum_budgets()], "paging": PAGING})
         if edge not in ("campaigns", "adsets"):
             raise unknown_path(f"/{edge}")
         if request.method == "GET":
@@ -273,6 +315,71 @@ def edge(version: str, node: str, edge: str):
     if kind != "campaigns" or request.method != "GET":
         raise no_such_object(node, verb)
     return _list("adsets", lambda obj: obj["campaign_id"] == campaign["id"])
+
+
+# Minimum budgets
+
+
+def _currency() -> str:
+    return str(current_app.config.get("META_CURRENCY", "USD"))
+
+
+def _minimum_budgets() -> dict:
+    """The account's minimum daily budgets in its currency's minor unit, as Meta serves them."""
+    currency = _currency()
+    rate = Decimal(str(current_app.config.get("META_USD_RATE", "1")))
+    offset = 1 if currency in WHOLE_UNITS else 100
+    row: dict = {"currency": currency}
+    for field, higher, other, _goals in MINIMUMS:
+        cents = higher if currency in HIGHER_MINIMUMS else other
+        row[field] = math.ceil(Decimal(cents) / 100 * rate * offset)
+    return row
+
+
+def _goal_minimum(goal: str | None) -> int:
+    """The daily minimum of one ad set optimized for `goal` (impressions when unknown)."""
+    minimums = _minimum_budgets()
+    goal = "LINK_CLICKS" if goal in HIGH_FREQUENCY_EXTRA else goal
+    field = next((f for f, _h, _o, goals in MINIMUMS if goal in goals), MINIMUMS[0][0])
+    return minimums[field]
+
+
+def _check_minimum(amount: str, least: int, what: str) -> None:
+    """Refuse a budget (minor units) under `least`, as Meta does ("Budget Is Too Low")."""
+    if int(amount) >= least:
+        return
+    currency = _currency()
+    offset = 1 if currency in WHOLE_UNITS else 100
+    shown = f"{Decimal(least) / offset:,.{0 if offset == 1 else 2}f} {currency}"
+    raise invalid(
+        "Invalid parameter",
+        "Budget Is Too Low",
+        f"The budget for {what} must be at least {shown}. Please edit your budget to enable "
+        "delivery of your ads.",
+    )
+
+
+def _days(start: str | None, end: str | None) -> int:
+    if not start or not end:
+        return 1
+    seconds = (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
+    return max(1, math.ceil(seconds / 86400))
+
+
+def _check_campaign_budget(campaign: dict, adsets: list[dict]) -> None:
+    """A budget covers the minimum of each ad set it pays for (with the one being added); a
+    lifetime budget covers it on every day of their schedule. Without ad sets yet, it covers
+    the least any ad set needs."""
+    goals = [adset.get("optimization_goal") for adset in adsets]
+    daily = sum(_goal_minimum(goal) for goal in goals) if goals else _goal_minimum(None)
+    if "daily_budget" in campaign:
+        _check_minimum(campaign["daily_budget"], daily, "this campaign's ad sets")
+    elif "lifetime_budget" in campaign:
+        days = max(
+            (_days(adset.get("start_time"), adset.get("end_time")) for adset in adsets),
+            default=1,
+        )
+        _check_minimum(campaign["lifetime_budget"], daily * days, "this campaign's ad sets")
 
 
 def _find_object(object_id: str, verb: str) -> tuple[str, dict]:
@@ -467,6 +574,8 @@ def _create_campaign(account_id: str, data: dict) -> str:
             "A campaign with its own budget needs a bid strategy, such as LOWEST_COST_WITHOUT_CAP.",
         )
 
+    if budgets:
+        _check_campaign_budget(budgets, [])
     store = current_store()
     with store.lock:
         campaign_id = store.new_id("meta")
@@ -525,6 +634,12 @@ def _create_adset(account_id: str, data: dict) -> str:
                 "The ad set's campaign does not exist in this ad account.",
             )
         adset = _adset_fields(data, campaign)
+        adsets = store.kind("meta", "adsets").values()
+        siblings = [obj for obj in adsets if obj["campaign_id"] == campaign["id"]]
+        if any(field in campaign for field in BUDGET_FIELDS):
+            _check_campaign_budget(campaign, [*siblings, adset])
+        else:
+            _check_campaign_budget(adset, [adset])
         adset_id = store.new_id("meta")
         now = _timestamp(utc_now())
         adset = {
@@ -687,6 +802,12 @@ def _update_object(kind: str, obj: dict, data: dict) -> None:
     with store.lock:
         if budgets:
             _check_budget_change(kind, obj, budgets, store.kind("meta", "adsets").values())
+            adsets = [
+                adset
+                for adset in store.kind("meta", "adsets").values()
+                if adset["campaign_id"] == obj["id"] or adset["id"] == obj["id"]
+            ]
+            _check_campaign_budget(budgets, adsets)
         obj.update(changes, **budgets, updated_time=_timestamp(utc_now()))
 
 

@@ -13,13 +13,12 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 from ..models import RequestType, Ticket, TicketStatus
-from . import clock, naming, taxonomy, translators, utm
+from . import clock, naming, platform_minimums, taxonomy, translators, utm
 from .currencies import format_money
 from .errors import ValidationError
-from .settings import BudgetType, SpecialCategory
-from .timezones import days, flight_window
+from .settings import SpecialCategory
+from .timezones import flight_window
 from .translators.base import flight_order_problem, flight_over_problem, read_amount
-from .translators.tiktok import minimum_budget
 
 BLOCK, WARN = "block", "warn"
 
@@ -261,32 +260,24 @@ def check_flight_started(ctx: Context) -> list[str]:
     ]
 
 
+def _budget(ctx: Context):
+    channel = ctx.ticket.channel.api_identifier
+    return platform_minimums.budget_of(
+        channel, ctx.ticket.request_type, ctx.settings, ctx.create_settings, ctx.currency
+    )
+
+
 @rule("platform_minimum", "The budget meets the platform's minimum")
 def check_platform_minimum(ctx: Context) -> list[str]:
-    """TikTok's documented minimums (translators/tiktok.py cites them)."""
-    if ctx.ticket.channel.api_identifier != "TIKTOK":
-        return []
-    if ctx.ticket.request_type is RequestType.UPDATE_STATUS:
-        return []
-    amount, kind = _amount(ctx.settings), ctx.settings.get("budget_type")
-    if amount is None or kind not in ("DAILY", "LIFETIME"):
-        return []
-    creating = ctx.ticket.request_type is RequestType.CREATE_CAMPAIGN
-    flight = ctx.settings if creating else (ctx.create_settings or {})
-    start, end = _date(flight, "flight_start"), _date(flight, "flight_end")
-    length = days(flight_window(start, end, "UTC")) if start and end and end >= start else None
-    least = minimum_budget(BudgetType(kind), ctx.currency, length)
-    if least is None or amount >= least:
-        return []
-    need, have = format_money(least, ctx.currency), format_money(amount, ctx.currency)
-    if kind == "DAILY":
-        what = "a day for a campaign"
-    else:
-        what = f"in total for a {length}-day campaign (its ad group needs a daily minimum)"
-    return [
-        f"TikTok needs at least {need} {what}; this ticket has {have}. Raise the budget to "
-        f"{need} or more."
-    ]
+    """TikTok's and Meta's documented minimums (services/platform_minimums.py cites them)."""
+    budget = _budget(ctx)
+    return platform_minimums.blocking(budget) if budget else []
+
+
+@rule("platform_minimum_unknown", "The platform documents its minimum in this currency", WARN)
+def check_platform_minimum_unknown(ctx: Context) -> list[str]:
+    budget = _budget(ctx)
+    return platform_minimums.unknown(budget) if budget else []
 
 
 @rule("compliance_political", "A political declaration says where it applies")

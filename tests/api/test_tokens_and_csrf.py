@@ -177,7 +177,9 @@ def test_a_script_with_only_a_token_traffics_a_campaign(app, db, make_user):
             "tickets", ticket["id"], {"status": status, "version": ticket["version"], **extra}
         )
         assert ticket["status"] == (reached or status), ticket["qa_failure_reason"]
-    assert all(f["passed"] for f in ticket["qa_report"]), ticket["qa_report"]
+    # Every rule passes but one warning: TikTok publishes no minimum budget in JPY.
+    failed = [f["rule"] for f in ticket["qa_report"] if not f["passed"]]
+    assert failed == ["platform_minimum_unknown"], ticket["qa_report"]
 
     read_back = script.get(f"/tickets/{ticket['id']}").get_json()
     assert read_back == ticket

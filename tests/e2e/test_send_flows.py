@@ -60,7 +60,9 @@ def test_a_draft_ticket_goes_to_the_sandbox_and_comes_back_trafficked(
     expect(history.locator("li").first.locator(".timeline-move")).to_have_text(
         "Ready for API → Trafficked success"
     )
-    expect(history.locator(".attempt")).to_have_count(4)
+    # The ad account's minimum budgets are read first, then two searches and two creates.
+    expect(history.locator(".attempt")).to_have_count(5)
+    expect(history).to_contain_text("GET /v27.0/act_1000000001/minimum_budgets")
     expect(history).to_contain_text("POST /v27.0/act_1000000001/campaigns")
     screenshot(page, "ticket-trafficked-sandbox")
 

@@ -46,11 +46,16 @@ def test_registry_holds_every_rule_once_with_a_severity():
         "budget_type_kept",
         "flight_started",
         "platform_minimum",
+        "platform_minimum_unknown",
         "compliance_political",
     }
-    assert {"open_ended", "utm_source_medium", "brand_ceiling_currency", "flight_started"} == (
-        WARN_RULES
-    )
+    assert {
+        "open_ended",
+        "utm_source_medium",
+        "brand_ceiling_currency",
+        "flight_started",
+        "platform_minimum_unknown",
+    } == WARN_RULES
     assert all(r.title for r in qa.RULES)
 
 

@@ -200,7 +200,8 @@ def test_meta_validates_ad_sets(client, campaign_fields, adset_fields, fragment)
 
 
 def test_meta_creates_conversion_and_app_ad_sets_with_their_promoted_object(client):
-    campaign_id = create_meta_campaign(client)
+    # Two ad sets for low-frequency events need $40 a day each from the campaign budget.
+    campaign_id = create_meta_campaign(client, daily_budget=8000)
     for adset in (
         meta_adset(
             campaign_id,

@@ -125,7 +125,9 @@ def test_history_lists_every_attempt(client, db, editor, sandbox, ready, meta):
     send(client, ticket)
     page = parse(client.get(f"/tickets/{ticket.id}").text)
     attempts = page.by_id("history").find_all("li", "attempt")
-    assert len(attempts) == 6  # search, 500, search, create; search and create of the ad set
+    # The account's minimum budgets, then search, 500, search, create; search and create of
+    # the ad set.
+    assert len(attempts) == 7
     text = page.by_id("history").text
     assert "HTTP 500" in text and "trying again" in text
     assert "/v27.0/act_1000000001/campaigns" in text

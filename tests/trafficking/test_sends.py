@@ -44,9 +44,11 @@ def test_meta_ticket_is_trafficked_with_campaign_and_ad_set_ids(
     assert event.actor_id == editor.id
     assert f"created campaign {campaign['id']}" in event.reason
     assert "platform sandbox" in event.reason
-    # Each create was preceded by a search for an object of that name.
+    # The ad account's minimum budgets were read first (GET /act_{id}/minimum_budgets), and
+    # each create was preceded by a search for an object of that name.
     outcomes = [(a.method, a.outcome) for a in attempts_of(db, ticket)]
     assert outcomes == [
+        ("GET", AttemptOutcome.OK),
         ("GET", AttemptOutcome.NOT_FOUND),
         ("POST", AttemptOutcome.OK),
         ("GET", AttemptOutcome.NOT_FOUND),

@@ -209,6 +209,7 @@ class _Job:
             return
         client = PlatformClient(connection, self.policy.timeout)
         try:
+            self._check_budget(client, translation, values)
             for step, request in enumerate(translation.requests, start=1):
                 if request.returns and request.returns in values:
                     continue  # made by an earlier run of this send
@@ -230,6 +231,26 @@ class _Job:
         count = len(translation.requests)
         steps = "; ".join(self.done)
         return f"Sent to {where} ({count} request{'s' if count != 1 else ''}): {steps}."
+
+    def _check_budget(self, client: PlatformClient, translation: Translation, values) -> None:
+        """Read the account's own minimum budget first (Meta's /minimum_budgets); a budget
+        under it stops the send before anything is made. Recorded as part of step 1."""
+        translator = translators.translator_for(client.connection.channel_code)
+        check = translator.budget_check(translation.requests) if translator else None
+        if check is None:
+            return
+        check = check.filled(values)
+        for attempt in range(1, self.policy.max_attempts + 1):
+            answer = client.call(check.method, check.path, params=check.params)
+            if answer.kind is Kind.OK:
+                problem = check.judge(answer.data)
+                outcome = AttemptOutcome.FAILED if problem else AttemptOutcome.OK
+                message = problem or "Read the account's minimum budgets: the budget meets them."
+                _record(self.claim, 1, attempt, check.method, check.path, answer, outcome, message)
+                if problem:
+                    raise SendFailed(problem)
+                return
+            self._retry_or_fail(1, attempt, check.method, check.path, answer, check.description)
 
     def _step(self, client: PlatformClient, step: int, request: PlatformRequest) -> str | None:
         """Send one request, checking first for what it would create; retry as allowed."""

@@ -165,6 +165,26 @@ class Lookup:
     what: str  # e.g. "campaign", for messages
 
 
+@dataclass(frozen=True)
+class BudgetCheck:
+    """A read of the account's own minimum budget, made before a send sets a budget.
+
+    The platform's figure for this account (in its currency) is what counts when it judges the
+    budget; `judge` turns the answer into the reason to stop, or None when the budget is enough.
+    """
+
+    method: str
+    path: str
+    params: dict[str, str]
+    judge: Callable[[Any], str | None]
+    description: str
+
+    def filled(self, values: Mapping[str, str]) -> BudgetCheck:
+        return BudgetCheck(
+            self.method, _fill(self.path, values), self.params, self.judge, self.description
+        )
+
+
 def dig(data: Any, path: Sequence[str | int]) -> Any:
     """The value at `path` (keys and list indexes) in decoded JSON; None when absent."""
     for key in path:
@@ -662,6 +682,10 @@ class PlatformTranslator(abc.ABC):
 
     @abc.abstractmethod
     def update_budget(self, change: BudgetChange) -> list[PlatformRequest]: ...
+
+    def budget_check(self, requests: Sequence[PlatformRequest]) -> BudgetCheck | None:
+        """For requests that set a budget: how to read the account's minimum first (or None)."""
+        return None
 
     def lookup(self, request: PlatformRequest) -> Lookup | None:
         """For a create request (placeholders filled): how to find what it would create.

@@ -16,22 +16,31 @@ A new campaign is two requests: the campaign, then one ad set under it. Referenc
 - Special ad categories (required on every new campaign; when one is declared,
   special_ad_category_country is required too):
   https://developers.facebook.com/docs/marketing-api/audiences/special-ad-category
+- Minimum budgets: "About minimum budgets" (Meta Business Help Centre, figures in USD, per day,
+  for daily and lifetime budgets alike): https://www.facebook.com/business/help/203183363050448
+  and the ad account's own figures, in its currency, GET /act_{ad_account_id}/minimum_budgets:
+  https://developers.facebook.com/docs/marketing-api/reference/ad-account/minimum_budgets
+  (fields: https://developers.facebook.com/docs/marketing-api/reference/minimum-budget)
 - Ads targeting the EU need dsa_beneficiary and dsa_payor:
   https://developers.facebook.com/documentation/ads-commerce/marketing-api/reference/ad-account/dsa_recommendations
 """
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
 from ...models import RequestType
+from ..currencies import format_money
 from ..settings import BudgetType, DeliveryStatus, Objective
 from .base import (
     API_VERSIONS,
     Budget,
     BudgetChange,
+    BudgetCheck,
     Lookup,
     NewCampaign,
     Parsed,
@@ -99,6 +108,85 @@ OBJECTIVES: dict[Objective, MetaObjective] = {
 BUDGET_FIELDS = {BudgetType.DAILY: "daily_budget", BudgetType.LIFETIME: "lifetime_budget"}
 STATUSES = {DeliveryStatus.ACTIVE: "ACTIVE", DeliveryStatus.PAUSED: "PAUSED"}
 APP_STORE_HOSTS = frozenset({"apps.apple.com", "itunes.apple.com", "play.google.com"})
+
+# Minimum daily budgets (module docstring: "About minimum budgets" and /minimum_budgets). The
+# help page lists them in USD by what the ad set "gets charged for"; the API reference keys
+# them by what it is "optimized for" (min_daily_budget_imp, _high_freq, _low_freq,
+# _video_views). Every ad set here is billed per impression, so the two readings disagree:
+# the stricter one, by optimization goal, is taken. Conversions and app installs are the
+# help page's "low-frequency events" ($40), clicks, engagement and video views its $5 ones.
+MINIMUM_FIELDS = {
+    "AD_RECALL_LIFT": "min_daily_budget_imp",
+    "REACH": "min_daily_budget_imp",
+    "IMPRESSIONS": "min_daily_budget_imp",
+    "LINK_CLICKS": "min_daily_budget_high_freq",
+    "LANDING_PAGE_VIEWS": "min_daily_budget_high_freq",
+    "POST_ENGAGEMENT": "min_daily_budget_high_freq",
+    "THRUPLAY": "min_daily_budget_video_views",
+    "OFFSITE_CONVERSIONS": "min_daily_budget_low_freq",
+    "APP_INSTALLS": "min_daily_budget_low_freq",
+}
+GOAL_NAMES = {
+    "min_daily_budget_imp": "impressions or reach",
+    "min_daily_budget_high_freq": "clicks or engagement",
+    "min_daily_budget_video_views": "video views",
+    "min_daily_budget_low_freq": "conversions or app installs",
+}
+# USD cents a day: (accounts in these currencies, accounts in any other currency).
+USD_MINIMUMS = {
+    "min_daily_budget_imp": (100, 50),
+    "min_daily_budget_high_freq": (500, 250),
+    "min_daily_budget_video_views": (500, 250),
+    "min_daily_budget_low_freq": (4000, 2000),
+}
+HIGHER_MINIMUM_CURRENCIES = frozenset(
+    ("USD", "AUD", "CAD", "SGD", "JPY", "NZD", "TWD", "EUR", "CHF", "SEK", "HKD", "GBP", "ILS")
+    + ("NOK", "KRW", "DKK")
+)
+
+
+def minimum_field(objective: Objective) -> str:
+    """The /minimum_budgets field that applies to a ticket objective's ad set."""
+    return MINIMUM_FIELDS[OBJECTIVES[objective].optimization_goal]
+
+
+def usd_minimum(field: str, currency: str) -> Decimal:
+    """The documented daily minimum, in USD, for an ad account in `currency`."""
+    higher, other = USD_MINIMUMS[field]
+    return Decimal(higher if currency in HIGHER_MINIMUM_CURRENCIES else other) / 100
+
+
+def _days(start: str | None, end: str | None) -> int:
+    """Whole days an ad set's schedule covers (a lifetime budget needs each day's minimum)."""
+    if not start or not end:
+        return 1
+    seconds = (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
+    return max(1, math.ceil(seconds / 86400))
+
+
+def _judge_minimum(amount: int, field: str, days: int):
+    """Compare a budget (minor units) with the account's answer from /minimum_budgets."""
+
+    def judge(data: Any) -> str | None:
+        rows = data.get("data") if isinstance(data, dict) else None
+        row = rows[0] if isinstance(rows, list) and rows and isinstance(rows[0], dict) else {}
+        daily, currency = row.get(field), row.get("currency")
+        if not isinstance(daily, int | str) or not str(daily).isdigit():
+            return None  # no figure for this kind of ad set: the platform will judge
+        least = int(daily) * days
+        if amount >= least:
+            return None
+        offset = CURRENCY_OFFSETS.get(str(currency), 100)
+        need = format_money(Decimal(least) / offset, str(currency))
+        have = format_money(Decimal(amount) / offset, str(currency))
+        per = "a day" if days == 1 else f"for {days} days"
+        return (
+            f"Meta needs at least {need} {per} for an ad set optimised for "
+            f"{GOAL_NAMES[field]} in this ad account (its /minimum_budgets); this ticket has "
+            f"{have}. Raise the budget to {need} or more; nothing was created or changed."
+        )
+
+    return judge
 
 
 def meta_time(moment: datetime) -> str:
@@ -248,6 +336,28 @@ class MetaTranslator(PlatformTranslator):
                 f"Set the campaign's status to {STATUSES[change.status]}.",
             )
         ]
+
+    def budget_check(self, requests) -> BudgetCheck | None:
+        """Before a budget is set, read the ad account's own minimums (in its currency)."""
+        budgeted = next((r for r in requests if r.body.keys() & set(BUDGET_FIELDS.values())), None)
+        if budgeted is None:
+            return None
+        field_name = next(f for f in BUDGET_FIELDS.values() if f in budgeted.body)
+        adset = next((r for r in requests if "optimization_goal" in r.body), None)
+        # An update does not say what its campaign's ad set optimizes for: the least any ad
+        # set needs (impressions) is the one figure that applies whatever it is.
+        goal = adset.body["optimization_goal"] if adset else "IMPRESSIONS"
+        days = 1
+        if adset and field_name == "lifetime_budget":
+            days = _days(adset.body.get("start_time"), adset.body.get("end_time"))
+        field = MINIMUM_FIELDS.get(goal, "min_daily_budget_imp")
+        return BudgetCheck(
+            "GET",
+            f"/{VERSION}/act_{{ad_account_id}}/minimum_budgets",
+            {},
+            _judge_minimum(int(budgeted.body[field_name]), field, days),
+            "read the ad account's minimum budgets",
+        )
 
     def lookup(self, request: PlatformRequest) -> Lookup | None:
         # Meta lets several campaigns share a name, so a create is preceded by a search of
