@@ -66,6 +66,8 @@ class MutationRunner:
         self.module_name = plan["module_name"]
         self.mutants = [Mutant(**m) for m in plan["mutants"]]
         self.results_path = Path(config.getoption("--mutation-results"))
+        # One line per mutant as it finishes, to follow a long run (tail -f).
+        self.progress_path = self.results_path.with_suffix(".progress")
 
     # -- 1. the unmutated run, traced ------------------------------------------------------
 
@@ -131,6 +133,8 @@ class MutationRunner:
                 outcome, detail = self._try(session, mutant, [items[i] for i in chosen], limit)
             else:
                 outcome, detail = SURVIVED, "no test reaches this line"
+            with self.progress_path.open("a") as progress:
+                progress.write(f"{mutant.line} {mutant.operator} {outcome} {len(chosen)}\n")
             results.append(
                 {
                     **mutant.as_dict(),
