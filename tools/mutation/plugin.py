@@ -120,6 +120,10 @@ class MutationRunner:
                 session.shouldfail = f"{item.nodeid} fails without any mutation"
                 return True
 
+        from sqlalchemy.engine import Engine
+
+        # The engines the session fixtures made; each child drops their pooled connections.
+        self.engines = [o for o in gc.get_objects() if isinstance(o, Engine)]
         results = []
         for mutant in self.mutants:
             lines = set(range(mutant.line, mutant.end_line + 1))
@@ -180,9 +184,7 @@ class MutationRunner:
 
     def _child(self, session, mutant: Mutant, chosen) -> tuple[int, str]:
         # The parent's pooled database connections must not be shared with the child.
-        from sqlalchemy.engine import Engine
-
-        for engine in [o for o in gc.get_objects() if isinstance(o, Engine)]:
+        for engine in self.engines:
             engine.dispose(close=False)
         try:
             swapped = apply(self.module_name, self.module_path, mutant)
