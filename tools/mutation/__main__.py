@@ -60,7 +60,11 @@ def changed_modules(base: str, modules: list[str]) -> list[str]:
     chosen = []
     for module in modules:
         paths = [module, *config[module], "tests/mutation/config.toml", "tools/mutation"]
-        if any(changed == p or changed.startswith(p.rstrip("/") + "/") for changed in touched for p in paths):
+        if any(
+            changed == p or changed.startswith(p.rstrip("/") + "/")
+            for changed in touched
+            for p in paths
+        ):
             chosen.append(module)
     return chosen
 
@@ -133,17 +137,22 @@ def main(argv=None) -> int:
     modules.sort(key=lambda m: -(ROOT / m).stat().st_size)
 
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="mutation-") as folder, ThreadPoolExecutor(jobs) as pool:
+    with (
+        tempfile.TemporaryDirectory(prefix="mutation-") as folder,
+        ThreadPoolExecutor(jobs) as pool,
+    ):
         runs = list(
             pool.map(
                 lambda m: run_module(m, config["modules"][m], config["operators"], Path(folder)),
                 modules,
             )
         )
-    return report(runs, equivalents, config["floor"], time.monotonic() - started, bool(args.only or args.changed_since))
+    floors = {m: config.get("floors", {}).get(m, config["floor"]) for m in config["modules"]}
+    partial = bool(args.only or args.changed_since)
+    return report(runs, equivalents, floors, time.monotonic() - started, partial)
 
 
-def report(runs, equivalents, floor, seconds, partial: bool) -> int:
+def report(runs, equivalents, floors, seconds, partial: bool) -> int:
     failed = False
     used: set = set()
     rows = []
@@ -162,8 +171,10 @@ def report(runs, equivalents, floor, seconds, partial: bool) -> int:
                 used.add(key)
                 counts["equivalent"] += 1
                 if result["outcome"] in ("killed", "timeout"):
-                    print(f"note: {module}:{result['line']} {result['operator']} is listed as "
-                          f"equivalent but a test kills it ({result['detail']})")
+                    print(
+                        f"note: {module}:{result['line']} {result['operator']} is listed as "
+                        f"equivalent but a test kills it ({result['detail']})"
+                    )
             elif result["outcome"] in ("killed", "timeout"):
                 counts["killed"] += 1
             elif result["outcome"] == "survived":
@@ -174,35 +185,50 @@ def report(runs, equivalents, floor, seconds, partial: bool) -> int:
                 survivors.append(result)
         scored = counts["killed"] + counts["survived"]
         score = 100.0 * counts["killed"] / scored if scored else 100.0
-        below = score < floor or counts["not run"]
+        below = score < floors[module] or counts["not run"]
         failed = failed or below
-        rows.append((module, counts, score, run["seconds"], below))
+        rows.append((module, counts, score, run["seconds"], below, floors[module]))
 
-    header = f"{'module':48} {'generated':>9} {'killed':>7} {'survived':>8} {'equivalent':>10} {'score':>7} {'time':>6}"
+    header = (
+        f"{'module':48} {'generated':>9} {'killed':>7} {'survived':>8} {'equivalent':>10} "
+        f"{'score':>7} {'floor':>6} {'time':>6}"
+    )
     print("\n" + header)
     print("-" * len(header))
-    for module, c, score, secs, below in rows:
+    for module, c, score, secs, below, floor in rows:
         extra = f"  not run: {c['not run']}" if c["not run"] else ""
         mark = "  < floor" if below else ""
-        print(f"{module:48} {c['generated']:>9} {c['killed']:>7} {c['survived']:>8} "
-              f"{c['equivalent']:>10} {score:>6.1f}% {secs:>5.0f}s{extra}{mark}")
-    total = {k: sum(r[1][k] for r in rows) for k in ("generated", "killed", "survived", "equivalent")}
+        print(
+            f"{module:48} {c['generated']:>9} {c['killed']:>7} {c['survived']:>8} "
+            f"{c['equivalent']:>10} {score:>6.1f}% {floor:>5}% {secs:>5.0f}s{extra}{mark}"
+        )
+    total = {
+        k: sum(r[1][k] for r in rows) for k in ("generated", "killed", "survived", "equivalent")
+    }
     scored = total["killed"] + total["survived"]
     print("-" * len(header))
-    print(f"{'all':48} {total['generated']:>9} {total['killed']:>7} {total['survived']:>8} "
-          f"{total['equivalent']:>10} {100.0 * total['killed'] / (scored or 1):>6.1f}% {seconds:>5.0f}s")
-    print(f"floor: {floor}% per module; score = killed / (generated - equivalent)")
+    print(
+        f"{'all':48} {total['generated']:>9} {total['killed']:>7} {total['survived']:>8} "
+        f"{total['equivalent']:>10} {100.0 * total['killed'] / (scored or 1):>6.1f}% {'':>6} "
+        f"{seconds:>5.0f}s"
+    )
+    print("score = killed / (generated - equivalent); a module under its floor fails the run")
 
     if survivors:
-        print("\nSurviving mutants (write a test that fails on each, or list it in "
-              "tests/mutation/equivalent.toml with the reason):")
+        print(
+            "\nSurviving mutants (write a test that fails on each, or list it in "
+            "tests/mutation/equivalent.toml with the reason):"
+        )
         for s in survivors:
             why = f" ({s['detail']})" if s["detail"] else ""
-            print(f"  {s['module']}:{s['line']}  {s['operator']}  [{s['outcome']}]{why}\n      {s['text']}")
+            print(f"  {s['module']}:{s['line']}  {s['operator']}  [{s['outcome']}]{why}")
+            print(f"      {s['text']}")
     stale = [] if partial else [k for k in equivalents if k not in used]
     for module, text, operator, index in stale:
-        print(f"stale entry in tests/mutation/equivalent.toml (matches no mutant): "
-              f"{module} / {operator} / {text!r} / index {index}")
+        print(
+            f"stale entry in tests/mutation/equivalent.toml (matches no mutant): "
+            f"{module} / {operator} / {text!r} / index {index}"
+        )
         failed = True
     print("\nmutation: " + ("FAILED" if failed else "passed"))
     return 1 if failed else 0
