@@ -5,7 +5,7 @@ one way decodes whatever the lists hold (a brand renamed since still reads back)
 import pytest
 
 from omnitraffick.services.errors import ValidationError
-from omnitraffick.services.taxonomy import NameParts, parse_name
+from omnitraffick.services.taxonomy import NameParts, is_valid_name, parse_name
 
 
 def test_a_name_that_splits_one_way_decodes_even_when_its_codes_are_not_known():
@@ -52,3 +52,27 @@ def test_an_ambiguous_name_says_so_and_how_to_decode_it():
         "'DIS_JR_US_META_2026_Moana' splits into brand, market and channel codes more than "
         "one way; give the known codes to decode it."
     )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "DIS_US_2026_Moana",  # four parts: no channel
+        "DIS_US_meta_2026_Moana",  # a code part in lower case
+        "DIS_US_META_2026_Moana_",  # an empty campaign part
+        "DIS_US_META_2026_Möana",  # not ASCII
+    ],
+)
+def test_names_that_are_not_taxonomy_names(name):
+    assert not is_valid_name(name)
+
+
+def test_a_name_of_five_parts_is_a_taxonomy_name():
+    assert is_valid_name("DIS_US_META_2026_Moana")
+    assert is_valid_name("DIS_JR_US_CA_META_2026_Moana")
+
+
+def test_the_channel_can_hold_an_underscore_when_the_other_codes_are_known():
+    parts = parse_name("DIS_US_CTV_X_2026_Moana", brand_codes={"DIS"}, market_codes={"US"})
+
+    assert parts == NameParts("DIS", "US", "CTV_X", 2026, "Moana")

@@ -176,3 +176,14 @@ def test_a_create_needs_its_settings_and_a_lifetime_budget_needs_a_flight_end():
     # An update's flight is its CREATE ticket's: a lifetime update does not ask for one.
     assert missing_settings(BUDGET, lifetime) == ["Budget amount"]
     assert missing_settings(STATUS, {"target_status": "ACTIVE"}) == []
+
+
+def test_a_blank_setting_does_not_stop_the_ones_after_it_being_read():
+    # Blank and whitespace-only settings come first in form order; the rest are still kept.
+    cleaned = clean_settings(
+        CREATE,
+        {"objective": "", "budget_type": "   ", "landing_url": "https://example.com/"},
+        "USD",
+    )
+
+    assert cleaned == {"landing_url": "https://example.com/", "initial_status": "PAUSED"}

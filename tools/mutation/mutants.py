@@ -30,6 +30,11 @@ class Mutant:
     end_line: int
     text: str  # the first line's text, stripped
     index: int  # among mutants with the same module, text and operator
+    # The lines of the innermost function around it: a test that runs any of them may run
+    # the mutated line once the mutation changes which branch is taken (`a and b` -> `a or b`
+    # reaches `b` where the original stopped at `a`), so all of them choose the tests.
+    scope_start: int = 0
+    scope_end: int = 0
 
     @property
     def key(self) -> tuple[str, str, str, int]:
@@ -45,6 +50,21 @@ class Mutant:
         if mutated is None:  # the plan was made from another version of the file
             raise ValueError(f"{self.operator} #{self.occurrence} no longer applies")
         return mutated
+
+
+def function_scopes(source: str) -> dict[int, tuple[int, int]]:
+    """For each line in a function, the first and last line of the innermost function."""
+    scopes: dict[int, tuple[int, int]] = {}
+    functions = [
+        node
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    ]
+    # Outer functions first, so an inner function's lines end up with the inner scope.
+    for node in sorted(functions, key=lambda n: n.end_lineno - n.lineno, reverse=True):
+        for line in range(node.lineno, node.end_lineno + 1):
+            scopes[line] = (node.lineno, node.end_lineno)
+    return scopes
 
 
 def function_body_lines(source: str) -> set[int]:
@@ -67,6 +87,7 @@ def function_body_lines(source: str) -> set[int]:
 
 def mutants_of(module: str, source: str, operators: list[str]) -> list[Mutant]:
     body = function_body_lines(source)
+    scopes = function_scopes(source)
     text_of = source.splitlines()
     tree = get_ast(source)
     nodes = list(ast_nodes(tree))
@@ -82,6 +103,19 @@ def mutants_of(module: str, source: str, operators: list[str]) -> list[Mutant]:
                     text = text_of[line - 1].strip()
                     index = seen.get((text, name), 0)
                     seen[(text, name)] = index + 1
-                    made.append(Mutant(module, name, occurrence, line, end_line, text, index))
+                    start_line, stop_line = scopes[line]
+                    made.append(
+                        Mutant(
+                            module,
+                            name,
+                            occurrence,
+                            line,
+                            end_line,
+                            text,
+                            index,
+                            start_line,
+                            stop_line,
+                        )
+                    )
                 occurrence += 1
     return made

@@ -7,8 +7,8 @@
 2. For each mutant the process forks; the child swaps the mutated code into the live
    functions (`function.__code__`, so decorated functions, registries and anything that
    imported a function by name see the mutant), then runs only the tests that reach the
-   mutated lines, fastest first, and stops at the first failure. The parent waits, with a
-   time limit (a mutant that loops forever counts as killed).
+   function around the mutated line, fastest first, and stops at the first failure. The
+   parent waits, with a time limit (a mutant that loops forever counts as killed).
 
 Session fixtures (the app, its migrated database) are set up once, in the parent; each
 child runs its tests' function fixtures, which empty the tables afterwards, so the next
@@ -126,7 +126,7 @@ class MutationRunner:
         self.engines = [o for o in gc.get_objects() if isinstance(o, Engine)]
         results = []
         for mutant in self.mutants:
-            lines = set(range(mutant.line, mutant.end_line + 1))
+            lines = set(range(mutant.scope_start, mutant.scope_end + 1))
             chosen = sorted(
                 (i for i, covered in enumerate(coverage) if covered & lines),
                 key=lambda i: durations[i],
@@ -136,7 +136,7 @@ class MutationRunner:
                 limit = 10 + 5 * sum(durations[i] for i in chosen)
                 outcome, detail = self._try(session, mutant, [items[i] for i in chosen], limit)
             else:
-                outcome, detail = SURVIVED, "no test reaches this line"
+                outcome, detail = SURVIVED, "no test reaches this function"
             with self.progress_path.open("a") as progress:
                 progress.write(f"{mutant.line} {mutant.operator} {outcome} {len(chosen)}\n")
             results.append(
