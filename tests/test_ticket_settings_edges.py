@@ -187,3 +187,10 @@ def test_a_blank_setting_does_not_stop_the_ones_after_it_being_read():
     )
 
     assert cleaned == {"landing_url": "https://example.com/", "initial_status": "PAUSED"}
+
+
+def test_a_value_of_the_wrong_type_does_not_hide_the_problems_after_it():
+    assert errors_of(CREATE, {"objective": True, "budget_type": "WEEKLY"}) == {
+        "objective": ["Objective has the wrong type."],
+        "budget_type": ["Budget type must be one of DAILY, LIFETIME."],
+    }
