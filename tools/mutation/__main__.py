@@ -80,6 +80,8 @@ def run_module(module: str, tests: list[str], operators: list[str], workdir: Pat
             {
                 "module": str(ROOT / module),
                 "module_name": module_name(module),
+                # The text the mutants were made from: the runner refuses a file edited since.
+                "source": source,
                 "mutants": [m.as_dict() for m in mutants],
             }
         )

@@ -65,6 +65,9 @@ class MutationRunner:
         self.module_path = Path(plan["module"]).resolve()
         self.module_name = plan["module_name"]
         self.mutants = [Mutant(**m) for m in plan["mutants"]]
+        self.source = plan["source"]
+        if self.module_path.read_text() != self.source:
+            raise pytest.UsageError(f"{self.module_path} changed after its mutants were made")
         self.results_path = Path(config.getoption("--mutation-results"))
         # One line per mutant as it finishes, to follow a long run (tail -f).
         self.progress_path = self.results_path.with_suffix(".progress")
@@ -94,6 +97,9 @@ class MutationRunner:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session):
         items = session.items
+        # The module the tests imported must be the text the mutants were made from.
+        if Path(sys.modules[self.module_name].__file__).read_text() != self.source:
+            raise pytest.UsageError(f"{self.module_path} changed while the tests were loading")
         # Cached functions (functools.cache) run once and answer from memory after: each test
         # starts with empty caches, so the trace shows every test that needs their code.
         caches = _caches(sys.modules[self.module_name])
@@ -187,7 +193,7 @@ class MutationRunner:
         for engine in self.engines:
             engine.dispose(close=False)
         try:
-            swapped = apply(self.module_name, self.module_path, mutant)
+            swapped = apply(self.module_name, self.module_path, self.source, mutant)
         except Exception as error:  # noqa: BLE001 - reported as an incompetent mutant
             return 3, f"could not apply: {error!r}"
         if not swapped:
@@ -257,13 +263,12 @@ def _live_functions(module: types.ModuleType):
     return found
 
 
-def apply(module_name: str, path: Path, mutant: Mutant) -> int:
+def apply(module_name: str, path: Path, original_source: str, mutant: Mutant) -> int:
     """Swap the mutant's code into the live module's functions; return how many changed."""
     import cosmic_ray.exceptions
 
     # Cosmic Ray's exception replacer writes `except CosmicRayTestingException:`.
     builtins.CosmicRayTestingException = cosmic_ray.exceptions.CosmicRayTestingException
-    original_source = path.read_text()
     original = dict(_code_tree(compile(original_source, str(path), "exec")))
     mutated = dict(_code_tree(compile(mutant.source(original_source), str(path), "exec")))
     by_identity = {(c.co_qualname, c.co_firstlineno): p for p, c in original.items()}
