@@ -167,6 +167,8 @@ def report(runs, equivalents, floors, seconds, partial: bool) -> int:
             continue
         counts = dict.fromkeys(("generated", "killed", "survived", "equivalent", "not run"), 0)
         for result in run["results"]:
+            if result["outcome"] == "invalid":
+                continue  # the operator's output was not Python (see plugin.INVALID)
             counts["generated"] += 1
             key = (module, result["text"], result["operator"], result["index"])
             if key in equivalents:

@@ -34,6 +34,7 @@ from _pytest.runner import runtestprotocol
 from .mutants import Mutant
 
 KILLED, SURVIVED, TIMEOUT, INCOMPETENT = "killed", "survived", "timeout", "incompetent"
+INVALID = "invalid"  # the operator made code that does not compile: not counted
 
 
 def pytest_addoption(parser):
@@ -186,7 +187,8 @@ class MutationRunner:
         with os.fdopen(read, "rb") as pipe:
             detail = pipe.read().decode(errors="replace")
         code = os.waitstatus_to_exitcode(status)
-        return {0: SURVIVED, 1: KILLED, 3: INCOMPETENT}.get(code, KILLED), detail
+        outcomes = {0: SURVIVED, 1: KILLED, 3: INCOMPETENT, 4: INVALID}
+        return outcomes.get(code, KILLED), detail
 
     def _child(self, session, mutant: Mutant, chosen) -> tuple[int, str]:
         # The parent's pooled database connections must not be shared with the child.
@@ -194,6 +196,8 @@ class MutationRunner:
             engine.dispose(close=False)
         try:
             swapped = apply(self.module_name, self.module_path, self.source, mutant)
+        except SyntaxError as error:  # e.g. `not` put before a walrus: not Python, no mutant
+            return 4, f"not valid Python: {error.msg}"
         except Exception as error:  # noqa: BLE001 - reported as an incompetent mutant
             return 3, f"could not apply: {error!r}"
         if not swapped:
