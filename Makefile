@@ -10,7 +10,7 @@ export FLASK_APP := wsgi.py
 # not to: every test worker would otherwise compile the same files again on every run.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run sandbox worker test e2e test-worker bench lint format assets install clean lock lock-check import-graph
+.PHONY: run sandbox worker test e2e test-worker mutate bench lint format assets install clean lock lock-check import-graph
 
 # Python packages come only from the lock files (uv pip compile, with hashes): .venv holds
 # exactly requirements-dev.txt, rebuilt from scratch whenever the lock changes. The app runs
@@ -97,6 +97,14 @@ test-worker: $(VENV)/.installed assets
 
 e2e: $(VENV)/.installed assets
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+
+# Mutation testing of the modules that hold the rules (tests/mutation/config.toml lists them
+# and the tests of each): a table per module, and a failure when one scores under its floor.
+# `make mutate MUTATE_ARGS="--only omnitraffick/services/qa.py"` runs one module;
+# MUTATE_ARGS="--changed-since origin/main" only the modules a branch touched.
+MUTATE_ARGS ?=
+mutate: $(VENV)/.installed assets
+	$(BIN)/python -m tools.mutation $(MUTATE_ARGS)
 
 bench: $(VENV)/.installed assets
 	$(BIN)/python -m bench

@@ -21,11 +21,8 @@ def active_currencies() -> frozenset[str]:
     """The ISO 4217 codes some territory uses as legal tender today."""
     codes: set[str] = set()
     for territory in Locale("en").territories:
-        try:
-            codes.update(get_territory_currencies(territory))
-        except LookupError:
-            # Babel names some territories (e.g. continents) that have no currency.
-            continue
+        # A territory with no currency of its own (a continent, "001") gives an empty list.
+        codes.update(get_territory_currencies(territory))
     return frozenset(codes)
 
 
