@@ -92,11 +92,13 @@ test: lock-check assets
 	$(BIN)/python -m pytest -m "not e2e and not worker" -n auto --dist worksteal $(PYTEST_ARGS)
 
 # The worker lane: a real Celery worker against Redis (REDIS_URL, default 127.0.0.1:6379).
+# It and the browser suite keep file order: their tests share long-lived processes (a worker,
+# a live server and its database, a browser) through the run. `make test` runs in random order.
 test-worker: $(VENV)/.installed assets
-	$(BIN)/python -m pytest -m worker $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:randomly -m worker $(PYTEST_ARGS)
 
 e2e: $(VENV)/.installed assets
-	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:randomly -m e2e $(PYTEST_ARGS)
 
 # Mutation testing of the modules that hold the rules (tests/mutation/config.toml lists them
 # and the tests of each): a table per module, and a failure when one scores under its floor.
