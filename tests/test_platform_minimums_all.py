@@ -22,7 +22,7 @@ from decimal import Decimal
 import pytest
 
 from omnitraffick.models import RequestType, TicketStatus
-from omnitraffick.services import qa
+from omnitraffick.services import qa, rates
 from omnitraffick.services.settings import Objective
 from omnitraffick.services.translators import meta
 from omnitraffick.services.translators.base import PlatformRequest
@@ -153,13 +153,49 @@ def test_a_meta_budget_update_is_held_to_the_minimum_of_the_campaigns_objective(
     )
 
 
-def test_a_meta_budget_in_another_currency_is_left_to_the_ad_accounts_own_figures(ticket_in, meta):
-    # Meta lists its figures in USD and converts them for each ad account; QA converts
-    # nothing, and the send reads the account's /minimum_budgets before making anything.
+def test_a_meta_budget_in_another_currency_without_a_rate_is_left_to_the_send(ticket_in, meta):
+    # Meta lists its figures in USD and converts them for each ad account; with no exchange
+    # rate QA has nothing to compare with, and the send reads the account's /minimum_budgets
+    # before making anything.
     result = findings(ticket_in(meta, "EUR", "DE", budget_amount="1.00"))
 
     assert result["platform_minimum"].passed
     assert result["platform_minimum_unknown"].passed
+
+
+@pytest.fixture
+def rates_of_30_november(db):
+    """ECB reference rates per euro: 1.0500 USD, 160.00 JPY."""
+    rates.enter_rate("2026-11-30", "USD", "1.0500")
+    rates.enter_rate("2026-11-30", "JPY", "160.00")
+    db.session.commit()
+
+
+def test_a_meta_budget_in_yen_is_held_to_the_usd_minimum_converted_at_the_latest_rate(
+    ticket_in, meta, rates_of_30_november
+):
+    # $5.00 a day for clicks = 5 / 1.05 * 160 = ¥761.90..., rounded to the yen: ¥762.
+    result = findings(ticket_in(meta, "JPY", "JP", budget_amount="700"))
+
+    assert result["platform_minimum"].message == (
+        "Meta needs at least ¥762 a day for an ad set optimised for clicks or engagement "
+        "(Meta states $5.00 a day; converted at the rate of 2026-11-30, and checked against the "
+        "ad account's own figure when it is sent); this ticket has ¥700. Raise the budget to "
+        "¥762 or more."
+    )
+    assert findings(ticket_in(meta, "JPY", "JP", budget_amount="762"))["platform_minimum"].passed
+
+
+def test_a_meta_lifetime_budget_in_yen_needs_the_converted_minimum_on_every_day(
+    ticket_in, meta, rates_of_30_november
+):
+    ticket = ticket_in(meta, "JPY", "JP", budget_type="LIFETIME", budget_amount="7000")
+
+    message = findings(ticket)["platform_minimum"].message
+    assert message.startswith(
+        "Meta needs at least ¥7,620 in total for a 10-day ad set optimised for clicks or "
+        "engagement (¥762 a day: Meta states $5.00 a day; converted at the rate of 2026-11-30"
+    )
 
 
 def test_the_documented_meta_figures_depend_on_the_account_currency():

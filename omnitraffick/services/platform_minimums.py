@@ -12,10 +12,11 @@ Each platform's figures and their sources live with its translator:
   per-day minimum that Google states only in the error it answers
   (BUDGET_BELOW_PER_DAY_MINIMUM), so QA has no figure to check it against.
 
-QA checks the documented figures in the currency they are documented in and converts
-nothing: an exchange rate would be a database read per ticket (QA runs on bulk moves in a
-fixed number of statements) and would still not be the platform's own conversion. A Meta
-budget in another currency is checked when it is sent, against the ad account's figures.
+Meta's figures are in USD. A Meta budget in another currency is compared with the USD figure
+converted at the workspace's latest exchange rates (services/rates.py, read once per session),
+and the message shows both amounts and the rate date. That is our conversion, not Meta's: the
+send reads the ad account's own figure, in its currency, before it sets a budget. Without a
+rate for the currency QA has nothing to compare with and leaves it to the send.
 """
 
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from ..models import RequestType
+from . import rates
 from .currencies import format_money
 from .settings import BudgetType, Objective
 from .timezones import days, flight_window
@@ -99,26 +101,36 @@ def _tiktok(budget: Budget) -> str | None:
 
 
 def _meta(budget: Budget) -> str | None:
-    # The documented figures are in USD; another currency is checked at send time.
-    if budget.currency != "USD" or budget.objective not in meta.OBJECTIVES:
+    if budget.objective not in meta.OBJECTIVES:
         return None
     field = meta.minimum_field(budget.objective)
-    daily = meta.usd_minimum(field, budget.currency)
+    usd = meta.usd_minimum(field, budget.currency)
+    daily, notes = usd, []
+    if budget.currency != "USD":
+        conversion = rates.session_conversion(budget.currency)
+        daily = conversion.convert(usd, "USD")
+        if daily is None:
+            return None  # no rate: the send compares with the ad account's own figure
+        notes.append(
+            f"Meta states {format_money(usd, 'USD')} a day; converted at the rate of "
+            f"{conversion.on:%Y-%m-%d}, and checked against the ad account's own figure when it "
+            "is sent"
+        )
     lifetime = budget.type is BudgetType.LIFETIME and budget.days
-    least = documented_minimum("META", "USD", budget.type, budget.days, budget.objective)
-    if least is None or budget.amount >= least:
+    least = daily * budget.days if lifetime else daily
+    if budget.amount >= least:
         return None
-    need, have = format_money(least, "USD"), format_money(budget.amount, "USD")
+    need = format_money(least, budget.currency)
+    have = format_money(budget.amount, budget.currency)
     goal = meta.GOAL_NAMES[field]
     if lifetime:
-        what = (
-            f"in total for a {budget.days}-day ad set optimised for {goal} "
-            f"({format_money(daily, 'USD')} a day)"
-        )
+        what = f"in total for a {budget.days}-day ad set optimised for {goal}"
+        notes.insert(0, f"{format_money(daily, budget.currency)} a day")
     else:
         what = f"a day for an ad set optimised for {goal}"
+    why = f" ({': '.join(notes)})" if notes else ""
     return (
-        f"Meta needs at least {need} {what}; this ticket has {have}. Raise the budget to "
+        f"Meta needs at least {need} {what}{why}; this ticket has {have}. Raise the budget to "
         f"{need} or more."
     )
 

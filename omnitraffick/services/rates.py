@@ -163,6 +163,7 @@ def _store(rates: dict[date, dict[str, Decimal]], source: str, actor: User | Non
 
     In bulk: a time series of 25 years is some 6,500 days of 30 rates each.
     """
+    db.session.info.pop(_CACHE, None)
     rows = [
         {
             "id": uuid.uuid4(),
@@ -215,6 +216,7 @@ def decode_upload(data: bytes) -> str:
 
 def enter_rate(day, currency: str, rate, actor: User | None = None) -> ExchangeRate:
     """Enter (or correct) one rate: how many units of `currency` one euro buys on `day`."""
+    db.session.info.pop(_CACHE, None)
     errors = {}
     try:
         code = validate_currency(currency, "currency")
@@ -302,3 +304,15 @@ def conversion(target: str | None = None) -> Conversion:
     ).all()
     on = rows[0][0] if rows else None
     return Conversion(target, on, {code: rate for _, code, rate in rows})
+
+
+_CACHE = "rates.conversions"
+
+
+def session_conversion(target: str) -> Conversion:
+    """`conversion(target)`, read once per database session: QA judges hundreds of tickets in
+    one bulk move, in a fixed number of statements. Storing rates forgets it."""
+    cache = db.session.info.setdefault(_CACHE, {})
+    if target not in cache:
+        cache[target] = conversion(target)
+    return cache[target]
