@@ -1,5 +1,7 @@
 """Tickets: creation, settings, and the workflow with its audit trail."""
 
+from functools import cache
+
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -29,6 +31,7 @@ NEEDS_PLATFORM_ID = (S.TRAFFICKED_SUCCESS,)
 KEEP = object()  # an owner or due date left as it is
 
 
+@cache
 def label(status: TicketStatus) -> str:
     return human(status)
 
