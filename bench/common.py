@@ -73,7 +73,8 @@ def measure(label: str, request: Callable[[], object], n: int = 200, warmup: int
     p95 = times[int(len(times) * 0.95) - 1]
     cpu_p50 = statistics.median(cpu)
     print(
-        f"  {label:<44} n={n:<4} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   (app CPU p50 {cpu_p50:6.1f} ms)",
+        f"  {label:<44} n={n:<4} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms"
+        f"   (app CPU p50 {cpu_p50:6.1f} ms)",
         flush=True,
     )
     return {"label": label, "p50": p50, "p95": p95, "cpu_p50": cpu_p50}

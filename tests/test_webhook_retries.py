@@ -1,3 +1,5 @@
+# The fixtures come from tests/test_notifications.py; tests name them as parameters.
+# ruff: noqa: F811
 """The team webhook's retries go through the job runner: a try that the receiver may take
 later (429, 5xx, no answer) ends its job and has the runner start a new one after a doubling
 wait; each try is a row of its own, made once however often its job is handed out, and the
