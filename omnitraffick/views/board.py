@@ -418,14 +418,43 @@ def _send_ready(query: queries.TicketQuery) -> SendAll:
     return SendAll(sent, refused, capped=sent + len(refused) == SEND_ALL_LIMIT)
 
 
-def render_move(ticket, board_query, error, asking, status, notice=None):
+def stale_reason(ticket: Ticket, seen_status: str | None) -> tuple[str, bool]:
+    """Why a card the user holds is out of date, and whether it moved to another column."""
+    who, when, _to = tickets.last_change(ticket)
+    name = (who.name or who.email) if who is not None else None
+    ago = ""
+    if when is not None:
+        seconds = max(0, int((utcnow() - as_utc(when)).total_seconds()))
+        ago = "just now" if seconds < 5 else f"{seconds} s ago" if seconds < 120 else ""
+    if seen_status is not None and seen_status != ticket.status.value:
+        return (
+            f"{name or 'Someone else'} moved this ticket to {tickets.label(ticket.status)}"
+            f"{' ' + ago if ago else ''} while you had it; it is there now.",
+            True,
+        )
+    said = ", ".join(part for part in (name, ago) if part)
+    return (
+        f"This ticket was changed by someone else{f' ({said})' if said else ''} while you had "
+        "it. Here it is as it is now: move it again if it still needs to go.",
+        False,
+    )
+
+
+def render_stale(ticket: Ticket, board_query: str | None, seen_status: str | None, status=200):
+    """Answer for a card someone else changed while the user held it (dragging, or dropped
+    with an old version): it goes where it is now, at once, saying who and what."""
+    reason, moved = stale_reason(ticket, seen_status)
+    return render_move(ticket, board_query, reason, None, status, relocate=moved)
+
+
+def render_move(ticket, board_query, error, asking, status, notice=None, *, relocate=False):
     """Answer a move made on the board.
 
     Refused or needing input: the card comes back in place, saying why or asking.
-    Done: the old card goes (HX-Reswap: delete), the card lands at the top of its new
-    column and every column count updates, out of band.
+    Done (or `relocate`: moved by someone else): the old card goes (HX-Reswap: delete), the
+    card lands at the top of its new column and every column count updates, out of band.
     """
-    moved = status == 200
+    moved = relocate or (status == 200 and error is None)
     counts = queries.count_tickets_by_status(parse_board(board_query)) if moved else None
     card = Card.of(ticket)
     response = render(
