@@ -90,45 +90,45 @@ def test_a_refusal_is_not_tried_again(client, db, signed_in, bea, ticket, receiv
 
 
 def test_a_webhook_turned_off_before_the_next_try_is_not_posted_to(
-    client, db, app, signed_in, bea, ticket, receiver, monkeypatch
+    client, db, signed_in, bea, ticket, receiver, monkeypatch
 ):
-    # Thread runner: the retry waits for its timer, long enough to turn the webhook off.
-    monkeypatch.setitem(app.config, "JOBS", "thread")
-    monkeypatch.setitem(app.config, "WEBHOOK_BACKOFF_SECONDS", 0.5)
+    # The runner holds the retry (as Celery's countdown or a timer would) until it is due.
+    held = []
+    dispatch = jobs.dispatch
+
+    def hold(name, argument, *, delay=0):
+        if name == deliveries.RETRY_JOB:
+            held.append(str(argument))
+            return None
+        return dispatch(name, argument, delay=delay)
+
+    monkeypatch.setattr(jobs, "dispatch", hold)
     receiver.answers = [503, 200]
-    retried = threading.Event()
-    run_retry = deliveries.run_retry
-
-    def watched(argument):
-        try:
-            run_retry(argument)
-        finally:
-            retried.set()
-
-    monkeypatch.setitem(jobs.JOBS, deliveries.RETRY_JOB, watched)
     signed_in()
-    delivered = threading.Event()
-    run_delivery = jobs.JOBS[deliveries.DELIVER_JOB]
-
-    def first(argument):
-        try:
-            run_delivery(argument)
-        finally:
-            delivered.set()
-
-    monkeypatch.setitem(jobs.JOBS, deliveries.DELIVER_JOB, first)
     assign(client, ticket, bea)
-    assert delivered.wait(10)
     waiting = the_delivery(db)
     assert waiting.state is DeliveryState.QUEUED and waiting.next_try_at is not None
+    assert held == [f"{waiting.id}:2"]
+
     deliveries.save_webhook(None, active=False)
     db.session.commit()
-    assert retried.wait(10)
+    deliveries.run_retry(held[0])
 
     assert len(receiver.received) == 1
     delivery = the_delivery(db)
     assert delivery.state is DeliveryState.FAILED
     assert "turned off before the next try" in delivery.message
+
+
+def test_the_thread_runner_starts_a_delayed_job_after_its_delay(app, monkeypatch):
+    monkeypatch.setitem(app.config, "JOBS", "thread")
+    ran = threading.Event()
+    monkeypatch.setitem(jobs.JOBS, "test-delayed", lambda argument: ran.set())
+
+    jobs.dispatch("test-delayed", "x", delay=0.3)
+
+    assert not ran.wait(0.1)  # not before its time
+    assert ran.wait(10)
 
 
 def test_the_settings_page_lists_every_try(client, db, signed_in, make_user, bea, ticket, receiver):
