@@ -123,6 +123,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     jobs.register(SEND_JOB, run_send)
     jobs.register(deliveries.DELIVER_JOB, deliveries.run_delivery)
+    jobs.register(deliveries.RETRY_JOB, deliveries.run_retry)
     # Notifications committed by a request or a job go out by email and webhook after it.
     jobs.after_each(deliveries.dispatch_ready)
 

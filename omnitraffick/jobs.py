@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import enum
 import logging
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -128,17 +130,33 @@ def _fresh_connections(**_):
             db.engine.dispose(close=False)
 
 
-def dispatch(name: str, argument) -> None:
-    """Start job `name` for `argument`; what it works on must already be committed."""
+def dispatch(name: str, argument, *, delay: float = 0) -> None:
+    """Start job `name` for `argument`; what it works on must already be committed.
+
+    `delay`: start it that many seconds from now (a retry's backoff). Celery holds the job
+    until then (`countdown`); the thread runner starts a timer; inline, the caller waits.
+    """
     argument = str(argument)
     mode = current_app.config["JOBS"]
     if mode == "inline":
+        if delay > 0:
+            time.sleep(delay)
         _run(name, argument)
     elif mode == "thread":
-        _pool().submit(_run_in_app, current_app._get_current_object(), name, argument)
+        app = current_app._get_current_object()
+        if delay > 0:
+            timer = threading.Timer(delay, _pool().submit, (_run_in_app, app, name, argument))
+            timer.daemon = True  # like a queued thread job, lost if the process stops
+            timer.start()
+        else:
+            _pool().submit(_run_in_app, app, name, argument)
     else:
         try:
-            run_job.apply_async(args=[name, argument], queue=current_app.config["CELERY_QUEUE"])
+            run_job.apply_async(
+                args=[name, argument],
+                queue=current_app.config["CELERY_QUEUE"],
+                countdown=delay if delay > 0 else None,
+            )
         except Exception as err:  # kombu raises many kinds: all mean "not queued"
             log.exception("could not queue job %s %s", name, argument)
             raise DispatchError(

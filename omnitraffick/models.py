@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
-from .services.taxonomy import MULTI_CHANNEL, NameParts, parse_name, platform_name
+from .services.taxonomy import MULTI_CHANNEL, NameParts, parse_name, ticket_platform_name
 from .services.timezones import suggested_zone
 
 
@@ -351,21 +351,23 @@ Index(
 
 def platform_name_of(campaign: Campaign, code: str) -> str:
     """A campaign's name on one channel: its name with the channel's code."""
-    if campaign.channel_at is None:
-        return platform_name(campaign.name, code)
-    if campaign.channel_at < 0:
-        return campaign.name
-    at = campaign.channel_at
-    return campaign.name[:at] + code + campaign.name[at + len(MULTI_CHANNEL) :]
+    return ticket_platform_name(campaign.name, campaign.channel_at, code)
 
 
 class Ticket(UUIDMixin, TimestampMixin, db.Model):
     __tablename__ = "tickets"
-    # The board reads each column newest-moved first.
-    __table_args__ = (Index("ix_tickets_status_changed", "status", "status_changed_at"),)
+    __table_args__ = (
+        # The board reads each column newest-moved first.
+        Index("ix_tickets_status_changed", "status", "status_changed_at"),
+        # Its swimlanes count tickets per status by campaign (brand, market), channel or
+        # owner from these indexes alone (migration 0019).
+        Index("ix_tickets_campaign_status", "campaign_id", "status"),
+        Index("ix_tickets_channel_status", "channel_id", "status"),
+        Index("ix_tickets_assignee_status", "assignee_id", "status"),
+    )
 
-    campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id"), index=True)
-    channel_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("channels.id"), index=True)
+    campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id"))
+    channel_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("channels.id"))
     request_type: Mapped[RequestType] = mapped_column(_enum(RequestType, "request_type"))
     payload_config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[TicketStatus] = mapped_column(
@@ -387,7 +389,7 @@ class Ticket(UUIDMixin, TimestampMixin, db.Model):
     # Why the last send failed, in a sentence; cleared by the next send.
     send_error: Mapped[str | None] = mapped_column(Text)
     # Who owns the ticket now, and the day it must be trafficked by.
-    assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     # Who handed it to its owner: told, with the owner, what becomes of it.
     assigned_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     due_date: Mapped[date | None] = mapped_column(Date)
@@ -633,11 +635,38 @@ class NotificationDelivery(UUIDMixin, db.Model):
         DateTime(timezone=True), default=utcnow, index=True
     )
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the job runner tries a webhook again after a failed try (None: no try waiting).
+    next_try_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     notification: Mapped[Notification] = relationship()
+    tries: Mapped[list["DeliveryAttempt"]] = relationship(
+        back_populates="delivery",
+        order_by="DeliveryAttempt.number",
+        cascade="all, delete-orphan",
+    )
 
     def __repr__(self) -> str:
         return f"<NotificationDelivery {self.channel} {self.state}>"
+
+
+class DeliveryAttempt(UUIDMixin, db.Model):
+    """One try of a delivery: each is its own job run, and (delivery, number) is claimed once."""
+
+    __tablename__ = "delivery_attempts"
+    __table_args__ = (UniqueConstraint("delivery_id", "number"),)
+
+    delivery_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("notification_deliveries.id", ondelete="CASCADE")
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+    delivery: Mapped[NotificationDelivery] = relationship(back_populates="tries")
+
+    def __repr__(self) -> str:
+        return f"<DeliveryAttempt {self.number} {self.http_status}>"
 
 
 class SavedView(UUIDMixin, db.Model):

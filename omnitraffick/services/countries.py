@@ -4,7 +4,7 @@ A market's country is stored as its ISO 3166-1 alpha-2 code. People may type the
 alpha-3 code or the English name; what is stored is always the two-letter code.
 """
 
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 from babel import Locale
@@ -38,8 +38,12 @@ def validate_country(value: str | None, field: str = "country") -> str:
         ) from None
 
 
+@lru_cache(maxsize=4096)
 def country_name(code: str, locale: str = "en") -> str:
-    """The country's name in the locale ("Hungary"); the code itself when it is no country."""
+    """The country's name in the locale ("Hungary"); the code itself when it is no country.
+
+    Cached: CLDR's names do not change while the app runs, and a board asks for one per card.
+    """
     if not is_country(code):
         return code
     return Locale.parse(locale).territories.get(code) or pycountry.countries.get(alpha_2=code).name

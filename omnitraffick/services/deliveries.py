@@ -3,9 +3,16 @@
 `notifications.notify` queues each new notification's id on the session; when the session
 commits, the ids are ready, and `dispatch_ready()` (after each request and each job) hands
 them to the job runner as DELIVER_JOB. The job sends what the user chose: an email through
-the SMTP server the environment names, and a signed POST to the workspace webhook, tried up
-to WEBHOOK_MAX_ATTEMPTS times with a doubling wait. Each goes in the delivery log once
-(one row per notification and channel), so a job run twice never sends twice.
+the SMTP server the environment names, and a signed POST to the workspace webhook. Each goes
+in the delivery log once (one row per notification and channel), so a job run twice never
+sends twice.
+
+A webhook that answers 429 or 5xx, or not at all, is tried again by a new job
+(RETRY_JOB, "<delivery id>:<try number>") that the job runner starts after a doubling wait,
+up to WEBHOOK_MAX_ATTEMPTS tries: no job sleeps between tries, and a worker that restarts
+meanwhile loses nothing queued on Celery. Each try is a row of `delivery_attempts`, claimed
+once per delivery and number, so a try handed out twice is made once; the settings page
+lists every try.
 """
 
 import hashlib
@@ -16,17 +23,19 @@ import secrets
 import smtplib
 import time
 import uuid
+from datetime import timedelta
 from email.message import EmailMessage
 
 import requests
 from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .. import jobs
 from ..extensions import db
 from ..models import (
+    DeliveryAttempt,
     DeliveryState,
     Notification,
     NotificationDelivery,
@@ -40,6 +49,7 @@ from .errors import ValidationError
 log = logging.getLogger(__name__)
 
 DELIVER_JOB = "deliver-notification"
+RETRY_JOB = "retry-webhook-delivery"
 LOG_SIZE = 50  # deliveries the settings page lists
 SIGNATURE_HEADER = "X-OmniTraffick-Signature"
 TIMESTAMP_HEADER = "X-OmniTraffick-Timestamp"
@@ -89,25 +99,93 @@ def run_delivery(argument: str) -> None:
     wants = notifications.channels_for(note.user, note.kind)
     config = current_app.config
     if "email" in wants and config["SMTP_HOST"]:
-        _deliver(note, "email", note.user.email, _send_email)
+        delivery = _claim(note, "email", note.user.email)
+        if delivery is not None:
+            _finish(delivery, _send_email, note)
     hook = active_webhook()
     if "webhook" in wants and hook is not None:
-        _deliver(note, "webhook", hook.url, lambda n, d: _post_webhook(n, d, hook))
+        delivery = _claim(note, "webhook", hook.url)
+        if delivery is not None:
+            _try_webhook(delivery, 1, hook)
 
 
-def _deliver(note: Notification, channel: str, target: str, send) -> None:
-    """Claim the (notification, channel) row, send, and write down how it went."""
+def run_retry(argument: str) -> None:
+    """Try a webhook delivery again: "<delivery id>:<try number>"."""
+    delivery_id, _, number = argument.partition(":")
+    delivery = db.session.scalar(
+        select(NotificationDelivery)
+        .where(NotificationDelivery.id == uuid.UUID(delivery_id))
+        .options(joinedload(NotificationDelivery.notification).joinedload(Notification.user))
+    )
+    if delivery is None or delivery.state is not DeliveryState.QUEUED:
+        return  # deleted, or settled by an earlier run of this try
+    hook = active_webhook()
+    if hook is None or hook.url != delivery.target:
+        delivery.state, delivery.next_try_at = DeliveryState.FAILED, None
+        delivery.message = "The team webhook was changed or turned off before the next try."
+        delivery.finished_at = utcnow()
+        db.session.commit()
+        return
+    _try_webhook(delivery, int(number), hook)
+
+
+def _claim(note: Notification, channel: str, target: str) -> NotificationDelivery | None:
+    """The (notification, channel) row, made by this run; None if another run has it."""
     delivery = NotificationDelivery(notification=note, channel=channel, target=target)
     db.session.add(delivery)
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # another run of this job has it
-        return
+        return None
+    return delivery
+
+
+def _finish(delivery: NotificationDelivery, send, note: Notification) -> None:
+    """Send once and write down how it went."""
     try:
         send(note, delivery)
     except Exception as err:  # every failure ends in the log, whatever raised it
-        log.warning("%s delivery of %s failed: %s", channel, note.id, err)
+        log.warning("%s delivery of %s failed: %s", delivery.channel, note.id, err)
+        delivery.state, delivery.message = DeliveryState.FAILED, str(err)[:2000]
+    else:
+        delivery.state = DeliveryState.SENT
+    delivery.finished_at = utcnow()
+    db.session.commit()
+
+
+class _Retry(Exception):
+    """A try the receiver may take later: 429, 5xx or no answer."""
+
+
+def _try_webhook(delivery: NotificationDelivery, number: int, hook: Webhook) -> None:
+    """Make try `number` of a webhook delivery, then settle it or have the runner try again."""
+    attempt = DeliveryAttempt(delivery=delivery, number=number)
+    db.session.add(attempt)
+    delivery.attempts, delivery.next_try_at = number, None
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # this try was handed out twice; the other run makes it
+        return
+    config = current_app.config
+    most = config["WEBHOOK_MAX_ATTEMPTS"]
+    try:
+        _post_webhook(delivery.notification, delivery, attempt, hook)
+    except _Retry as err:
+        problem = str(err)
+        if number < most:
+            wait = config["WEBHOOK_BACKOFF_SECONDS"] * 2 ** (number - 1)
+            delivery.message = f"{problem} Trying again in {wait:g} s."
+            delivery.next_try_at = utcnow() + timedelta(seconds=wait)
+            db.session.commit()
+            jobs.dispatch(RETRY_JOB, f"{delivery.id}:{number + 1}", delay=wait)
+            return
+        delivery.state = DeliveryState.FAILED
+        delivery.message = f"{problem} Gave up after {most} tries."
+    except Exception as err:  # refused, or anything else: the log says what
+        log.warning("webhook delivery of %s failed: %s", delivery.notification_id, err)
+        attempt.outcome = attempt.outcome or str(err)[:2000]
         delivery.state, delivery.message = DeliveryState.FAILED, str(err)[:2000]
     else:
         delivery.state = DeliveryState.SENT
@@ -183,37 +261,34 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
-def _post_webhook(note: Notification, delivery: NotificationDelivery, hook: Webhook) -> None:
+def _post_webhook(
+    note: Notification, delivery: NotificationDelivery, attempt: DeliveryAttempt, hook: Webhook
+) -> None:
+    """POST the signed body once; raise _Retry when trying later may help."""
     config = current_app.config
     body = json.dumps(webhook_body(note), separators=(",", ":")).encode()
-    wait = config["WEBHOOK_BACKOFF_SECONDS"]
-    for attempt in range(1, config["WEBHOOK_MAX_ATTEMPTS"] + 1):
-        delivery.attempts = attempt
-        timestamp = str(int(time.time()))
-        headers = {
-            "Content-Type": "application/json",
-            TIMESTAMP_HEADER: timestamp,
-            SIGNATURE_HEADER: signature(hook.secret, timestamp, body),
-        }
-        try:
-            response = requests.post(
-                hook.url, data=body, headers=headers, timeout=config["WEBHOOK_TIMEOUT_SECONDS"]
-            )
-        except requests.RequestException as err:
-            delivery.http_status, problem = None, f"No answer: {type(err).__name__}."
-        else:
-            delivery.http_status = response.status_code
-            if response.status_code < 300:
-                delivery.message = f"HTTP {response.status_code}."
-                return
-            problem = f"HTTP {response.status_code}: {response.text[:300]}"
-            if response.status_code < 500 and response.status_code != 429:
-                raise RuntimeError(problem)  # refused: trying again will not help
-        db.session.commit()  # the log shows the try while the job waits
-        if attempt < config["WEBHOOK_MAX_ATTEMPTS"]:
-            time.sleep(wait)
-            wait *= 2
-    raise RuntimeError(f"{problem} Gave up after {config['WEBHOOK_MAX_ATTEMPTS']} tries.")
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: signature(hook.secret, timestamp, body),
+    }
+    try:
+        response = requests.post(
+            hook.url, data=body, headers=headers, timeout=config["WEBHOOK_TIMEOUT_SECONDS"]
+        )
+    except requests.RequestException as err:
+        delivery.http_status = attempt.http_status = None
+        attempt.outcome = f"No answer: {type(err).__name__}."
+        raise _Retry(attempt.outcome) from None
+    delivery.http_status = attempt.http_status = response.status_code
+    if response.status_code < 300:
+        attempt.outcome = delivery.message = f"HTTP {response.status_code}."
+        return
+    attempt.outcome = f"HTTP {response.status_code}: {response.text[:300]}"
+    if response.status_code < 500 and response.status_code != 429:
+        raise RuntimeError(attempt.outcome)  # refused: trying again will not help
+    raise _Retry(attempt.outcome)
 
 
 def active_webhook() -> Webhook | None:
@@ -253,7 +328,10 @@ def recent_deliveries(limit: int = LOG_SIZE) -> list[NotificationDelivery]:
     return list(
         db.session.scalars(
             select(NotificationDelivery)
-            .options(joinedload(NotificationDelivery.notification).joinedload(Notification.user))
+            .options(
+                joinedload(NotificationDelivery.notification).joinedload(Notification.user),
+                selectinload(NotificationDelivery.tries),
+            )
             .order_by(NotificationDelivery.created_at.desc())
             .limit(limit)
         )

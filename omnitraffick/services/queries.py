@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal, Self
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased, contains_eager
 
 from ..extensions import db
@@ -682,11 +682,43 @@ def select_tickets(query: TicketQuery, *columns, where: tuple = ()) -> Select:
     )
 
 
-def _counting_tickets(query: TicketQuery, *columns) -> Select:
-    """A select of `columns` over the query's tickets, joined only when a filter needs it."""
+def select_tickets_per_status(
+    query: TicketQuery, shown: Mapping[TicketStatus, int], *columns
+) -> Select:
+    """The first `shown[status]` tickets of each status under the query, in its order, in
+    one statement (the board's columns).
+
+    Each status picks its ids from the tickets alone (joined only when a filter needs it),
+    by the index on status and time of the last move; only those ids are then joined to
+    what a card shows. One statement rather than one per column: PostgreSQL plans a
+    six-table join afresh on every execution, and planning costs more than running it.
+    """
+    picks = []
+    for status, limit in shown.items():
+        pick = (
+            _counting_tickets(query, Ticket.id)
+            .where(Ticket.status == status)
+            .order_by(*_ordering(TICKET_SORTS, query, Ticket.id))
+            .limit(limit)
+            .subquery()
+        )
+        picks.append(select(pick.c.id))
+    chosen = union_all(*picks).subquery("shown")
+    return (
+        joined_tickets(*columns)
+        .join(chosen, chosen.c.id == Ticket.id)
+        .order_by(*_ordering(TICKET_SORTS, query, Ticket.id))
+    )
+
+
+def _counting_tickets(query: TicketQuery, *columns, campaign: bool = False) -> Select:
+    """A select of `columns` over the query's tickets, joined only when a filter needs it
+    (`campaign`: join the campaigns whatever the filters)."""
     stmt = select(*columns).select_from(Ticket).where(*ticket_conditions(query))
     if query.brand or query.market or query.q:
         stmt = stmt.join(Ticket.campaign).join(Ticket.channel)
+    elif campaign:
+        stmt = stmt.join(Ticket.campaign)
     return stmt
 
 
@@ -702,24 +734,42 @@ def count_tickets_by_status(query: TicketQuery) -> dict[TicketStatus, int]:
     return counts
 
 
-def lane_columns(lanes: str) -> tuple:
-    """A swimlane's key and label: what splits the board into lanes."""
-    return {
-        "brand": (Brand.internal_code, Brand.name),
-        "market": (Market.code, Market.code),
-        "channel": (Channel.api_identifier, Channel.platform_name),
-        "assignee": (Assignee.email, func.coalesce(func.nullif(Assignee.name, ""), Assignee.email)),
-    }[lanes]
+# What splits the board into swimlanes: the ticket's (or its campaign's) foreign key the
+# counts group by, the table it points at, and that row's key and label in the page.
+_LANES = {
+    "brand": (Campaign.brand_id, Brand, Brand.internal_code, Brand.name),
+    "market": (Campaign.market_id, Market, Market.code, Market.code),
+    "channel": (Ticket.channel_id, Channel, Channel.api_identifier, Channel.platform_name),
+    "assignee": (
+        Ticket.assignee_id,
+        User,
+        User.email,
+        func.coalesce(func.nullif(User.name, ""), User.email),
+    ),
+}
 
 
 def count_tickets_by_lane(query: TicketQuery) -> dict:
-    """{(lane key, status): count} and {lane key: label} under the query, in one query."""
-    key, name = lane_columns(query.lanes)
-    stmt = (
-        joined_tickets(key, name, Ticket.status, func.count())
-        .where(*ticket_conditions(query))
-        .group_by(key, name, Ticket.status)
+    """{(lane key, status): count} and {lane key: label} under the query, in one query.
+
+    The tickets are counted by the lane's foreign key alone (an index on the key and the
+    status covers it: no join for channels and owners, the campaigns only for brands and
+    markets), and only the few groups are then joined to the lane's table for its name.
+    """
+    fk, table, key, name = _LANES[query.lanes]
+    counted = (
+        _counting_tickets(
+            query,
+            fk.label("lane"),
+            Ticket.status.label("status"),
+            func.count().label("n"),
+            campaign=fk.class_ is Campaign,
+        )
+        .group_by(fk, Ticket.status)
+        .subquery()
     )
+    stmt = select(key, name, counted.c.status, counted.c.n).select_from(counted)
+    stmt = stmt.outerjoin(table, table.id == counted.c.lane)
     counts, labels = {}, {}
     for lane, lane_label, status, n in db.session.execute(stmt):
         counts[(lane, status)] = n

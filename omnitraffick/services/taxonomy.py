@@ -165,3 +165,16 @@ def platform_name(campaign_name: str, channel_code: str) -> str:
         raise ValidationError(f"{campaign_name!r} is not a multi-channel campaign name.")
     channel = normalize_code(channel_code, "Channel code", "channel_code")
     return f"{head}_{channel}_{year}_{campaign}"
+
+
+def ticket_platform_name(campaign_name: str, channel_at: int | None, channel_code: str) -> str:
+    """A ticket's platform name: its campaign's name with the channel's code in the channel
+    part, wherever the campaign's naming convention put it (`channel_at`: its offset; -1 when
+    the convention has none, so the platform name is the name; None for names made before
+    conventions were versioned, which follow the default taxonomy)."""
+    if channel_at is None:
+        return platform_name(campaign_name, channel_code)
+    if channel_at < 0:
+        return campaign_name
+    rest = campaign_name[channel_at + len(MULTI_CHANNEL) :]
+    return campaign_name[:channel_at] + channel_code + rest

@@ -1,10 +1,24 @@
 """Tickets: creation, settings, and the workflow with its audit trail."""
 
+from datetime import datetime
+from functools import cache
+
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
-from ..models import Campaign, Channel, RequestType, Ticket, TicketEvent, TicketStatus, User, utcnow
+from ..models import (
+    Campaign,
+    Channel,
+    RequestType,
+    Ticket,
+    TicketChange,
+    TicketEvent,
+    TicketStatus,
+    User,
+    as_utc,
+    utcnow,
+)
 from . import board_settings, naming, notifications, qa, send_state, team, translators, utm
 from . import settings as ticket_settings
 from .errors import Conflict, ValidationError
@@ -29,6 +43,7 @@ NEEDS_PLATFORM_ID = (S.TRAFFICKED_SUCCESS,)
 KEEP = object()  # an owner or due date left as it is
 
 
+@cache
 def label(status: TicketStatus) -> str:
     return human(status)
 
@@ -100,6 +115,28 @@ def create_ticket(
     team.assign(ticket, loaded["assignee_id"], actor=created_by)
     db.session.flush()
     return ticket
+
+
+def current_version(ticket_id) -> int | None:
+    """The ticket's version as stored now (None: no such ticket), read on its own."""
+    return db.session.scalar(select(Ticket.version).where(Ticket.id == ticket_id))
+
+
+def last_change(ticket: Ticket) -> tuple[User | None, datetime | None, TicketStatus | None]:
+    """Who last changed the ticket, when, and the status it moved to if that was a move: the
+    latest of its status moves (loaded with the ticket) and its field changes."""
+    move = ticket.events[-1] if ticket.events else None
+    change = db.session.scalar(
+        select(TicketChange)
+        .where(TicketChange.ticket_id == ticket.id)
+        .order_by(TicketChange.created_at.desc())
+        .limit(1)
+    )
+    if change is not None and (move is None or as_utc(change.created_at) > as_utc(move.created_at)):
+        return change.actor, change.created_at, None
+    if move is None:
+        return None, None, None
+    return move.actor, move.created_at, move.to_status
 
 
 def check_version(ticket: Ticket, version) -> None:

@@ -4,6 +4,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import cached_property
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
@@ -61,21 +62,24 @@ class Card:
     due_date: date | None = None
     external_platform_id: str | None = None
     qa_failure_reason: str | None = None
+    channel_at: int | None = None  # where the campaign's convention put the channel part
 
-    @property
+    # Worked out once per card: a card's template reads each of them several times, and a
+    # board renders a couple of hundred cards.
+    @cached_property
     def platform_name(self) -> str:
-        return taxonomy.platform_name(self.campaign_name, self.channel_code)
+        return taxonomy.ticket_platform_name(self.campaign_name, self.channel_at, self.channel_code)
 
-    @property
+    @cached_property
     def owner(self) -> str | None:
         """The owner's name (their email without one); None: nobody owns it."""
         return (self.assignee_name or self.assignee_email) if self.assignee_email else None
 
-    @property
+    @cached_property
     def initials(self) -> str:
         return team.initials(self.assignee_name, self.assignee_email)
 
-    @property
+    @cached_property
     def due(self) -> str | None:
         """ "overdue" or "due-soon" while the ticket is still to be trafficked."""
         if self.status is TicketStatus.TRAFFICKED_SUCCESS:
@@ -91,7 +95,7 @@ class Card:
             "assignee": self.assignee_email,
         }[lanes]
 
-    @property
+    @cached_property
     def days_in_status(self) -> int:
         return max(0, (utcnow() - as_utc(self.status_changed_at)).days)
 
@@ -119,6 +123,7 @@ class Card:
                 ticket.due_date,
                 ticket.external_platform_id,
                 ticket.qa_failure_reason,
+                campaign.channel_at,
             )
         )
 
@@ -156,6 +161,7 @@ CARD_COLUMNS = (
     Ticket.due_date,
     Ticket.external_platform_id,
     Ticket.qa_failure_reason,
+    Campaign.channel_at,
 )
 
 
@@ -165,29 +171,27 @@ def column_limit(status: TicketStatus, query: queries.TicketQuery) -> int:
 
 
 def load_columns(query: queries.TicketQuery) -> dict:
-    """Each column's most recently moved cards, one query per column whatever the size."""
+    """Each column's most recently moved cards, in one query whatever the size."""
     counts = queries.count_tickets_by_status(query)
     limits = board_settings.wip_limits()
     # WIP limits hold for the whole column: a filtered board still shows the whole count.
     totals = counts
     if limits and queries.ticket_conditions(query):
         totals = queries.count_tickets_by_status(queries.TicketQuery())
+    shown = {status: column_limit(status, query) for status in TicketStatus if counts[status]}
+    cards = {status: [] for status in TicketStatus}
+    if shown:
+        rows = db.session.execute(queries.select_tickets_per_status(query, shown, *CARD_COLUMNS))
+        for row in rows:
+            card = _unstale(Card(*row))
+            cards[card.status].append(card)
     columns = {}
     for status in TicketStatus:
-        limit = column_limit(status, query)
-        cards = []
-        if counts[status]:
-            rows = db.session.execute(
-                queries.select_tickets(
-                    query, *CARD_COLUMNS, where=(Ticket.status == status,)
-                ).limit(limit)
-            )
-            cards = [_unstale(Card(*row)) for row in rows]
         wip = limits.get(status)
         columns[status] = {
-            "cards": cards,
+            "cards": cards[status],
             "count": counts[status],
-            "limit": limit,
+            "limit": column_limit(status, query),
             "wip": wip,
             "total": totals[status],
             "over": wip is not None and totals[status] > wip.wip_limit,
@@ -414,14 +418,43 @@ def _send_ready(query: queries.TicketQuery) -> SendAll:
     return SendAll(sent, refused, capped=sent + len(refused) == SEND_ALL_LIMIT)
 
 
-def render_move(ticket, board_query, error, asking, status, notice=None):
+def stale_reason(ticket: Ticket, seen_status: str | None) -> tuple[str, bool]:
+    """Why a card the user holds is out of date, and whether it moved to another column."""
+    who, when, _to = tickets.last_change(ticket)
+    name = (who.name or who.email) if who is not None else None
+    ago = ""
+    if when is not None:
+        seconds = max(0, int((utcnow() - as_utc(when)).total_seconds()))
+        ago = "just now" if seconds < 5 else f"{seconds} s ago" if seconds < 120 else ""
+    if seen_status is not None and seen_status != ticket.status.value:
+        return (
+            f"{name or 'Someone else'} moved this ticket to {tickets.label(ticket.status)}"
+            f"{' ' + ago if ago else ''} while you had it; it is there now.",
+            True,
+        )
+    said = ", ".join(part for part in (name, ago) if part)
+    return (
+        f"This ticket was changed by someone else{f' ({said})' if said else ''} while you had "
+        "it. Here it is as it is now: move it again if it still needs to go.",
+        False,
+    )
+
+
+def render_stale(ticket: Ticket, board_query: str | None, seen_status: str | None, status=200):
+    """Answer for a card someone else changed while the user held it (dragging, or dropped
+    with an old version): it goes where it is now, at once, saying who and what."""
+    reason, moved = stale_reason(ticket, seen_status)
+    return render_move(ticket, board_query, reason, None, status, relocate=moved)
+
+
+def render_move(ticket, board_query, error, asking, status, notice=None, *, relocate=False):
     """Answer a move made on the board.
 
     Refused or needing input: the card comes back in place, saying why or asking.
-    Done: the old card goes (HX-Reswap: delete), the card lands at the top of its new
-    column and every column count updates, out of band.
+    Done (or `relocate`: moved by someone else): the old card goes (HX-Reswap: delete), the
+    card lands at the top of its new column and every column count updates, out of band.
     """
-    moved = status == 200
+    moved = relocate or (status == 200 and error is None)
     counts = queries.count_tickets_by_status(parse_board(board_query)) if moved else None
     card = Card.of(ticket)
     response = render(

@@ -124,6 +124,7 @@ class MoveForm(FlaskForm):
     qa_failure_reason = TextAreaField("Reason")
     external_platform_id = StringField("Platform id")
     board = HiddenField()  # the board's query string, to recount its columns
+    from_status = HiddenField()  # the status the board showed: was it moved meanwhile?
 
 
 @bp.get("/")
@@ -390,6 +391,12 @@ def move(ticket_id):
         except Conflict as err:
             db.session.rollback()
             error, status = err.message, 409
+            if on_board and is_fragment_request() and _stale(ticket_id, form.version.data):
+                # Someone else changed it while it was being dragged: it goes where it is
+                # now, saying who moved it (the board's own check usually got there first).
+                return board.render_stale(
+                    load_ticket(ticket_id), form.board.data, form.from_status.data, status=409
+                )
         else:
             db.session.commit()
             notice = _move_notice(ticket, form.to_status.data, event.warning)
@@ -411,6 +418,12 @@ def move(ticket_id):
     # An UPDATE ticket's request depends on what the campaign's CREATE ticket got, so the
     # other panels refresh after a move.
     return _status_panel(ticket, error=error, status=status, changed=status == 200, asking=asking)
+
+
+def _stale(ticket_id, version) -> bool:
+    """Whether the ticket's version is no longer the one the page was showing."""
+    current = tickets.current_version(ticket_id)
+    return current is not None and str(current) != str(version or "").strip()
 
 
 def _move_notice(ticket: Ticket, asked: str, warning: str | None) -> str | None:
@@ -517,8 +530,16 @@ def card(ticket_id):
     `watch=1` is a card polling while its send is in progress: nothing (204) until the
     platform has answered, then the card moves to its new column.
     """
-    ticket = load_ticket(ticket_id)
     board_query = request.args.get("board", "")
+    seen = request.args.get("version")
+    if seen is not None:
+        # A card being dragged asks whether someone else changed it meanwhile: no (204),
+        # or the card where it is now, with who moved it, so the drag ends at once.
+        current = tickets.current_version(ticket_id)
+        if current is not None and str(current) == seen.strip():
+            return "", 204
+        return board.render_stale(load_ticket(ticket_id), board_query, request.args.get("status"))
+    ticket = load_ticket(ticket_id)
     if request.args.get("watch") == "1":
         if trafficking.is_sending(ticket):
             return "", 204

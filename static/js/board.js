@@ -24,6 +24,62 @@
     );
   }
 
+  // While a card is dragged the board asks, at once and then every second, whether someone
+  // else changed it meanwhile (a 204 says no). If so the drag ends there and then, and the
+  // card goes where it is now, saying who moved it, instead of failing on the drop.
+  const WATCH_EVERY = 1000;
+  let held = null; // the drag being watched: { card, timer, stale }
+
+  function staleCheckUrl(card) {
+    // A card's page is /tickets/<id> (its title links there); its board card is .../card.
+    const base = card.querySelector("a.card-title").getAttribute("href") + "/card";
+    const query = card.querySelector("input[name=board]")?.value ?? location.search.slice(1);
+    const params = new URLSearchParams({
+      board: query,
+      version: card.dataset.version,
+      status: card.dataset.status,
+    });
+    return `${base}?${params}`;
+  }
+
+  function endDrag() {
+    const active = window.Sortable?.active;
+    if (!active) return;
+    const type = active.options.supportPointer ? "pointerup" : "mouseup";
+    const Kind = type === "pointerup" && window.PointerEvent ? PointerEvent : MouseEvent;
+    document.dispatchEvent(new Kind(type, { bubbles: true, cancelable: true }));
+  }
+
+  function watchDrag(card) {
+    const watch = { card, stale: false, timer: null };
+    held = watch;
+    const check = async () => {
+      if (held !== watch) return;
+      let response;
+      try {
+        response = await fetch(staleCheckUrl(card), {
+          headers: { [WATCH_HEADER]: "1" },
+          cache: "no-store",
+          credentials: "same-origin",
+        });
+      } catch {
+        return; // offline for a moment: the drop will still be checked by the server
+      }
+      if (held !== watch || response.status !== 200) return;
+      watch.stale = true;
+      endDrag(); // onEnd puts the card back and shows why
+    };
+    check();
+    watch.timer = setInterval(check, WATCH_EVERY);
+  }
+
+  function unwatchDrag() {
+    const watch = held;
+    held = null;
+    if (watch) clearInterval(watch.timer);
+    return watch;
+  }
+
   // Dropping a card asks the server; the card goes back until the server has decided.
   function enableDragging() {
     if (!window.Sortable) return;
@@ -41,15 +97,22 @@
         // Pointer events rather than native drag and drop: works the same in every browser.
         forceFallback: true,
         fallbackOnBody: true,
-        onStart: () => {
+        onStart: (event) => {
           board.dataset.dragging = "1";
           epoch += 1;
+          watchDrag(event.item);
         },
         onEnd: (event) => {
           delete board.dataset.dragging;
+          const watch = unwatchDrag();
           const card = event.item;
           const target = event.to.closest(".column").dataset.status;
           event.from.insertBefore(card, event.from.children[event.oldIndex] || null);
+          if (watch?.stale) {
+            // Changed by someone else while held: show it as it is now, where it is now.
+            htmx.ajax("GET", staleCheckUrl(card), { target: `#${card.id}`, swap: "outerHTML" });
+            return;
+          }
           if (target === card.dataset.status) return;
           const form = card.querySelector("form.move-form");
           const select = form && form.querySelector("select[name=to_status]");
