@@ -1,7 +1,7 @@
 """Report figures, computed in SQL: a fixed number of queries however many campaigns."""
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -133,9 +133,16 @@ CAMPAIGN_ROW = (
 )
 
 
-def top_campaigns(query: CampaignQuery, limit: int, conversion: Conversion) -> list:
-    """The query's first `limit` campaigns with their ticket progress, in two queries."""
-    stmt = select_campaigns(query, *CAMPAIGN_ROW, per_euro=conversion.per_euro())
+def top_campaigns(
+    query: CampaignQuery, limit: int, conversion: Conversion, markets: Iterable | None = None
+) -> list:
+    """The query's first `limit` campaigns with their ticket progress, in two queries.
+
+    `markets`: every market's id, if the caller has read them (else a third query does).
+    """
+    stmt = select_campaigns(
+        query, *CAMPAIGN_ROW, per_euro=conversion.per_euro(), top=limit, markets=markets
+    )
     rows = db.session.execute(stmt.limit(limit)).all()
     progress = {
         campaign_id: (n, trafficked)
