@@ -243,14 +243,17 @@ def flight_timeline(tickets: list[Ticket]) -> dict | None:
     """The tickets' flights on one time axis, for the report's timeline chart.
 
     Each row places a flight as fractions of the axis (0 to 1); an open-ended flight runs
-    to the axis' end and says so. None when no ticket has a flight start.
+    to the axis' end and says so; `undated` names the channels of tickets with no flight
+    start. None when no ticket has a flight start.
     """
     flights = []
+    undated = []  # tickets with no flight start yet: named under the chart, not drawn
     for ticket in tickets:
         settings = ticket.payload_config or {}
         try:
             start = date.fromisoformat(settings["flight_start"])
         except (KeyError, TypeError, ValueError):
+            undated.append(ticket.channel.platform_name)
             continue
         try:
             end = date.fromisoformat(settings["flight_end"])
@@ -289,4 +292,4 @@ def flight_timeline(tickets: list[Ticket]) -> dict | None:
             {"x": 0, "label": first.isoformat()},
             {"x": 1, "label": last.isoformat()},
         ]
-    return {"first": first, "last": last, "rows": rows, "ticks": ticks}
+    return {"first": first, "last": last, "rows": rows, "ticks": ticks, "undated": undated}
