@@ -9,7 +9,19 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db, login_manager
-from .services.errors import DomainError
+from .services.errors import (
+    Conflict,
+    DomainError,
+    Duplicate,
+    Forbidden,
+    NotFound,
+    Throttled,
+    TooLarge,
+    Unauthorized,
+    Unavailable,
+    Unsupported,
+    ValidationError,
+)
 
 TITLES = {
     400: "That request could not be understood",
@@ -25,6 +37,28 @@ TITLES = {
     500: "Something went wrong on our side",
     503: "OmniTraffick is unavailable for a moment",
 }
+# The HTTP status of each kind of domain error: services raise them, and pages and the API
+# answer with these statuses. A kind not listed answers as its nearest listed ancestor.
+STATUS_OF = {
+    DomainError: 400,
+    ValidationError: 422,
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Duplicate: 400,
+    Conflict: 409,
+    TooLarge: 413,
+    Unsupported: 415,
+    Throttled: 429,
+    Unavailable: 503,
+}
+
+
+def http_status(err: DomainError) -> int:
+    """The HTTP status a domain error is answered with (STATUS_OF)."""
+    return next(STATUS_OF[kind] for kind in type(err).__mro__ if kind in STATUS_OF)
+
+
 # What a 503 asks clients to wait before trying again.
 RETRY_AFTER_SECONDS = 30
 # The database cannot be reached, or refused to go on (a lost connection, a full pool, a
@@ -64,7 +98,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(err: DomainError):
         db.session.rollback()
-        response = error_response(err.status_code, err.message, getattr(err, "errors", None))
+        response = error_response(http_status(err), err.message, getattr(err, "errors", None))
         response.headers.update(error_headers(err))
         return response
 

@@ -288,6 +288,8 @@ class Campaign(UUIDMixin, TimestampMixin, db.Model):
     __table_args__ = (
         Index("ix_campaigns_created_at", "created_at"),
         Index("ix_campaigns_budget", "budget"),
+        # A budget order ranks each market's largest first (services/queries.py).
+        Index("ix_campaigns_market_budget", "market_id", "budget", "id"),
         CheckConstraint("budget >= 0", name="budget_non_negative"),
         CheckConstraint("year >= 2000 AND year <= 2100", name="year_range"),
     )

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 
+from omnitraffick.errors import http_status
 from omnitraffick.services.errors import DomainError, ValidationError
 from omnitraffick.services.taxonomy import (
     MAX_CAMPAIGN_PART_LENGTH,
@@ -105,7 +106,7 @@ def test_validation_error_is_a_422_domain_error():
         build_name("", "US", "META", "Moana", 2026)
 
     assert isinstance(excinfo.value, ValidationError)
-    assert excinfo.value.status_code == 422
+    assert http_status(excinfo.value) == 422
 
 
 # ------------------------------------------------------------------------- normalize_code

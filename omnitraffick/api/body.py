@@ -10,7 +10,7 @@ from ..services.errors import DomainError, ValidationError
 
 
 class BadRequest(DomainError):
-    status_code = 400
+    """A body that cannot be read at all (a 400, omnitraffick.errors.http_status)."""
 
 
 class JSONProvider(DefaultJSONProvider):

@@ -29,7 +29,7 @@ from ..services import (
     tokens,
     trafficking,
 )
-from ..services.errors import Unauthorized, ValidationError
+from ..services.errors import TooLarge, Unauthorized, Unsupported, ValidationError
 from . import bp, schemas
 from .spec import ERRORS, TOTAL_COUNT, answers, openapi_path, served
 
@@ -650,7 +650,7 @@ def import_campaigns():
 def _import_body() -> tuple[bytes, str]:
     """The uploaded file's bytes and name, from a multipart field or the body itself."""
     if (request.content_length or 0) > imports.MAX_BYTES:
-        raise spreadsheets.TooLarge(
+        raise TooLarge(
             f"The upload is larger than {imports.MAX_BYTES // (1024 * 1024)} MB; split the file.",
             "file",
         )
@@ -660,7 +660,7 @@ def _import_body() -> tuple[bytes, str]:
             raise ValidationError("Send the spreadsheet in the multipart field 'file'.", "file")
         return upload.read(), upload.filename or ""
     if request.mimetype not in IMPORT_FORMATS:
-        raise spreadsheets.Unsupported(
+        raise Unsupported(
             "Send a CSV or XLSX file: multipart field 'file', or the body as text/csv "
             f"or {spreadsheets.XLSX_TYPE}."
         )

@@ -1,7 +1,7 @@
 """Report figures, computed in SQL: a fixed number of queries however many campaigns."""
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -133,9 +133,16 @@ CAMPAIGN_ROW = (
 )
 
 
-def top_campaigns(query: CampaignQuery, limit: int, conversion: Conversion) -> list:
-    """The query's first `limit` campaigns with their ticket progress, in two queries."""
-    stmt = select_campaigns(query, *CAMPAIGN_ROW, per_euro=conversion.per_euro())
+def top_campaigns(
+    query: CampaignQuery, limit: int, conversion: Conversion, markets: Iterable | None = None
+) -> list:
+    """The query's first `limit` campaigns with their ticket progress, in two queries.
+
+    `markets`: every market's id, if the caller has read them (else a third query does).
+    """
+    stmt = select_campaigns(
+        query, *CAMPAIGN_ROW, per_euro=conversion.per_euro(), top=limit, markets=markets
+    )
     rows = db.session.execute(stmt.limit(limit)).all()
     progress = {
         campaign_id: (n, trafficked)
@@ -236,14 +243,17 @@ def flight_timeline(tickets: list[Ticket]) -> dict | None:
     """The tickets' flights on one time axis, for the report's timeline chart.
 
     Each row places a flight as fractions of the axis (0 to 1); an open-ended flight runs
-    to the axis' end and says so. None when no ticket has a flight start.
+    to the axis' end and says so; `undated` names the channels of tickets with no flight
+    start. None when no ticket has a flight start.
     """
     flights = []
+    undated = []  # tickets with no flight start yet: named under the chart, not drawn
     for ticket in tickets:
         settings = ticket.payload_config or {}
         try:
             start = date.fromisoformat(settings["flight_start"])
         except (KeyError, TypeError, ValueError):
+            undated.append(ticket.channel.platform_name)
             continue
         try:
             end = date.fromisoformat(settings["flight_end"])
@@ -282,4 +292,4 @@ def flight_timeline(tickets: list[Ticket]) -> dict | None:
             {"x": 0, "label": first.isoformat()},
             {"x": 1, "label": last.isoformat()},
         ]
-    return {"first": first, "last": last, "rows": rows, "ticks": ticks}
+    return {"first": first, "last": last, "rows": rows, "ticks": ticks, "undated": undated}

@@ -18,24 +18,12 @@ from decimal import Decimal
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .errors import ValidationError
+from .errors import TooLarge, ValidationError
 
 DELIMITERS = ",;\t"
 XLSX_MAGIC = b"PK\x03\x04"
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class TooLarge(ValidationError):
-    """More rows (or bytes) than one import takes."""
-
-    status_code = 413
-
-
-class Unsupported(ValidationError):
-    """A body that is no spreadsheet format the import reads."""
-
-    status_code = 415
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
 
 from ..auth import admin_required, editor_required
+from ..errors import http_status
 from ..extensions import db
 from ..models import (
     Brand,
@@ -353,7 +354,7 @@ def delete_view(view_id):
         board_settings.delete_view(current_user, view_id)
     except DomainError as err:
         db.session.rollback()
-        abort(err.status_code, description=err.message)
+        abort(http_status(err), description=err.message)
     db.session.commit()
     flash("View deleted.", "success")
     return redirect(url_for(".index"))

@@ -85,16 +85,20 @@ def index():
     query = queries.parse_campaigns(request.args)
     # Ranked by budget across currencies: at which rates, said on the page with the amounts.
     conversion = rates.conversion() if query.sort == "budget" else None
-    page = queries.campaign_page(query, conversion.per_euro() if conversion else None)
-    counts = ticket_counts([c.id for c in page.items])
-    context = {"page": page, "query": query, "counts": counts, "conversion": conversion}
+    context = {"query": query, "conversion": conversion}
+    market_ids = None
     if not is_fragment_request():
-        # The filter bar is only on the full page.
-        context["brands"] = db.session.execute(
-            select(Brand.id, Brand.name).order_by(Brand.name)
-        ).all()
+        # The filter bar is only on the full page; a budget order reuses its market ids.
         context["markets"] = db.session.execute(
             select(Market.id, Market.code).order_by(Market.code)
+        ).all()
+        market_ids = [id_ for id_, _ in context["markets"]]
+    page = queries.campaign_page(query, conversion.per_euro() if conversion else None, market_ids)
+    context["page"] = page
+    context["counts"] = ticket_counts([c.id for c in page.items])
+    if not is_fragment_request():
+        context["brands"] = db.session.execute(
+            select(Brand.id, Brand.name).order_by(Brand.name)
         ).all()
         first, last = db.session.execute(
             select(func.min(Campaign.year), func.max(Campaign.year))

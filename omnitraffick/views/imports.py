@@ -12,6 +12,7 @@ from wtforms import HiddenField, RadioField, SelectChoice, SelectField, TextArea
 
 from ..auth import editor_required
 from ..csv_export import csv_response
+from ..errors import http_status
 from ..extensions import db
 from ..services import import_jobs, imports, spreadsheets
 from ..services.errors import DomainError, ValidationError
@@ -139,7 +140,7 @@ def campaigns():
             form.paste.data = ""
             show_columns(form, table, _matched(table, remap(form, table)))
         context |= {"error": err, "column_errors": getattr(err, "errors", {}) or {}}
-        return render("imports/campaigns.html", status=err.status_code, **context)
+        return render("imports/campaigns.html", status=http_status(err), **context)
     if report.written:
         db.session.commit()
     form.table.data = table_text(table)

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 
 from ..auth import admin_required
+from ..errors import http_status
 from ..extensions import db
 from ..models import NotificationKind
 from ..services import deliveries, notifications
@@ -42,7 +43,7 @@ def preferences():
         except DomainError as err:
             db.session.rollback()
             flash(err.message, "error")
-            status = err.status_code
+            status = http_status(err)
         else:
             db.session.commit()
             flash("Notification settings saved.", "success")
@@ -78,7 +79,7 @@ def webhook():
         except DomainError as err:
             db.session.rollback()
             form.url.errors.append(err.message)
-            status = err.status_code
+            status = http_status(err)
         else:
             db.session.commit()
             flash("Webhook saved.", "success")

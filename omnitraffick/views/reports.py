@@ -64,7 +64,8 @@ def portfolio():
     settings = rates.workspace()
     conversion = rates.conversion(settings.reporting_currency)
     figures = reports.portfolio(query, conversion)
-    rows = reports.top_campaigns(query, PORTFOLIO_ROWS, conversion)
+    markets = db.session.execute(select(Market.id, Market.code).order_by(Market.code)).all()
+    rows = reports.top_campaigns(query, PORTFOLIO_ROWS, conversion, [id_ for id_, _ in markets])
     return render(
         "reports/portfolio.html",
         settings=settings,
@@ -75,7 +76,7 @@ def portfolio():
         statuses=list(CampaignStatus),
         ticket_statuses=list(TicketStatus),
         brands=db.session.execute(select(Brand.id, Brand.name).order_by(Brand.name)).all(),
-        markets=db.session.execute(select(Market.id, Market.code).order_by(Market.code)).all(),
+        markets=markets,
         generated_at=utcnow(),
     )
 

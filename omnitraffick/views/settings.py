@@ -8,6 +8,7 @@ from wtforms import BooleanField, DateField, DecimalField, StringField
 from wtforms.validators import Optional
 
 from ..auth import admin_required
+from ..errors import http_status
 from ..extensions import db
 from ..services import rates
 from ..services.errors import DomainError
@@ -83,6 +84,7 @@ def index():
 def update():
     """Save the agency's name, logo and reporting currency."""
     form = WorkspaceForm()
+    status = 422  # the form did not validate (an expired form, a bad date)
     if form.validate_on_submit():
         logo = _read(form.logo.data)
         try:
@@ -94,11 +96,12 @@ def update():
             )
         except DomainError as err:
             form_error(form, err)
+            status = http_status(err)
         else:
             db.session.commit()
             flash("Workspace settings saved.", "success")
             return redirect(url_for(".index"))
-    return _page(workspace_form=form, status=422)
+    return _page(workspace_form=form, status=status)
 
 
 @bp.post("/rates/import")
@@ -106,6 +109,7 @@ def update():
 def import_rates():
     """Import the rates of an ECB CSV file."""
     form = ImportForm()
+    status = 422
     if form.validate_on_submit():
         try:
             text = rates.decode_upload(_read(form.file.data) or b"")
@@ -113,11 +117,12 @@ def import_rates():
         except DomainError as err:
             form.file.errors = [*form.file.errors, err.message]
             db.session.rollback()
+            status = http_status(err)
         else:
             db.session.commit()
             flash(summary, "success")
             return redirect(url_for(".index"))
-    return _page(import_form=form, status=422)
+    return _page(import_form=form, status=status)
 
 
 @bp.post("/rates")
@@ -125,6 +130,7 @@ def import_rates():
 def enter_rate():
     """Enter or correct one rate."""
     form = RateForm()
+    status = 422
     if form.validate_on_submit():
         try:
             row = rates.enter_rate(
@@ -132,6 +138,7 @@ def enter_rate():
             )
         except DomainError as err:
             form_error(form, err)
+            status = http_status(err)
         else:
             db.session.commit()
             flash(
@@ -139,7 +146,7 @@ def enter_rate():
                 "success",
             )
             return redirect(url_for(".index"))
-    return _page(rate_form=form, status=422)
+    return _page(rate_form=form, status=status)
 
 
 @bp.get("/logo")

@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from ..auth import editor_required
+from ..errors import http_status
 from ..extensions import db
 from ..models import Notification, Role, TicketComment, User
 from ..services import notifications, queries, team, tickets
@@ -109,7 +110,7 @@ def owner(ticket_id):
         except DomainError as err:
             db.session.rollback()
             _form_errors(form, err)
-            status = err.status_code
+            status = http_status(err)
         else:
             db.session.commit()
             if not is_fragment_request():
@@ -154,7 +155,7 @@ def comment(ticket_id):
         except DomainError as err:
             db.session.rollback()
             form.body.errors.append(err.message)
-            status = err.status_code
+            status = http_status(err)
         else:
             db.session.commit()
             form = None
@@ -201,7 +202,7 @@ def edit_comment(comment_id):
             except DomainError as err:
                 db.session.rollback()
                 form.body.errors.append(err.message)
-                status = err.status_code
+                status = http_status(err)
             else:
                 db.session.commit()
                 if not is_fragment_request():

@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth import editor_required
+from ..errors import http_status
 from ..extensions import db
 from ..models import (
     Campaign,
@@ -341,7 +342,7 @@ def edit(ticket_id):
             tickets.update_settings(ticket, form.settings(), version=version, actor=current_user)
         except DomainError as err:
             form_error(form, err)
-            status = err.status_code
+            status = http_status(err)
             ticket = load_ticket(ticket_id)
         else:
             db.session.commit()
@@ -459,7 +460,7 @@ def send(ticket_id):
             send_now(ticket, actor=current_user, version=form.version.data)
         except DomainError as err:
             db.session.rollback()
-            error, status = err.message, err.status_code
+            error, status = err.message, http_status(err)
     ticket = load_ticket(ticket_id)
     if not is_fragment_request():
         if error:

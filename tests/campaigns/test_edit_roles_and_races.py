@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from omnitraffick.errors import http_status
 from omnitraffick.models import (
     Campaign,
     CampaignStatus,
@@ -340,7 +341,7 @@ def test_two_simultaneous_creations_of_one_name_give_one_campaign_and_one_clear_
     error = results["B"]
     assert isinstance(error, Duplicate), f"{type(error).__name__}: {error}"
     assert "already exists" in error.message
-    assert error.status_code == 400
+    assert http_status(error) == 400
     assert error.field == "campaign_name"
     db.session.expire_all()
     assert db.session.scalars(select(Campaign.id)).all() == [results["A"]]

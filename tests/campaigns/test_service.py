@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from omnitraffick.errors import http_status
 from omnitraffick.models import (
     Campaign,
     CampaignStatus,
@@ -90,7 +91,7 @@ def test_create_refuses_an_unknown_brand_or_market_naming_the_field(db, create, 
         create(**{field_name: bad_id})
 
     err = caught.value
-    assert err.status_code == 422
+    assert http_status(err) == 422
     assert err.field == field_name
     assert field_name.removesuffix("_id") in err.message.lower()
     assert field_name in err.errors
@@ -114,7 +115,7 @@ def test_duplicate_names_are_refused_ignoring_letter_case(db, create, campaign_n
         create(campaign_name=campaign_name, year=year)
 
     err = caught.value
-    assert err.status_code == 400
+    assert http_status(err) == 400
     assert "already exists" in err.message
     assert first.name in err.message
     assert err.field == "campaign_name"
@@ -154,7 +155,7 @@ def test_create_refuses_a_bad_year(db, create, bad_year):
     with pytest.raises(ValidationError) as caught:
         create(year=bad_year)
 
-    assert caught.value.status_code == 422
+    assert http_status(caught.value) == 422
     assert caught.value.field == "year"
     db.session.rollback()
     assert campaign_count(db) == 0
@@ -216,7 +217,7 @@ def test_create_refuses_bad_budgets(db, create, request, market, budget, says):
         create(market_id=market.id, budget=budget)
 
     err = caught.value
-    assert err.status_code == 422
+    assert http_status(err) == 422
     assert err.field == "budget"
     assert says in err.message
     db.session.rollback()
@@ -238,7 +239,7 @@ def test_a_new_campaign_cannot_start_in_another_status(db, create, status):
     with pytest.raises(ValidationError) as caught:
         create(status=status)
 
-    assert caught.value.status_code == 422
+    assert http_status(caught.value) == 422
     assert caught.value.field == "status"
     db.session.rollback()
     assert campaign_count(db) == 0
@@ -279,7 +280,7 @@ def test_update_refuses_other_moves_naming_the_allowed_ones(
         service.update_campaign(campaign, status=target, budget="5")
 
     err = caught.value
-    assert err.status_code == 409
+    assert http_status(err) == 409
     assert f"{start} campaign cannot move to {target}" in err.message
     assert f"allowed: {', '.join(allowed)}" in err.message
     db.session.rollback()
@@ -321,7 +322,7 @@ def test_update_validates_the_budget_like_create(db, create, request, market, bu
     with pytest.raises(ValidationError) as caught:
         service.update_campaign(campaign, budget=budget)
 
-    assert caught.value.status_code == 422
+    assert http_status(caught.value) == 422
     assert list(caught.value.errors) == ["budget"]
     db.session.rollback()
     assert reload(db, campaign.id).budget == Decimal("100")
@@ -405,7 +406,7 @@ def test_delete_is_refused_once_a_ticket_has_left_draft(db, create, make_ticket)
         service.delete_campaign(campaign)
 
     err = caught.value
-    assert err.status_code == 409
+    assert http_status(err) == 409
     assert "cannot be deleted" in err.message
     assert campaign.name in err.message
     assert "3 of its tickets have left DRAFT" in err.message

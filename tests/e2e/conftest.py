@@ -33,7 +33,7 @@ CHROMIUM_ARGS = [
 ADMIN_EMAIL = "admin@e2e.test"
 VIEWER_EMAIL = "viewer@e2e.test"
 PASSWORD = "e2e-password-1"
-USERS = {"admin": ADMIN_EMAIL, "viewer": VIEWER_EMAIL}
+USERS = {"admin": ADMIN_EMAIL, "trafficker": "trafficker@e2e.test", "viewer": VIEWER_EMAIL}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,5 +1,6 @@
-"""axe-core audits every page type, signed in as an admin and as a viewer: no serious or
-critical violation anywhere, including the board after a move and forms with errors.
+"""axe-core audits every page type, signed in as an admin, a trafficker and a viewer: no
+serious or critical violation anywhere, including the board after a move and forms with
+errors.
 
 axe-core comes from npm (package.json's devDependencies, node_modules/axe-core) and is put
 into each page by the test itself, never served by the app or fetched from a CDN; the
@@ -96,17 +97,32 @@ def page_urls(live_sql, role: str) -> list[str]:
         "/markets/",
         "/brands/",
         "/channels/",
+        "/naming/",
+        "/naming/lists",
+        "/naming/decoder",
+        "/notifications/",
+        "/settings/notifications",
         "/api/",
         "/profile",
         "/no-such-page",
     ]
-    if role == "admin":
-        (user_id,) = live_sql("SELECT id FROM users WHERE email = ?", (USERS["viewer"],))[0]
+    if role in ("admin", "trafficker"):
         urls += [
             "/campaigns/new",
             f"/campaigns/{campaign}/edit",
             "/tickets/new",
             f"/tickets/{ticket}/edit",
+            f"/bulk/campaigns/{campaign}/tickets",
+            "/imports/campaigns",
+            "/naming/audit",
+        ]
+    if role == "admin":
+        (user_id,) = live_sql("SELECT id FROM users WHERE email = ?", (USERS["viewer"],))[0]
+        urls += [
+            "/board/limits",
+            "/naming/conventions/edit",
+            "/naming/lists/edit",
+            "/settings/webhook",
             "/markets/new",
             f"/markets/{uuid.UUID(market_id)}/edit",
             f"/brands/{uuid.UUID(brand_id)}/edit",
@@ -119,7 +135,7 @@ def page_urls(live_sql, role: str) -> list[str]:
     return urls
 
 
-@pytest.mark.parametrize("role", ["admin", "viewer"])
+@pytest.mark.parametrize("role", ["admin", "trafficker", "viewer"])
 def test_no_page_has_a_serious_or_critical_violation(audited: Page, live_sql, role):
     found = visit_and_audit(audited, "/login")
     sign_in(audited, role)
@@ -128,16 +144,27 @@ def test_no_page_has_a_serious_or_critical_violation(audited: Page, live_sql, ro
     assert not found, "\n".join(found)
 
 
-def test_forms_with_errors_and_the_live_preview_pass(audited: Page, live_sql):
-    sign_in(audited, "admin")
-    found = []
-    for url, button in [
+FORMS = {
+    "admin": [
         ("/campaigns/new", "Create campaign"),
         ("/tickets/new", "Open ticket"),
         ("/markets/new", "Create market"),
         ("/users/new", "Create user"),
         ("/settings/", "Save rate"),
-    ]:
+    ],
+    "trafficker": [
+        ("/campaigns/new", "Create campaign"),
+        ("/tickets/new", "Open ticket"),
+        ("/naming/decoder", "Check names"),
+    ],
+}
+
+
+@pytest.mark.parametrize("role", ["admin", "trafficker"])
+def test_forms_with_errors_and_the_live_preview_pass(audited: Page, live_sql, role):
+    sign_in(audited, role)
+    found = []
+    for url, button in FORMS[role]:
         audited.goto(url)
         audited.get_by_role("button", name=button).click()
         audited.wait_for_load_state("load")
@@ -156,8 +183,9 @@ def test_forms_with_errors_and_the_live_preview_pass(audited: Page, live_sql):
     assert not found, "\n".join(found)
 
 
-def test_the_board_after_a_move_passes(audited: Page, live_sql):
-    sign_in(audited, "admin")
+@pytest.mark.parametrize("role", ["admin", "trafficker"])
+def test_the_board_after_a_move_passes(audited: Page, live_sql, role):
+    sign_in(audited, role)
     board = make_board(live_sql, "QA_TESTING", "DRAFT")
     testing = board.ticket_ids[0]
     audited.goto(board.url)

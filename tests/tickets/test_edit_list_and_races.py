@@ -9,6 +9,7 @@ import threading
 
 import pytest
 
+from omnitraffick.errors import http_status
 from omnitraffick.models import Role, Ticket, User
 from omnitraffick.services import qa
 from omnitraffick.services import tickets as service
@@ -304,7 +305,7 @@ def test_two_simultaneous_moves_of_one_ticket_give_one_move_and_one_clear_confli
     assert results["A"] == "moved", results
     error = results["B"]
     assert isinstance(error, Conflict), f"{type(error).__name__}: {error}"
-    assert error.status_code == 409
+    assert http_status(error) == 409
     assert "someone else" in error.message.lower()
     assert "Reload" in error.message
     saved = reload(db, ticket_id)

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from omnitraffick.errors import http_status
 from omnitraffick.models import RequestType, Role
 from omnitraffick.services import settings as ticket_settings
 from omnitraffick.services import tickets as service
@@ -80,7 +81,7 @@ def test_create_lists_every_unknown_reference_and_bad_request_type_at_once(db, b
         )
 
     err = caught.value
-    assert err.status_code == 422
+    assert http_status(err) == 422
     assert set(err.errors) == {"campaign_id", "channel_id", "request_type"}
     assert "campaign" in err.errors["campaign_id"][0].lower()
     assert "channel" in err.errors["channel_id"][0].lower()
@@ -132,7 +133,7 @@ def test_create_type_checks_the_settings(db, moana, meta, settings, field_name, 
         )
 
     err = caught.value
-    assert err.status_code == 422
+    assert http_status(err) == 422
     assert list(err.errors) == [field_name]
     assert message in err.errors[field_name][0]
     db.session.rollback()

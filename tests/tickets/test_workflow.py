@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from omnitraffick.errors import http_status
 from omnitraffick.models import Role
 from omnitraffick.services import qa
 from omnitraffick.services import tickets as service
@@ -90,7 +91,7 @@ def test_every_other_move_is_refused_naming_the_allowed_moves(
         service.move_ticket(ticket, target, actor=user, version=ticket.version, **needs_for(target))
 
     err = caught.value
-    assert err.status_code == 409
+    assert http_status(err) == 409
     assert "Allowed moves" in err.message
     assert service.label(target) in err.message
     for allowed in service.TRANSITIONS[source]:
@@ -120,7 +121,7 @@ def test_qa_failed_needs_a_reason(db, open_ticket, put, reason):
         service.move_ticket(ticket, S.QA_FAILED, actor=None, reason=reason)
 
     err = caught.value
-    assert err.status_code == 422
+    assert http_status(err) == 422
     assert err.field == "qa_failure_reason"
     assert "qa_failure_reason" in err.errors
     db.session.rollback()
@@ -175,7 +176,7 @@ def test_trafficked_success_needs_the_platform_id(db, open_ticket, put, platform
         )
 
     assert caught.value.field == "external_platform_id"
-    assert caught.value.status_code == 422
+    assert http_status(caught.value) == 422
     db.session.rollback()
     assert snapshot(db, ticket.id) == before
 
@@ -211,7 +212,7 @@ def test_a_move_from_a_stale_page_is_a_conflict_and_changes_nothing(
         )
 
     err = caught.value
-    assert err.status_code == 409
+    assert http_status(err) == 409
     assert "changed by someone else" in err.message
     assert "Ready for API" in err.message
     db.session.rollback()
@@ -378,7 +379,7 @@ def test_settings_are_locked_in_every_other_status(db, open_ticket, put, status)
     with pytest.raises(Conflict) as caught:
         service.update_settings(ticket, {"objective": "REACH"}, version=ticket.version)
 
-    assert caught.value.status_code == 409
+    assert http_status(caught.value) == 409
     assert service.label(status) in caught.value.message
     db.session.rollback()
     assert snapshot(db, ticket.id) == before

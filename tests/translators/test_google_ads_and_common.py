@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from omnitraffick.errors import http_status
 from omnitraffick.services.errors import ValidationError
 from omnitraffick.services.translators import (
     API_VERSIONS,
@@ -337,7 +338,7 @@ def test_every_problem_is_reported_together():
     assert error.errors["flight_end"] == ["A lifetime budget needs a flight end date."]
     assert error.errors["budget_amount"] == ["Budget amount must be greater than zero."]
     assert len(error.errors["payload_config"]) == 2
-    assert isinstance(error, ValidationError) and error.status_code == 422
+    assert isinstance(error, ValidationError) and http_status(error) == 422
     assert error.message.startswith("This ticket cannot become a Google Ads request: ")
 
 
