@@ -1,7 +1,7 @@
 """Index tickets for the board's swimlane counts; each webhook try is a row of its own
 
 Revision ID: 0019_lanes_and_delivery_tries
-Revises: 0017_import_jobs
+Revises: 0018_utm_mappings
 Create Date: 2026-12-02 18:10:00
 
 The board split into swimlanes counts tickets per status by campaign (for brands and
