@@ -23,6 +23,7 @@ from omnitraffick.services.taxonomy import (
     parse_name,
     platform_name,
     sanitize_campaign_name,
+    ticket_platform_name,
     validate_year,
 )
 
@@ -542,6 +543,24 @@ def test_platform_name_output_parses_back_to_the_channel():
     parts = parse_name(platform_name(campaign, "meta"))
 
     assert parts == NameParts("DIS", "US", "META", 2026, "MoanaLaunch")
+
+
+# A convention may put the channel anywhere, or leave it out: the ticket's name puts the
+# channel's code where the campaign's name has MULTI.
+@pytest.mark.parametrize(
+    ("campaign_name", "channel_at", "expected"),
+    [
+        ("DIS-MULTI-Moana", 4, "DIS-META-Moana"),
+        ("MULTI.DIS.US.Moana", 0, "META.DIS.US.Moana"),
+        ("DIS_US_2026_Moana", -1, "DIS_US_2026_Moana"),
+        ("DIS_US_MULTI_2026_Moana", None, "DIS_US_META_2026_Moana"),
+    ],
+    ids=["middle", "first segment", "convention without a channel", "name before conventions"],
+)
+def test_ticket_platform_name_puts_the_channel_where_the_convention_put_it(
+    campaign_name, channel_at, expected
+):
+    assert ticket_platform_name(campaign_name, channel_at, "META") == expected
 
 
 @pytest.mark.parametrize(
