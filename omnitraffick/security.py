@@ -1,6 +1,13 @@
-"""Security headers on every response, and trusting the proxies in front of the app."""
+"""Security headers on every response, trusting the proxies in front of the app, and a CSRF
+token that stays the same all day."""
 
-from flask import Flask, Response, request
+import hashlib
+import os
+import time
+
+from flask import Flask, Response, current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Everything comes from our own origin: scripts and styles are files in static/ (no inline
@@ -28,7 +35,36 @@ HEADERS = {
 STRICT_TRANSPORT_SECURITY = "max-age=31536000"
 
 
+class _DaySigner(TimestampSigner):
+    """Signs with the start of the current UTC day instead of the current second."""
+
+    def get_timestamp(self) -> int:
+        return int(time.time()) // 86400 * 86400
+
+
+def steady_csrf_token() -> str:
+    """The session's CSRF token as Flask-WTF makes it, but signed with the day's timestamp.
+
+    Flask-WTF signs the session's secret with the current second, so a page rendered twice
+    never reads the same and an unchanged board poll could never answer 304. Tokens do not
+    expire here (WTF_CSRF_TIME_LIMIT is None), so the timestamp only has to be valid, and
+    Flask-WTF accepts this one as its own. With a time limit set, its own token is used.
+    """
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if field not in g and current_app.config.get("WTF_CSRF_TIME_LIMIT") is None:
+        if field not in session:
+            session[field] = hashlib.sha1(os.urandom(64)).hexdigest()
+        secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+        signed = URLSafeTimedSerializer(secret, salt="wtf-csrf-token", signer=_DaySigner)
+        setattr(g, field, signed.dumps(session[field]))
+    return generate_csrf()
+
+
 def init_app(app: Flask) -> None:
+    # In place of Flask-WTF's (a global and a context processor); forms rendered after it in
+    # the same request share its token (Flask-WTF keeps it in g).
+    app.jinja_env.globals["csrf_token"] = steady_csrf_token
+    app.context_processor(lambda: {"csrf_token": steady_csrf_token})
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         # Without this X-Forwarded-* are ignored: anyone could claim any address or scheme.
