@@ -72,8 +72,8 @@ def run(app) -> None:
     measure(
         f"convention editor: sample + impact over {CAMPAIGNS:,} names",
         lambda: client.get(
-            "/naming/conventions/preview?level=campaign",
-            query_string=editor,
+            "/naming/conventions/preview",
+            query_string={"level": "campaign", **editor},
             headers={"HX-Request": "true"},
         ),
         n=20,
