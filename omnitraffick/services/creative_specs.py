@@ -325,7 +325,9 @@ def check(creative: MediaLike, placement: Placement) -> list[str]:
     size = f"{creative.width}×{creative.height} px"
     if min_width and min_height and (creative.width < min_width or creative.height < min_height):
         prefix = f"A {ratio.label} {placement.name} {kind.value}" if ratio.min_width else what
-        problems.append(f"{prefix} must be at least {min_width}×{min_height} px; this one is {size}.")
+        problems.append(
+            f"{prefix} must be at least {min_width}×{min_height} px; this one is {size}."
+        )
     elif min_width and creative.width < min_width:
         problems.append(f"{what} must be at least {min_width} px wide; this one is {size}.")
     if spec.max_bytes is not None and creative.size_bytes > spec.max_bytes:

@@ -65,9 +65,7 @@ def library(brand_id: uuid.UUID):
 def upload(brand_id: uuid.UUID):
     """Upload one or more images and videos to the brand's library (all or none)."""
     brand = reference.get_or_404(Brand, brand_id)
-    files = [
-        creatives.Upload(f.filename or "", f.stream) for f in request.files.getlist("files")
-    ]
+    files = [creatives.Upload(f.filename or "", f.stream) for f in request.files.getlist("files")]
     try:
         made = creatives.upload(brand, files, current_user)
         db.session.commit()
@@ -82,8 +80,11 @@ def upload(brand_id: uuid.UUID):
     names = ", ".join(c.original_name for c in made)
     message = f"Uploaded {len(made)} file{'s' if len(made) > 1 else ''}: {names}."
     if is_fragment_request():
-        return render("creatives/library.html", "creatives/_library.html",
-                      **_library_context(brand, upload_done=message))
+        return render(
+            "creatives/library.html",
+            "creatives/_library.html",
+            **_library_context(brand, upload_done=message),
+        )
     flash(message, "success")
     return redirect(url_for(".library", brand_id=brand.id))
 
@@ -92,9 +93,7 @@ def upload(brand_id: uuid.UUID):
 def show(creative_id: uuid.UUID):
     """One creative: its properties, a preview, and every placement it fits or misses."""
     creative = creatives.get(creative_id)
-    return render(
-        "creatives/show.html", creative=creative, fits=creative_specs.fits(creative)
-    )
+    return render("creatives/show.html", creative=creative, fits=creative_specs.fits(creative))
 
 
 def _serve(key: str | None, mime_type: str, download_name: str):

@@ -18,7 +18,9 @@ def upload(client, brand, *files, fragment=False):
     )
 
 
-def test_upload_two_files_reads_their_real_properties(client, trafficker, dis, db, creative_storage):
+def test_upload_two_files_reads_their_real_properties(
+    client, trafficker, dis, db, creative_storage
+):
     response = upload(
         client,
         dis,
@@ -29,11 +31,17 @@ def test_upload_two_files_reads_their_real_properties(client, trafficker, dis, d
     rows = {c.original_name: c for c in db.session.query(Creative).all()}
     image, video = rows["launch.png"], rows["story.mp4"]
     assert (image.kind.value, image.width, image.height, image.aspect_ratio) == (
-        "image", 1200, 628, "1.91:1"
+        "image",
+        1200,
+        628,
+        "1.91:1",
     )
     assert image.mime_type == "image/png" and image.thumbnail_key and image.duration_seconds is None
     assert (video.kind.value, video.width, video.height, video.aspect_ratio) == (
-        "video", 1080, 1920, "9:16"
+        "video",
+        1080,
+        1920,
+        "9:16",
     )
     assert float(video.duration_seconds) == 15.5 and video.mime_type == "video/mp4"
     assert video.uploaded_by.id == trafficker.id
@@ -54,7 +62,9 @@ def test_upload_two_files_reads_their_real_properties(client, trafficker, dis, d
     assert "A Meta Stories image must be 9:16; this one is 1.91:1." in text
 
 
-def test_one_bad_file_refuses_the_whole_upload_naming_it(client, trafficker, dis, db, creative_storage):
+def test_one_bad_file_refuses_the_whole_upload_naming_it(
+    client, trafficker, dis, db, creative_storage
+):
     response = upload(
         client,
         dis,
@@ -108,7 +118,12 @@ def test_the_upload_fragment_answers_with_the_library_alone(client, trafficker, 
 
 
 def test_files_are_served_with_their_type_never_sniffed_or_run(client, trafficker, dis, db):
-    upload(client, dis, ("pic.png", image_bytes(640, 640)), ("clip.mov", mp4_bytes(640, 640, 6, b"qt  ")))
+    upload(
+        client,
+        dis,
+        ("pic.png", image_bytes(640, 640)),
+        ("clip.mov", mp4_bytes(640, 640, 6, b"qt  ")),
+    )
     rows = {c.original_name: c for c in db.session.query(Creative).all()}
     picture = client.get(f"/creatives/{rows['pic.png'].id}/file")
     assert picture.status_code == 200 and picture.mimetype == "image/png"
