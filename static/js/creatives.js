@@ -39,13 +39,13 @@
     listChosen();
   });
 
-  // A refusal the app answers with a whole page (e.g. 413 before the upload is read):
-  // show its message in the library's place.
+  // A refusal: the library fragment with the reasons, or a whole error page (e.g. 413
+  // before the upload is read), whose message is shown above the library.
   const showPage = (html, status) => {
     const page = new DOMParser().parseFromString(html, "text/html");
-    const fragment = page.getElementById("creative-library");
-    if (fragment) {
-      library.replaceChildren(...fragment.childNodes);
+    if (html && !page.querySelector("main")) {
+      // The library fragment itself, with the refusal on top (e.g. 422 naming each file).
+      library.innerHTML = html;
       return;
     }
     const title = page.querySelector("main h1")?.textContent || `Upload failed (${status})`;
