@@ -30,6 +30,16 @@ class Upload:
     stream: BinaryIO
 
 
+@dataclass(frozen=True)
+class Judged:
+    """A file that passed: what it is, its size, and its thumbnail (images only)."""
+
+    file: Upload
+    info: media.MediaInfo
+    size: int
+    thumbnail: tuple[bytes, str] | None
+
+
 def _size(stream: BinaryIO) -> int:
     stream.seek(0, 2)
     size = stream.tell()
@@ -61,16 +71,17 @@ def upload(brand: Brand, files: list[Upload], actor: User) -> list[Creative]:
         raise ValidationError(
             f"Upload at most {limit} files at a time; this upload has {len(files)}.", "files"
         )
-    read: list[tuple[Upload, media.MediaInfo, int]] = []
+    read: list[Judged] = []
     errors: dict[str, list[str]] = {}
     for file in files:
         name = file.filename.replace("\\", "/").rsplit("/", 1)[-1].strip()[:MAX_NAME]
         try:
             info = media.inspect(file.stream, name)
+            small = media.thumbnail(file.stream) if info.kind is CreativeKind.IMAGE else None
         except media.UnreadableFile as err:
             errors.setdefault(name, []).append(err.message)
             continue
-        read.append((Upload(name, file.stream), info, _size(file.stream)))
+        read.append(Judged(Upload(name, file.stream), info, _size(file.stream), small))
     if errors:
         count = len(errors)
         raise ValidationError(
@@ -81,21 +92,21 @@ def upload(brand: Brand, files: list[Upload], actor: User) -> list[Creative]:
     return _store(brand, read, actor)
 
 
-def _store(brand, read, actor) -> list[Creative]:
+def _store(brand: Brand, read: list[Judged], actor: User) -> list[Creative]:
     store = storage.current()
     written: list[str] = []
     made = []
     try:
-        for file, info, size in read:
+        for judged in read:
+            file, info, size = judged.file, judged.info, judged.size
             base = f"{brand.id.hex}/{uuid.uuid4().hex}"
             key = base + info.extension
             file.stream.seek(0)
             store.put(key, file.stream)
             written.append(key)
             thumbnail_key = None
-            if info.kind is CreativeKind.IMAGE:
-                file.stream.seek(0)
-                data, extension = media.thumbnail(file.stream)
+            if judged.thumbnail is not None:
+                data, extension = judged.thumbnail
                 thumbnail_key = f"{base}-thumb{extension}"
                 store.put(thumbnail_key, io.BytesIO(data))
                 written.append(thumbnail_key)

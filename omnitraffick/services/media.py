@@ -153,17 +153,29 @@ def _video(stream: BinaryIO, extension: str) -> MediaInfo:
     return MediaInfo(CreativeKind.VIDEO, extension, mime, int(width), int(height), seconds)
 
 
-def thumbnail(stream: BinaryIO) -> tuple[bytes, str] | None:
-    """A small copy of an image (PNG when it has transparency, else JPEG), and its extension."""
-    with Image.open(stream) as image:
-        image.seek(0)
-        image.thumbnail(THUMBNAIL_SIZE)
-        buffer = io.BytesIO()
-        if image.mode in ("RGBA", "LA", "P") and _has_alpha(image):
-            image.convert("RGBA").save(buffer, "PNG", optimize=True)
-            return buffer.getvalue(), ".png"
-        image.convert("RGB").save(buffer, "JPEG", quality=85)
-        return buffer.getvalue(), ".jpg"
+def thumbnail(stream: BinaryIO) -> tuple[bytes, str]:
+    """A small copy of an image (PNG when it has transparency, else JPEG), and its extension.
+
+    Drawing it decodes the whole picture, so a file whose header reads well but whose data
+    is cut short or damaged is refused here (UnreadableFile), before anything is kept.
+    """
+    stream.seek(0)
+    try:
+        with Image.open(stream) as image:
+            image.seek(0)
+            image.thumbnail(THUMBNAIL_SIZE)
+            buffer = io.BytesIO()
+            if image.mode in ("RGBA", "LA", "P") and _has_alpha(image):
+                image.convert("RGBA").save(buffer, "PNG", optimize=True)
+                return buffer.getvalue(), ".png"
+            image.convert("RGB").save(buffer, "JPEG", quality=85)
+            return buffer.getvalue(), ".jpg"
+    except (OSError, ValueError, SyntaxError) as err:
+        raise UnreadableFile(
+            f"The image is damaged and cannot be shown ({_reason(err)})."
+        ) from None
+    finally:
+        stream.seek(0)
 
 
 def _has_alpha(image: Image.Image) -> bool:

@@ -186,3 +186,15 @@ def test_unknown_ids_are_404(client, trafficker):
     assert client.get(f"/creatives/{missing}").status_code == 404
     assert client.get(f"/creatives/{missing}/file").status_code == 404
     assert client.get(f"/creatives/brands/{missing}").status_code == 404
+
+
+def test_an_image_damaged_past_its_header_is_refused_whole(client, trafficker, dis, db):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.effect_noise((400, 400), 60).convert("RGB").save(buffer, "JPEG")
+    cut = buffer.getvalue()[: len(buffer.getvalue()) * 6 // 10]
+    response = upload(client, dis, ("fine.png", image_bytes(700, 700)), ("cut.jpg", cut))
+    assert response.status_code == 422
+    assert "cut.jpg : The image is damaged and cannot be shown" in text_of(response)
+    assert db.session.query(Creative).count() == 0

@@ -110,3 +110,16 @@ def test_filesystem_storage_round_trip_and_refuses_odd_keys(tmp_path):
         with pytest.raises(ValueError):
             store.path(key)
     assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_an_image_cut_short_after_its_header_is_refused_when_drawn():
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.effect_noise((400, 400), 60).convert("RGB").save(buffer, "JPEG")
+    cut = buffer.getvalue()[: len(buffer.getvalue()) * 6 // 10]
+    # Its header reads well: the size is known...
+    assert media.inspect(io.BytesIO(cut), "cut.jpg").width == 400
+    # ...but the picture cannot be drawn, so it is refused before anything is kept.
+    with pytest.raises(media.UnreadableFile, match="The image is damaged and cannot be shown"):
+        media.thumbnail(io.BytesIO(cut))
