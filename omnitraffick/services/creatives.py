@@ -73,6 +73,7 @@ def upload(brand: Brand, files: list[Upload], actor: User) -> list[Creative]:
         )
     read: list[Judged] = []
     errors: dict[str, list[str]] = {}
+    refused = 0
     for file in files:
         name = file.filename.replace("\\", "/").rsplit("/", 1)[-1].strip()[:MAX_NAME]
         try:
@@ -80,13 +81,14 @@ def upload(brand: Brand, files: list[Upload], actor: User) -> list[Creative]:
             small = media.thumbnail(file.stream) if info.kind is CreativeKind.IMAGE else None
         except media.UnreadableFile as err:
             errors.setdefault(name, []).append(err.message)
+            refused += 1
             continue
         read.append(Judged(Upload(name, file.stream), info, _size(file.stream), small))
-    if errors:
-        count = len(errors)
+    if refused:
         raise ValidationError(
-            f"Nothing was uploaded: {count} of {len(files)} file{'s' if len(files) > 1 else ''} "
-            f"could not be taken. Remove or fix {'them' if count > 1 else 'it'} and upload again.",
+            f"Nothing was uploaded: {refused} of {len(files)} file{'s' if len(files) > 1 else ''} "
+            f"could not be taken. Remove or fix {'them' if refused > 1 else 'it'} and upload "
+            "again.",
             errors=errors,
         )
     return _store(brand, read, actor)
