@@ -136,6 +136,12 @@ def load_config(instance_path: Path, overrides: dict) -> dict:
         "CELERY_QUEUE": os.environ.get("CELERY_QUEUE", "omnitraffick"),
         # A spreadsheet import (not its dry run) of more rows than this runs as a job.
         "IMPORT_JOB_ROWS": int(_number("IMPORT_JOB_ROWS", 1000)),
+        # The creative library: where uploaded files are kept, the most one upload (all its
+        # files together) may carry, and how many files one upload may hold.
+        "CREATIVE_STORAGE_DIR": os.environ.get("CREATIVE_STORAGE_DIR")
+        or str(instance_path / "creatives"),
+        "CREATIVE_MAX_BYTES": int(_number("CREATIVE_MAX_BYTES", 200 * 1024 * 1024)),
+        "CREATIVE_MAX_FILES": int(_number("CREATIVE_MAX_FILES", 20)),
         # Channels without credentials of their own send to this local platform sandbox.
         "PLATFORM_SANDBOX_URL": os.environ.get("PLATFORM_SANDBOX_URL") or None,
         # Sending: tries per request, backoff with jitter, the longest Retry-After honoured,

@@ -9,6 +9,7 @@ from typing import Any
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -874,3 +875,43 @@ class UtmMapping(UUIDMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<UtmMapping {self.utm_source}/{self.utm_medium}>"
+
+
+class CreativeKind(enum.StrEnum):
+    IMAGE = "image"
+    VIDEO = "video"
+
+
+class Creative(UUIDMixin, db.Model):
+    """An image or video in a brand's creative library, with the properties read from it.
+
+    The file itself (and, for images, its thumbnail) lives in the creative storage
+    (services/storage.py) under `stored_key`; this row says what it is.
+    """
+
+    __tablename__ = "creatives"
+    __table_args__ = (Index("ix_creatives_brand_uploaded", "brand_id", "uploaded_at"),)
+
+    brand_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"))
+    kind: Mapped[CreativeKind] = mapped_column(_enum(CreativeKind, "creative_kind"))
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_key: Mapped[str] = mapped_column(String(255), unique=True)
+    thumbnail_key: Mapped[str | None] = mapped_column(String(255))
+    mime_type: Mapped[str] = mapped_column(String(100))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    # The reduced ratio as the person reads it ("9:16", "1.91:1" for 1200x628).
+    aspect_ratio: Mapped[str] = mapped_column(String(32))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    # Videos only: length in seconds (milliseconds kept).
+    duration_seconds: Mapped[Decimal | None] = mapped_column(Numeric(10, 3))
+    uploaded_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    brand: Mapped[Brand] = relationship()
+    uploaded_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Creative {self.original_name} {self.width}x{self.height}>"

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from .services.countries import country_name
 from .services.currencies import DEFAULT_LOCALE, format_money
 from .services.labels import human
+from .services.media import duration_text, megabytes
 from .services.tickets import label
 
 
@@ -83,6 +84,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["label"] = human
     app.jinja_env.filters["breakable"] = breakable
     app.jinja_env.filters["country_name"] = country_name
+    app.jinja_env.filters["filesize"] = megabytes
+    app.jinja_env.filters["seconds"] = duration_text
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Brand, Campaign, Channel, Market, Ticket
+from ..models import Brand, Campaign, Channel, Creative, Market, Ticket
 from . import settings, taxonomy, team, timezones, utm
 from .countries import validate_country
 from .currencies import parse_budget, validate_currency
@@ -256,6 +256,13 @@ def delete_brand(brand: Brand) -> None:
     if used:
         raise Conflict(
             f"Brand {brand.name} is used by {_plural(used, 'campaign')}; nothing was deleted."
+        )
+    # Its creatives' files would be left behind on disk: they are deleted one by one first.
+    kept = _count(select(Creative.id).where(Creative.brand_id == brand.id))
+    if kept:
+        raise Conflict(
+            f"Brand {brand.name} has {_plural(kept, 'creative')} in its library; delete "
+            "them first. Nothing was deleted."
         )
     db.session.delete(brand)
     db.session.flush()

@@ -90,6 +90,7 @@ def live_server(live_db: Path, server_log: Path, live_sandbox: str) -> Iterator[
         SECRET_KEY="e2e-secret-key-not-for-production",
         FLASK_APP="wsgi.py",
         PLATFORM_SANDBOX_URL=live_sandbox,
+        CREATIVE_STORAGE_DIR=str(live_db.parent / "creatives"),
         # Served over plain http, as `make run` is: cookies cannot be HTTPS-only.
         OMNITRAFFICK_INSECURE_COOKIES="1",
     )

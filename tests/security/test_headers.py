@@ -1,13 +1,15 @@
 """Security headers on every response, HTTPS-only cookies, and trusted proxies."""
 
+import io
 import re
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from omnitraffick.config import load_config
-from omnitraffick.models import ImportJob, Ticket
-from omnitraffick.services import team
+from omnitraffick.models import Brand, ImportJob, Ticket
+from omnitraffick.services import creatives, team
 from tests.conftest import PASSWORD
 from tests.html import parse
 
@@ -64,9 +66,17 @@ def page_urls(app, login_user, rows):
 
 @pytest.mark.long
 def test_every_page_sends_the_security_headers_and_nothing_inline(
-    app, client, db, login, open_rows
+    app, client, db, login, open_rows, tmp_path, monkeypatch
 ):
     user = login()
+    # A creative with its file stored, so its file and thumbnail routes answer too.
+    monkeypatch.setitem(app.config, "CREATIVE_STORAGE_DIR", str(tmp_path))
+    brand = db.session.get(Brand, open_rows["brand_id"])
+    png = io.BytesIO()
+    Image.new("RGB", (600, 600)).save(png, "PNG")
+    png.seek(0)
+    [creative] = creatives.upload(brand, [creatives.Upload("a.png", png)], user)
+    open_rows = open_rows | {"creative_id": creative.id}
     ticket = db.session.get(Ticket, open_rows["ticket_id"])
     comment = team.add_comment(ticket, "Hello", author=user)  # its author may open its form
     # An import running in the background: its page shows the progress bar.

@@ -18,7 +18,15 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.routing import Rule
 
-from omnitraffick.models import ImportJob, RequestType, Role, Ticket, TicketStatus
+from omnitraffick.models import (
+    Creative,
+    CreativeKind,
+    ImportJob,
+    RequestType,
+    Role,
+    Ticket,
+    TicketStatus,
+)
 from omnitraffick.services import board_settings, campaigns, reference, team, tickets, tokens
 from omnitraffick.services.errors import ValidationError
 from tests.conftest import PASSWORD
@@ -148,6 +156,19 @@ def rows(db, make_user) -> Rows:
         },
     )
     db.session.add(job)
+    # A creative whose file name holds markup (its file is not stored: its routes answer 404).
+    creative = Creative(
+        brand=brand,
+        kind=CreativeKind.IMAGE,
+        original_name=f"{XSS}.png",
+        stored_key="sweep/creative.png",
+        mime_type="image/png",
+        width=1080,
+        height=1080,
+        aspect_ratio="1:1",
+        size_bytes=1000,
+    )
+    db.session.add(creative)
     db.session.commit()
     return Rows(
         {
@@ -161,6 +182,7 @@ def rows(db, make_user) -> Rows:
             "comment_id": str(comment.id),
             "view_id": str(view.id),
             "job_id": str(job.id),
+            "creative_id": str(creative.id),
             "static_file": "css/app.css",
         }
     )
