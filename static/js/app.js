@@ -71,7 +71,8 @@ document.addEventListener("htmx:config:request", (event) => {
     if (!was) return;
     const now = document.activeElement;
     if (now && now !== document.body && now.isConnected) return; // nothing was lost
-    if (was.focused && was.focused !== document.body && was.focused.isConnected) return;
+    // Focus that was nowhere (a lazy load, a poll on an idle page) is left where it was.
+    if (!was.focused || was.focused === document.body || was.focused.isConnected) return;
     const region = was.targetId ? document.getElementById(was.targetId) : null;
     const next =
       (was.after && document.querySelector(was.after)) ||
