@@ -9,10 +9,15 @@ MAX_TABS = 120
 def focused(page: Page) -> str:
     """A short description of the focused element (for assertion messages)."""
     return page.evaluate(
-        """() => { const el = document.activeElement; if (!el) return 'nothing';
-        return el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-          (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '') +
-          ' "' + (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 60) + '"'; }"""
+        """() => {
+            const el = document.activeElement;
+            if (!el) return 'nothing';
+            const cls = typeof el.className === 'string' && el.className
+                ? '.' + el.className.split(' ').join('.') : '';
+            const words = (el.getAttribute('aria-label') || el.textContent || '').trim();
+            const id = el.id ? '#' + el.id : '';
+            return `${el.tagName.toLowerCase()}${id}${cls} "${words.slice(0, 60)}"`;
+        }"""
     )
 
 

@@ -57,9 +57,7 @@ def test_the_board_is_one_tab_stop_per_card_and_arrows_go_between_columns(
     landed = cards(page, "READY_FOR_API").locator(f"#ticket-{uuid.UUID(first)}")
     expect(landed).to_be_visible()
     expect(landed).to_be_focused()
-    expect(page.locator("#announcer")).to_have_text(
-        f"{board.platform_name}: now in Ready for API."
-    )
+    expect(page.locator("#announcer")).to_have_text(f"{board.platform_name}: now in Ready for API.")
     expect(page.locator('#board .card[tabindex="0"]')).to_have_count(1)
 
 

@@ -36,9 +36,13 @@ def too_wide(page: Page, url: str) -> list[str]:
     culprits = page.evaluate(
         """(width) => [...document.querySelectorAll('body *')]
             .filter(el => el.getBoundingClientRect().right > width + 1)
-            .filter(el => { for (let a = el.parentElement; a; a = a.parentElement) {
-                if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(a).overflowX)) return false; }
-                return true; })
+            .filter(el => {
+                for (let a = el.parentElement; a; a = a.parentElement) {
+                    const overflow = getComputedStyle(a).overflowX;
+                    if (['auto', 'scroll', 'hidden'].includes(overflow)) return false;
+                }
+                return true;
+            })
             .slice(0, 5).map(el => el.tagName.toLowerCase() + '.' + el.className)""",
         WIDTH,
     )
