@@ -112,3 +112,16 @@ def test_a_refused_move_on_the_ticket_page_focuses_the_field_to_fix(page: Page, 
     expect(reason).to_be_focused()
     expect(reason).to_have_attribute("aria-invalid", "true")
     expect(reason).to_have_attribute("aria-describedby", "status-error")
+
+
+def test_paging_a_list_puts_the_focus_on_the_new_page_s_first_row(page: Page, login, live_sql):
+    login("viewer")
+    board = make_board(live_sql, *["DRAFT"] * 51)  # one more than a page of 50
+    page.goto(f"/tickets/?campaign={board.campaign_id}")
+    expect(page.locator("#results tbody tr")).to_have_count(50)
+    tab_to(page, page.get_by_role("link", name="Next →"), limit=400)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"page=2"))
+    rows = page.locator("#results tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_be_focused()
