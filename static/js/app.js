@@ -115,10 +115,10 @@ document.addEventListener("htmx:config:request", (event) => {
   });
 })();
 
-// In-page links (skip links, the error summary's links to fields) move the focus, not only
-// the scroll position; a field is shown with its label.
+// Skip links and the error summary's links to fields move the focus, not only the scroll
+// position; a field is shown with its label. (Other in-page links keep the browser's way.)
 document.addEventListener("click", (event) => {
-  const link = event.target.closest('a[href^="#"]');
+  const link = event.target.closest('a.skip-link[href^="#"], .error-summary a[href^="#"]');
   if (!link || link.getAttribute("href").length < 2) return;
   const target = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
   if (!target) return;
