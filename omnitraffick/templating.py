@@ -75,9 +75,33 @@ def json_text(value) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
+def field_errors(form) -> list[tuple[str, str, str, bool]]:
+    """Every field error of a form, nested fields included, in the order the fields show:
+    (field id, label, message, whether the field can take the focus) for its error summary."""
+    found: list[tuple[str, str, str, bool]] = []
+
+    def walk(field) -> None:
+        if hasattr(field, "entries"):  # FieldList
+            for entry in field.entries:
+                walk(entry)
+        elif hasattr(field, "form") and hasattr(field.form, "_fields"):  # FormField
+            for sub in field:
+                walk(sub)
+        else:
+            visible = field.type not in ("HiddenField", "CSRFTokenField")
+            label = field.label.text if field.label else field.name
+            for message in field.errors:
+                found.append((field.id, label, str(message), visible))
+
+    for field in form:
+        walk(field)
+    return found
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["json_text"] = json_text
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["field_errors"] = field_errors
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["ago"] = ago
     app.jinja_env.filters["status_label"] = label

@@ -24,8 +24,13 @@ bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 
 
 class CampaignForm(FlaskForm):
-    brand_id = SelectField("Brand", validate_choice=False)
-    market_id = SelectField("Market", validate_choice=False)
+    # Both are reported at once when left empty (the service would stop at the first).
+    brand_id = SelectField(
+        "Brand", validators=[InputRequired("Choose a brand.")], validate_choice=False
+    )
+    market_id = SelectField(
+        "Market", validators=[InputRequired("Choose a market.")], validate_choice=False
+    )
     year = StringField("Year", default=lambda: str(date.today().year))
     campaign_name = StringField(
         "Campaign name",

@@ -165,31 +165,109 @@
   }, 4000);
 })();
 
-// Keyboard: j/k or the arrow keys go from card to card, m opens the card's "Move to…",
-// ? shows the keys. A saved view keeps the filters the board shows now.
+// Keyboard: the board is one Tab stop per card (a roving tabindex): Tab reaches the current
+// card, Tab again goes through that card's own controls (select, title, send, move), and on
+// out of the board. j/k go from card to card down the whole board; the arrow keys go up and
+// down a column and left and right between columns (Home/End: first and last card of the
+// column); m opens the card's "Move to…", Enter on a card opens it, ? shows the keys.
+// A saved view keeps the filters the board shows now.
 (() => {
   const board = document.getElementById("board");
   if (!board) return;
   const help = document.getElementById("board-keys");
   const typing = (el) => el && el.matches("input, textarea, select, [contenteditable]");
+  const CONTROLS = "a[href], button, input, select, textarea, summary";
+  let current = null; // the id of the card that holds the board's one Tab stop
+
+  const allCards = () => [...board.querySelectorAll(".card")];
+  const columns = () =>
+    [...board.querySelectorAll(".cards")].filter((list) => list.querySelector(".card"));
+
+  // Only the current card, and the controls inside it, are in the Tab order.
+  function rove(active) {
+    const cards = allCards();
+    if (!cards.length) return;
+    const keep = active || (current && document.getElementById(current)) || cards[0];
+    current = keep.id;
+    for (const card of cards) {
+      const on = card === keep;
+      card.tabIndex = on ? 0 : -1;
+      card.querySelectorAll(CONTROLS).forEach((control) => {
+        if (on) {
+          if (control.dataset.roving) {
+            control.removeAttribute("tabindex");
+            delete control.dataset.roving;
+          }
+        } else if (!control.hasAttribute("tabindex")) {
+          control.tabIndex = -1;
+          control.dataset.roving = "1";
+        }
+      });
+    }
+  }
+
+  function go(card) {
+    if (!card) return;
+    rove(card);
+    card.focus();
+    card.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
 
   function step(direction) {
-    const cards = [...board.querySelectorAll(".card")];
+    const cards = allCards();
     if (!cards.length) return;
-    const current = document.activeElement?.closest?.(".card");
-    const at = cards.indexOf(current);
-    const next = cards[at === -1 ? 0 : Math.min(cards.length - 1, Math.max(0, at + direction))];
-    next.focus();
+    const here = document.activeElement?.closest?.(".card");
+    const at = cards.indexOf(here);
+    go(cards[at === -1 ? 0 : Math.min(cards.length - 1, Math.max(0, at + direction))]);
   }
+
+  function within(move) {
+    const here = document.activeElement?.closest?.(".card");
+    if (!here) return step(0);
+    const list = [...here.closest(".cards").querySelectorAll(".card")];
+    const at = list.indexOf(here);
+    const to = { up: at - 1, down: at + 1, home: 0, end: list.length - 1 }[move];
+    go(list[Math.max(0, Math.min(list.length - 1, to))]);
+  }
+
+  function across(direction) {
+    const here = document.activeElement?.closest?.(".card");
+    if (!here) return step(0);
+    const lists = columns();
+    const from = lists.indexOf(here.closest(".cards"));
+    const list = lists[from + direction];
+    if (!list) return;
+    const at = [...here.closest(".cards").querySelectorAll(".card")].indexOf(here);
+    const cards = list.querySelectorAll(".card");
+    go(cards[Math.min(at, cards.length - 1)]);
+  }
+
+  board.addEventListener("focusin", (event) => {
+    const card = event.target.closest(".card");
+    if (card && card.id !== current) rove(card);
+  });
+  document.addEventListener("htmx:after:swap", () => rove(null));
+  rove(null);
 
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
-    if (event.key === "j" || event.key === "ArrowDown") {
+    const onCard = event.target.matches?.(".card");
+    const keys = {
+      j: () => step(1),
+      k: () => step(-1),
+      ArrowDown: () => (onCard ? within("down") : step(1)),
+      ArrowUp: () => (onCard ? within("up") : step(-1)),
+    };
+    if (onCard) {
+      keys.ArrowLeft = () => across(-1);
+      keys.ArrowRight = () => across(1);
+      keys.Home = () => within("home");
+      keys.End = () => within("end");
+      keys.Enter = () => event.target.querySelector("a.card-title")?.click();
+    }
+    if (keys[event.key]) {
       event.preventDefault();
-      step(1);
-    } else if (event.key === "k" || event.key === "ArrowUp") {
-      event.preventDefault();
-      step(-1);
+      keys[event.key]();
     } else if (event.key === "m") {
       const select = document.activeElement?.closest?.(".card")?.querySelector("select[name=to_status]");
       if (select) {
