@@ -207,7 +207,9 @@ def test_a_full_column_refuses_a_move_under_a_hard_limit_and_warns_under_a_soft_
     login("admin")
     board = make_board(live_sql, "QA_FAILED", "QA_FAILED")
     first, second = board.ticket_ids
-    # The live server is shared: the limit is the column's whole count now, so it is full.
+    # The live server is shared: the limit is the column's whole count now, so it is full
+    # (with one Draft of its own, so that the limit is never 0, which means none).
+    make_board(live_sql, "DRAFT")
     full = column_count(live_sql, "DRAFT")
     try:
         page.goto("/board/limits")
