@@ -208,7 +208,7 @@ def test_a_full_column_refuses_a_move_under_a_hard_limit_and_warns_under_a_soft_
     board = make_board(live_sql, "QA_FAILED", "QA_FAILED")
     first, second = board.ticket_ids
     # The live server is shared: the limit is the column's whole count now, so it is full
-    # (with one Draft of its own, so that the limit is never 0, which means none).
+    # (with one Draft of its own: a limit is at least 1, and run alone the column is empty).
     make_board(live_sql, "DRAFT")
     full = column_count(live_sql, "DRAFT")
     try:
