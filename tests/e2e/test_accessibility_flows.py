@@ -100,6 +100,8 @@ def page_urls(live_sql, role: str) -> list[str]:
         "/naming/",
         "/naming/lists",
         "/naming/decoder",
+        "/creatives/",
+        f"/creatives/brands/{uuid.UUID(brand_id)}",
         "/notifications/",
         "/settings/notifications",
         "/api/",
