@@ -187,7 +187,7 @@ def cookie_header(session) -> str:
 
 def drive(url: str, headers: dict[str, str], seconds: int) -> float:
     """wrk's requests per second at `url`; any answer not 2xx/3xx fails the run."""
-    args = ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s"]
+    args = ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--timeout", "30s"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
     output = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
