@@ -238,6 +238,8 @@ def run(database: str, base_url: str | None, seconds: int) -> dict[str, float]:
             servers["admin"].wait("/admin/")
             ours = servers["ours"].url
             session = sign_in(ours)
+            # A first page puts the CSRF secret into the session cookie: wrk sends that one.
+            expect(session, f"{ours}/board/", {"HX-Request": "true"}, 200)
             signed = {"Cookie": cookie_header(session)}
             htmx = signed | {"HX-Request": "true"}
             preview = (
