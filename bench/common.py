@@ -48,13 +48,19 @@ def bench_app(base_url: str | None) -> Iterator:
 
 
 def seed(n_campaigns: int, per_campaign: int) -> float:
-    """Seed the demo data set (campaigns that exist are kept), then fresh planner statistics,
-    as autovacuum (or SQLite's ANALYZE) would give a live database; the seconds it took."""
+    """Seed the demo data set (campaigns that exist are kept), then fresh planner statistics
+    and, on PostgreSQL, a vacuum, as autovacuum (or SQLite's ANALYZE) would give a live
+    database a minute later; the seconds it took."""
     start = time.perf_counter()
     seed_demo(n_campaigns, per_campaign)
     db.session.commit()
-    db.session.execute(text("ANALYZE"))
-    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # The visibility map lets index-only scans skip the table, as on a live database.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    else:
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
     return time.perf_counter() - start
 
 

@@ -20,19 +20,12 @@ touched, and never stale.
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Brand, Campaign, Channel, Market, Ticket, User
 from . import board_settings
-
-
-def _latest(column):
-    return select(func.max(column)).correlate(None).scalar_subquery()
-
-
-def _count(model):
-    return select(func.count()).select_from(model).correlate(None).scalar_subquery()
+from .queries import latest, row_count
 
 
 def fingerprint(user, query_string: str, csrf_token: str) -> tuple[str, dict]:
@@ -40,14 +33,14 @@ def fingerprint(user, query_string: str, csrf_token: str) -> tuple[str, dict]:
     limits it read (the render reuses them)."""
     stamps = db.session.execute(
         select(
-            _count(Ticket),
-            _latest(Ticket.updated_at),
-            _latest(Campaign.updated_at),
-            _latest(Brand.updated_at),
-            _latest(Market.updated_at),
-            _latest(Channel.updated_at),
-            _latest(User.updated_at),
-            _count(User),
+            row_count(Ticket),
+            latest(Ticket.updated_at),
+            latest(Campaign.updated_at),
+            latest(Brand.updated_at),
+            latest(Market.updated_at),
+            latest(Channel.updated_at),
+            latest(User.updated_at),
+            row_count(User),
         )
     ).one()
     limits = board_settings.wip_limits()
