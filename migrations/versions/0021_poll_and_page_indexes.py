@@ -1,5 +1,7 @@
-"""Index tickets and campaigns by their last write (the board's refresh fingerprint reads
-the latest of each), and campaigns by creation then id (the list's deep pages)
+"""Index tickets and campaigns by last write, and campaigns by creation then id
+
+The board's refresh fingerprint reads the latest write of each; the list's deep pages pick
+their ids from the (created_at, id) index.
 
 Revision ID: 0021_poll_and_page_indexes
 Revises: 0020_campaign_market_budget

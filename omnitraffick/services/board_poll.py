@@ -3,9 +3,10 @@
 A refresh's ETag is a digest of two things:
 
 - a fingerprint of everything the columns are made of, read in one statement that indexes
-  answer (no card is loaded): the number of tickets and the latest `updated_at` of the
-  tickets, campaigns, brands, markets, channels and users (every write of a row stamps it;
-  a deleted ticket or user changes a count), the WIP limits, and, from the request, the
+  answer (no card is loaded but the ticket versions' sum): the number of tickets, the sum
+  of their versions and the latest `updated_at` of the tickets, campaigns, brands, markets,
+  channels and users (every write of a row stamps it; a deleted ticket or user changes a
+  count), the WIP limits, and, from the request, the
   user and their role, the board's query string and the page's CSRF token (the same all
   day for a session);
 - the moment the rendered cards next read differently with nothing written: a card's age
@@ -20,7 +21,7 @@ touched, and never stale.
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Brand, Campaign, Channel, Market, Ticket, User
@@ -35,6 +36,9 @@ def fingerprint(user, query_string: str, csrf_token: str) -> tuple[str, dict]:
         select(
             row_count(Ticket),
             latest(Ticket.updated_at),
+            # Every move or edit adds one to a ticket's version: a write stamped before
+            # another but committed after it still changes the sum.
+            select(func.sum(Ticket.version)).correlate(None).scalar_subquery(),
             latest(Campaign.updated_at),
             latest(Brand.updated_at),
             latest(Market.updated_at),
