@@ -84,3 +84,25 @@ def test_a_searched_count_is_reused_until_the_campaigns_change(
     db.session.execute(update(Campaign).where(Campaign.id == renamed).values(name="DIS_US_Other"))
     db.session.commit()
     assert searched(client) == "9 campaigns"
+
+
+def test_a_page_met_before_moves_with_a_new_campaign(db, client, trafficker, many, dis, us):
+    def names(page):
+        return page_of(client.get(f"/campaigns/?sort=name&dir=asc&page={page}")).names
+
+    first, second, third = names(1), names(2), names(3)  # page 3's start is known now
+    db.session.execute(insert(Campaign), [campaign_row(dis, us, 0) | {"name": "AAA_First"}])
+    db.session.commit()
+
+    assert names(3) == [second[-1], *third]  # everything moved down by one
+    assert names(2) == [first[-1], *second[:-1]]
+    assert len(names(3)) == 31
+
+
+def test_revisited_deep_pages_read_the_same(client, trafficker, many):
+    urls = [f"/campaigns/?sort=year&dir=desc&page={n}" for n in (2, 3, 2, 3)]
+
+    seen = [page_of(client.get(url)).names for url in urls]
+
+    assert seen[0] == seen[2] and seen[1] == seen[3]
+    assert set(seen[0]).isdisjoint(seen[1])
