@@ -255,8 +255,6 @@ def run(database: str, base_url: str | None, seconds: int) -> dict[str, float]:
                 f"{ours}/campaigns/preview?brand_id={brand}&market_id={market}&year=2026"
                 "&campaign_name=Spring+Refresh+2"
             )
-            board = expect(session, f"{ours}/board/", htmx, 200)
-            poll = htmx | {"If-None-Match": board.headers.get("ETag", "")}
             plain = requests.Session()
             targets = {
                 "hello": (plain, f"{servers['hello'].url}/hello", {}, 200),
@@ -265,10 +263,13 @@ def run(database: str, base_url: str | None, seconds: int) -> dict[str, float]:
                 "page1": (session, f"{ours}/campaigns/?page=1", htmx, 200),
                 "page900": (session, f"{ours}/campaigns/?page=900", htmx, 200),
                 "admin": (plain, f"{servers['admin'].url}/admin/campaign/", {}, 200),
-                "poll": (session, f"{ours}/board/", poll, 304),
+                "poll": (session, f"{ours}/board/", htmx, 304),
             }
             rps = {}
             for key, (client, target, headers, status) in targets.items():
+                if key == "poll":  # the tag of the columns as they are now
+                    board = expect(session, target, htmx, 200)
+                    headers = htmx | {"If-None-Match": board.headers.get("ETag", "")}
                 expect(client, target, headers, status)
                 rps[key] = drive(target, headers, seconds)
                 print(f"  {MEASURED[key]:<44} {rps[key]:10.1f} requests/s", flush=True)
