@@ -369,8 +369,9 @@ class Ticket(UUIDMixin, TimestampMixin, db.Model):
         Index("ix_tickets_campaign_status", "campaign_id", "status"),
         Index("ix_tickets_channel_status", "channel_id", "status"),
         Index("ix_tickets_assignee_status", "assignee_id", "status"),
-        # The board's refresh reads the latest write (migration 0021).
+        # The board's refresh reads the latest write and the versions' sum (migration 0021).
         Index("ix_tickets_updated_at", "updated_at"),
+        Index("ix_tickets_version", "version"),
     )
 
     campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id"))

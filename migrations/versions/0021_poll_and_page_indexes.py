@@ -1,7 +1,8 @@
 """Index tickets and campaigns by last write, and campaigns by creation then id
 
-The board's refresh fingerprint reads the latest write of each; the list's deep pages pick
-their ids from the (created_at, id) index.
+The board's refresh fingerprint reads the latest write of each and the tickets' version sum
+(from an index on version alone, not the table); the list's deep pages pick their ids from
+the (created_at, id) index.
 
 Revision ID: 0021_poll_and_page_indexes
 Revises: 0020_campaign_market_budget
@@ -19,6 +20,7 @@ depends_on = None
 
 def upgrade():
     op.create_index("ix_tickets_updated_at", "tickets", ["updated_at"])
+    op.create_index("ix_tickets_version", "tickets", ["version"])
     op.create_index("ix_campaigns_updated_at", "campaigns", ["updated_at"])
     # Replaces the index on created_at alone: the list's order breaks ties by id, and a deep
     # page picks its ids from this index without reading the table.
@@ -30,4 +32,5 @@ def downgrade():
     op.drop_index("ix_campaigns_created_id", table_name="campaigns")
     op.create_index("ix_campaigns_created_at", "campaigns", ["created_at"])
     op.drop_index("ix_campaigns_updated_at", table_name="campaigns")
+    op.drop_index("ix_tickets_version", table_name="tickets")
     op.drop_index("ix_tickets_updated_at", table_name="tickets")
