@@ -747,12 +747,15 @@ def campaign_page(
     if not (query.offset and query.limit and query.sort in _OWN_COLUMN_SORTS):
         return fetch_page(stmt, count_campaigns(query), query)
     conditions = campaign_conditions(query)
-    counted = None if query.q else select(func.count()).select_from(Campaign).where(*conditions)
+    # Filtered (not searched): the count comes along; unfiltered it is the row count itself.
+    counted = []
+    if conditions and not query.q:
+        counted = [select(func.count()).select_from(Campaign).where(*conditions)]
     found = db.session.execute(
         select(
             row_count(Campaign),
             latest(Campaign.updated_at),
-            *([counted.correlate(None).scalar_subquery()] if counted is not None else []),
+            *(stmt.correlate(None).scalar_subquery() for stmt in counted),
         )
     ).one()
     state = tuple(found[:2])
@@ -771,7 +774,10 @@ def campaign_page(
         starts[query.page] = (getattr(rows[0], column.key), rows[0].id)
     if len(rows) > query.limit:
         starts[query.page + 1] = (getattr(rows[-1], column.key), rows[-1].id)
-    total = found[2] if counted is not None else count_campaigns(query, state)
+    if not conditions:
+        total = found[0]
+    else:
+        total = found[2] if counted else count_campaigns(query, state)
     return Page(list(rows[: query.limit]), total, query.page, query.limit)
 
 

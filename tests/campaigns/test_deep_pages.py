@@ -106,3 +106,16 @@ def test_revisited_deep_pages_read_the_same(client, trafficker, many):
 
     assert seen[0] == seen[2] and seen[1] == seen[3]
     assert set(seen[0]).isdisjoint(seen[1])
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("", TOTAL), ("year=2024", 44), ("q=Launch001", 30)],
+    ids=["all", "filtered", "searched"],
+)
+def test_a_deep_page_counts_what_the_first_counts(client, trafficker, many, query, expected):
+    def count(page):
+        doc = parse(client.get(f"/campaigns/?{query}&page={page}"))
+        return doc.find("p", cls="result-count").text
+
+    assert count(1) == count(2) == f"{expected} campaigns"
