@@ -774,10 +774,7 @@ def campaign_page(
         starts[query.page] = (getattr(rows[0], column.key), rows[0].id)
     if len(rows) > query.limit:
         starts[query.page + 1] = (getattr(rows[-1], column.key), rows[-1].id)
-    if not conditions:
-        total = found[0]
-    else:
-        total = found[2] if counted else count_campaigns(query, state)
+    total = found[2] if counted else count_campaigns(query, state) if conditions else found[0]
     return Page(list(rows[: query.limit]), total, query.page, query.limit)
 
 
