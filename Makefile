@@ -10,7 +10,7 @@ export FLASK_APP := wsgi.py
 # not to: every test worker would otherwise compile the same files again on every run.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run sandbox worker test e2e test-worker mutate bench lint format assets install clean lock lock-check import-graph
+.PHONY: run sandbox worker test e2e test-worker mutate bench bench-compare lint format assets install clean lock lock-check import-graph
 
 # Python packages come only from the lock files (uv pip compile, with hashes): .venv holds
 # exactly requirements-dev.txt, rebuilt from scratch whenever the lock changes. The app runs
@@ -110,6 +110,20 @@ mutate: $(VENV)/.installed assets
 
 bench: $(VENV)/.installed assets
 	$(BIN)/python -m bench
+
+# Our hot paths side by side with reference apps under the same gunicorn settings (bench/compare.py).
+# Flask-Admin, one of them, goes into a venv of its own (pinned in bench/requirements-admin.txt),
+# never into the app's lock; wrk (the load generator) comes from Debian.
+BENCH_VENV := .bench-venv
+$(BENCH_VENV)/.installed: bench/requirements-admin.txt
+	rm -rf $(BENCH_VENV)
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip --isolated --disable-pip-version-check install --quiet -r bench/requirements-admin.txt
+	touch $@
+
+bench-compare: $(VENV)/.installed assets $(BENCH_VENV)/.installed
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench.compare
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

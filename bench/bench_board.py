@@ -1,29 +1,23 @@
 """The kanban board and a move round-trip with 20,000 tickets."""
 
 import os
-import time
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
-from omnitraffick.demo import seed_demo
 from omnitraffick.extensions import db
 from omnitraffick.models import Brand, Ticket, TicketStatus
 from omnitraffick.services import board_settings
 
-from .common import measure, signed_in_client
+from .common import measure, seed, signed_in_client
 
 TICKETS = int(os.environ.get("BENCH_TICKETS", 20_000))
 PER_CAMPAIGN = 3
 
 
 def run(app) -> None:
-    start = time.perf_counter()
-    seed_demo(TICKETS // PER_CAMPAIGN, PER_CAMPAIGN)
-    db.session.commit()
-    db.session.execute(text("ANALYZE"))
-    db.session.commit()
+    took = seed(TICKETS // PER_CAMPAIGN, PER_CAMPAIGN)
     total = db.session.scalar(select(func.count(Ticket.id)))
-    print(f"Board ({total:,} tickets, seeded in {time.perf_counter() - start:.1f} s)")
+    print(f"Board ({total:,} tickets, seeded in {took:.1f} s)")
     brand = db.session.scalar(select(Brand).where(Brand.internal_code == "DIS"))
     drafts = db.session.execute(
         select(Ticket.id, Ticket.version).where(Ticket.status == TicketStatus.DRAFT).limit(430)

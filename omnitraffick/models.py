@@ -287,7 +287,10 @@ class Channel(UUIDMixin, TimestampMixin, db.Model):
 class Campaign(UUIDMixin, TimestampMixin, db.Model):
     __tablename__ = "campaigns"
     __table_args__ = (
-        Index("ix_campaigns_created_at", "created_at"),
+        # The list, newest first, ties broken by id; the board's refresh reads the latest
+        # write (migration 0021).
+        Index("ix_campaigns_created_id", "created_at", "id"),
+        Index("ix_campaigns_updated_at", "updated_at"),
         Index("ix_campaigns_budget", "budget"),
         # A budget order ranks each market's largest first (services/queries.py).
         Index("ix_campaigns_market_budget", "market_id", "budget", "id"),
@@ -367,6 +370,9 @@ class Ticket(UUIDMixin, TimestampMixin, db.Model):
         Index("ix_tickets_campaign_status", "campaign_id", "status"),
         Index("ix_tickets_channel_status", "channel_id", "status"),
         Index("ix_tickets_assignee_status", "assignee_id", "status"),
+        # The board's refresh reads the latest write and the versions' sum (migration 0021).
+        Index("ix_tickets_updated_at", "updated_at"),
+        Index("ix_tickets_version", "version"),
     )
 
     campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id"))

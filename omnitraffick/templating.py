@@ -1,7 +1,7 @@
 """Jinja filters and globals: money, dates, URLs that keep the list's arguments."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from babel.localedata import locale_identifiers
@@ -41,17 +41,30 @@ def when(value: datetime | None) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+AGO_UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
+
+
+def _ago_seconds(value: datetime, now: datetime | None) -> tuple[datetime, int]:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value, max(0, int(((now or datetime.now(UTC)) - value).total_seconds()))
+
+
 def ago(value: datetime | None) -> str:
     """How long ago, briefly: 45s, 12m, 5h, 3d."""
     if value is None:
         return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    seconds = max(0, int((datetime.now(UTC) - value).total_seconds()))
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
+    _value, seconds = _ago_seconds(value, None)
+    unit, size = next((u, n) for u, n in AGO_UNITS if seconds >= n or n == 1)
+    return f"{seconds // size}{unit}"
+
+
+def ago_changes_at(value: datetime, now: datetime) -> datetime:
+    """The moment `ago(value)`, as read at `now`, next reads differently (a board's cache of
+    its cards is good until then)."""
+    value, seconds = _ago_seconds(value, now)
+    size = next(n for _u, n in AGO_UNITS if seconds >= n or n == 1)
+    return value + timedelta(seconds=(seconds // size + 1) * size)
 
 
 KNOWN_LOCALES = sorted(locale_identifiers())

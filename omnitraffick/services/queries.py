@@ -49,7 +49,17 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal, Self
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import aliased, contains_eager
 
 from ..extensions import db
@@ -552,7 +562,10 @@ def budget_in_euro(per_euro: Mapping[str, Any]) -> ColumnElement:
 def _campaign_ordering(query: CampaignQuery, per_euro: Mapping[str, Any] | None) -> list:
     """The campaign order; by budget, converted amounts first, then the rest per currency."""
     if query.sort != "budget":
-        return _ordering(CAMPAIGN_SORTS, query, Campaign.id)
+        # Ties go by id in the same direction, so a descending order reads one index
+        # (created_at, id) backwards instead of sorting each run of equal keys.
+        tie = Campaign.id.desc() if query.desc else Campaign.id.asc()
+        return _ordering(CAMPAIGN_SORTS, query, tie)
     keys = [Market.currency, Campaign.budget]
     first = []
     if per_euro:
@@ -660,9 +673,58 @@ def select_campaigns(
     return stmt
 
 
-def count_campaigns(query: CampaignQuery) -> int:
-    """How many campaigns the query finds, counted without the joins."""
-    return db.session.scalar(select(func.count(Campaign.id)).where(*campaign_conditions(query)))
+def latest(column):
+    """A scalar subquery: the largest value of `column` (an index answers it at once)."""
+    return select(func.max(column)).correlate(None).scalar_subquery()
+
+
+def row_count(model):
+    """A scalar subquery: how many rows `model`'s table has."""
+    return select(func.count()).select_from(model).correlate(None).scalar_subquery()
+
+
+def campaigns_state() -> tuple:
+    """The campaigns' row count and latest write: two index look-ups whose answer changes
+    whenever a campaign is added, changed or deleted."""
+    return tuple(db.session.execute(select(row_count(Campaign), latest(Campaign.updated_at))).one())
+
+
+# What is kept per process about the campaign list, by database, filters and order and the
+# campaigns' state when it was read (so a write anywhere makes it unused): counts that read
+# every name, and where each page met so far starts. Bounded, the oldest going first.
+_KEPT: dict[tuple, dict] = {}
+MAX_KEPT = 256
+
+
+def _kept(query: CampaignQuery, state: tuple) -> dict:
+    key = (str(db.engine.url), query.q, query.brand, query.market, query.year, query.status)
+    key += (query.sort, query.desc, state)
+    if key not in _KEPT:
+        if len(_KEPT) >= MAX_KEPT:
+            _KEPT.pop(next(iter(_KEPT)), None)
+        _KEPT[key] = {"starts": {}}
+    return _KEPT[key]
+
+
+def count_campaigns(query: CampaignQuery, state: tuple | None = None) -> int:
+    """How many campaigns the query finds, exactly, counted without the joins.
+
+    count(*), not count(id): SQLite then reads its smallest index. Without search text the
+    count reads an index (the whole table's or a filter's) and runs on each request, unless
+    the caller read the campaigns' `state` already. With search text it reads every name,
+    so it is kept and reused until a campaign is added, changed or deleted.
+    """
+    stmt = select(func.count()).select_from(Campaign).where(*campaign_conditions(query))
+    if not query.q and state is None:
+        return db.session.scalar(stmt)
+    kept = _kept(query, state or campaigns_state())
+    if "count" not in kept:
+        kept["count"] = db.session.scalar(stmt)
+    return kept["count"]
+
+
+# Orders by a column of the campaigns table alone: a deep page's ids come from its index.
+_OWN_COLUMN_SORTS = {"created", "name", "year", "status"}
 
 
 def campaign_page(
@@ -670,10 +732,50 @@ def campaign_page(
     per_euro: Mapping[str, Any] | None = None,
     markets: Iterable[uuid.UUID] | None = None,
 ) -> Page:
-    """The query's page of campaigns, in two queries (three by budget without `markets`)."""
+    """The query's page of campaigns, in two queries (three by budget without `markets`).
+
+    Past the first page, in an order by the campaigns' own columns, the page is found by its
+    first row's key when this process has met it (keyset: the index is entered at that key,
+    however deep the page), else by skipping index entries (OFFSET over the campaigns alone,
+    not joined rows); the row after the page is the next page's start, so "Next" always
+    finds its key. Only the page's rows (and the next one) are joined and loaded; the
+    campaigns' state comes with the count, so a deep page runs no more statements than the
+    first.
+    """
     top = query.offset + query.limit if query.limit else None
     stmt = select_campaigns(query, per_euro=per_euro, top=top, markets=markets)
-    return fetch_page(stmt, count_campaigns(query), query)
+    if not (query.offset and query.limit and query.sort in _OWN_COLUMN_SORTS):
+        return fetch_page(stmt, count_campaigns(query), query)
+    conditions = campaign_conditions(query)
+    # Filtered (not searched): the count comes along; unfiltered it is the row count itself.
+    counted = []
+    if conditions and not query.q:
+        counted = [select(func.count()).select_from(Campaign).where(*conditions)]
+    found = db.session.execute(
+        select(
+            row_count(Campaign),
+            latest(Campaign.updated_at),
+            *(stmt.correlate(None).scalar_subquery() for stmt in counted),
+        )
+    ).one()
+    state = tuple(found[:2])
+    starts = _kept(query, state)["starts"]
+    column = CAMPAIGN_SORTS[query.sort]
+    ids = select(Campaign.id).where(*conditions).order_by(*_campaign_ordering(query, None))
+    ids = ids.limit(query.limit + 1)
+    start = starts.get(query.page)
+    if start is None:
+        ids = ids.offset(query.offset)
+    else:
+        at = tuple_(column, Campaign.id)
+        ids = ids.where(at <= start if query.desc else at >= start)
+    rows = db.session.scalars(stmt.where(Campaign.id.in_(ids))).unique().all()
+    if rows:
+        starts[query.page] = (getattr(rows[0], column.key), rows[0].id)
+    if len(rows) > query.limit:
+        starts[query.page + 1] = (getattr(rows[-1], column.key), rows[-1].id)
+    total = found[2] if counted else count_campaigns(query, state) if conditions else found[0]
+    return Page(list(rows[: query.limit]), total, query.page, query.limit)
 
 
 def ticket_conditions(query: TicketQuery) -> list:

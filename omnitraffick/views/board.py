@@ -3,10 +3,10 @@
 import hashlib
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
@@ -25,8 +25,10 @@ from ..models import (
     as_utc,
     utcnow,
 )
-from ..services import board_settings, queries, taxonomy, team, tickets, trafficking
+from ..security import steady_csrf_token
+from ..services import board_poll, board_settings, queries, taxonomy, team, tickets, trafficking
 from ..services.errors import DomainError
+from ..templating import ago_changes_at
 from ..web import is_fragment_request, render
 from .ticket_queries import board_query_args, filter_options
 
@@ -171,10 +173,12 @@ def column_limit(status: TicketStatus, query: queries.TicketQuery) -> int:
     return query.shown.get(status, base)
 
 
-def load_columns(query: queries.TicketQuery) -> dict:
-    """Each column's most recently moved cards, in one query whatever the size."""
+def load_columns(query: queries.TicketQuery, limits: dict | None = None) -> dict:
+    """Each column's most recently moved cards, in one query whatever the size (`limits`:
+    the WIP limits, when the caller has read them)."""
     counts = queries.count_tickets_by_status(query)
-    limits = board_settings.wip_limits()
+    if limits is None:
+        limits = board_settings.wip_limits()
     # WIP limits hold for the whole column: a filtered board still shows the whole count.
     totals = counts
     if limits and queries.ticket_conditions(query):
@@ -239,8 +243,10 @@ def cards_id(card: Card, board_query: str | None) -> str:
     return f"cards-{lane_id(card.lane(lanes))}-{status}" if lanes else f"cards-{status}"
 
 
-def board_context(query: queries.TicketQuery, board_query: str | None = None) -> dict:
-    columns = load_columns(query)
+def board_context(
+    query: queries.TicketQuery, board_query: str | None = None, limits: dict | None = None
+) -> dict:
+    columns = load_columns(query, limits)
     return {
         "query": query,
         "columns": columns,
@@ -261,23 +267,54 @@ def parse_board(board_query: str | None) -> queries.TicketQuery:
 def index():
     """The board, filtered by what the URL says."""
     query = queries.parse_tickets(request.args, queries.TICKET_BOARD)
-    context = board_context(query)
-    if not is_fragment_request():
-        context |= filter_options(query) | {
-            "ticket_statuses": list(TicketStatus),
-            "views": board_settings.views_for(current_user),
-            "view_form": ViewForm(formdata=None),
-            "lane_choices": queries.LANES,
-        }
-    response = render("board/index.html", "board/_columns.html", **context)
     if is_fragment_request():
-        # The 4-second refresh: an unchanged board answers 304 with no body, and the
-        # browser's cache hands htmx the columns it already has.
-        response.cache_control.no_cache = True
-        response.cache_control.private = True
-        response.add_etag()
-        response.make_conditional(request)
+        return refresh(query)
+    context = board_context(query) | filter_options(query)
+    context |= {
+        "ticket_statuses": list(TicketStatus),
+        "views": board_settings.views_for(current_user),
+        "view_form": ViewForm(formdata=None),
+        "lane_choices": queries.LANES,
+    }
+    return render("board/index.html", "board/_columns.html", **context)
+
+
+def refresh(query: queries.TicketQuery) -> Response:
+    """The columns (the 4-second refresh and the filters): an unchanged board answers 304
+    with no body and without rendering, and the browser's cache hands htmx the columns it
+    already has (services/board_poll.py says how "unchanged" is known)."""
+    digest, limits = board_poll.fingerprint(
+        current_user, request.query_string.decode(), steady_csrf_token()
+    )
+    now = utcnow()
+    kept = board_poll.still_good(request.if_none_match.as_set(True), digest, now)
+    if kept is not None:
+        response = Response(status=304)
+        response.vary.add("HX-Request")
+        response.set_etag(kept)
+    else:
+        context = board_context(query, limits=limits)
+        response = render("board/index.html", "board/_columns.html", **context)
+        response.set_etag(board_poll.etag(digest, cards_change_at(context["columns"], now)))
+    response.cache_control.no_cache = True
+    response.cache_control.private = True
     return response
+
+
+def cards_change_at(columns: dict, now: datetime) -> datetime:
+    """When the cards shown next read differently with nothing written: an age ("12m"), a
+    due state (at the server's midnight), a send in progress turning stale."""
+    until = now + timedelta(days=1)
+    stale_after = timedelta(seconds=current_app.config["SEND_STALE_AFTER_SECONDS"])
+    for column in columns.values():
+        for card in column["cards"]:
+            until = min(until, ago_changes_at(card.status_changed_at, now))
+            if card.sending_since is not None:
+                until = min(until, as_utc(card.sending_since) + stale_after + timedelta(seconds=1))
+            if card.due_date is not None:
+                midnight = datetime.combine(date.today() + timedelta(days=1), time()).astimezone()
+                until = min(until, midnight)
+    return until
 
 
 class ViewForm(FlaskForm):

@@ -105,8 +105,12 @@ def index():
         context["brands"] = db.session.execute(
             select(Brand.id, Brand.name).order_by(Brand.name)
         ).all()
+        # Two look-ups of the year index (SQLite reads every row for both in one aggregate).
         first, last = db.session.execute(
-            select(func.min(Campaign.year), func.max(Campaign.year))
+            select(
+                select(func.min(Campaign.year)).scalar_subquery(),
+                select(func.max(Campaign.year)).scalar_subquery(),
+            )
         ).one()
         context["years"] = list(range(last, first - 1, -1)) if first else []
     return render(
