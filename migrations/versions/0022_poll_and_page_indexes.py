@@ -4,16 +4,16 @@ The board's refresh fingerprint reads the latest write of each and the tickets' 
 (from an index on version alone, not the table); the list's deep pages pick their ids from
 the (created_at, id) index.
 
-Revision ID: 0021_poll_and_page_indexes
-Revises: 0020_campaign_market_budget
+Revision ID: 0022_poll_and_page_indexes
+Revises: 0021_creatives
 Create Date: 2026-12-03 08:00:00
 
 """
 
 from alembic import op
 
-revision = "0021_poll_and_page_indexes"
-down_revision = "0020_campaign_market_budget"
+revision = "0022_poll_and_page_indexes"
+down_revision = "0021_creatives"
 branch_labels = None
 depends_on = None
 
