@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pytest
 from _pytest.runner import runtestprotocol
+from werkzeug.local import LocalProxy
 
 from .mutants import Mutant
 
@@ -226,7 +227,7 @@ def _caches(module: types.ModuleType):
     """The cache_clear of every cached function in the module (found as _live_functions
     walks it, which also empties them)."""
     found = []
-    for value in vars(module).values():
+    for value in _module_values(module):
         if hasattr(value, "__wrapped__") and hasattr(value, "cache_clear"):
             found.append(value.cache_clear)
     return found
@@ -262,9 +263,16 @@ def _live_functions(module: types.ModuleType):
         elif hasattr(obj, "func") and isinstance(obj.func, types.FunctionType):
             visit(obj.func, depth + 1)  # functools.cached_property, partial
 
-    for value in list(vars(module).values()):
+    for value in _module_values(module):
         visit(value)
     return found
+
+
+def _module_values(module: types.ModuleType) -> list:
+    """The module's globals, less context-bound proxies (Flask's `current_app`, `request`):
+    reading any attribute of one outside an app context raises, and none is a function of
+    the module."""
+    return [value for value in vars(module).values() if not issubclass(type(value), LocalProxy)]
 
 
 def apply(module_name: str, path: Path, original_source: str, mutant: Mutant) -> int:
