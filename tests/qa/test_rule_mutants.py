@@ -155,7 +155,7 @@ def test_with_a_mapping_only_a_wrong_utm_content_is_blocked(db, ticket_for, meta
 
     findings = findings_of(ticket_for(create_settings(landing_url=url)))
 
-    assert_only_failure(findings, "utm_mapping", f"utm_content is Spring; META's UTM mapping")
+    assert_only_failure(findings, "utm_mapping", "utm_content is Spring; META's UTM mapping")
     assert findings["utm_source_medium"].passed  # the mapping's rule took the warning over
 
 
