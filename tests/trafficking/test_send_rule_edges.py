@@ -1,0 +1,96 @@
+"""Where a send stands, at the edges mutation testing found unheld: a send exactly as old as
+the limits allow, and a running send whose heartbeat stopped."""
+
+from datetime import timedelta
+
+import pytest
+
+from omnitraffick.models import PlatformSend, SendState, utcnow
+from omnitraffick.services import send_state
+from tests.trafficking.helpers import READY
+
+MICROSECOND = timedelta(microseconds=1)
+
+
+@pytest.fixture
+def now(monkeypatch):
+    """The instant send_state reads as now, fixed for the test."""
+    moment = utcnow()
+    monkeypatch.setattr(send_state, "utcnow", lambda: moment)
+    return moment
+
+
+@pytest.fixture
+def queued(db, ready, meta):
+    """A send of a ready Meta ticket, requested at `requested_at`."""
+
+    def make(requested_at, state=SendState.QUEUED, **fields):
+        ticket = ready(meta)
+        send = PlatformSend(
+            ticket=ticket,
+            campaign_id=ticket.campaign_id,
+            channel_id=ticket.channel_id,
+            requested_at=requested_at,
+            state=state,
+            target="sandbox",
+            base_url="http://127.0.0.1:1",
+            **fields,
+        )
+        db.session.add(send)
+        ticket.sending_since = requested_at
+        db.session.commit()
+        return send
+
+    return make
+
+
+def test_a_send_queued_exactly_the_stale_limit_ago_still_holds_its_ticket(app, queued, now):
+    limit = timedelta(seconds=app.config["SEND_STALE_AFTER_SECONDS"])
+    send = queued(now - limit)
+
+    assert send_state.is_sending(send.ticket)
+    assert not send_state.is_stale(send)
+    assert not send_state.clear_stale_send(send.ticket)
+    assert send.state is SendState.QUEUED
+
+
+def test_a_send_queued_a_moment_longer_ago_is_stale_and_closed(app, db, queued, now):
+    limit = timedelta(seconds=app.config["SEND_STALE_AFTER_SECONDS"])
+    send = queued(now - limit - MICROSECOND)
+
+    assert not send_state.is_sending(send.ticket)
+    assert send_state.is_stale(send)
+    assert send_state.clear_stale_send(send.ticket)
+    assert send.state is SendState.FAILED
+    assert "its job was lost" in send.message
+    assert send.ticket.sending_since is None
+    assert send.ticket.status is READY  # it can be sent again
+
+
+def test_a_running_send_whose_heartbeat_is_exactly_the_timeout_old_is_alive(app, queued, now):
+    timeout = timedelta(seconds=app.config["SEND_HEARTBEAT_TIMEOUT_SECONDS"])
+    send = queued(now - timedelta(hours=1), SendState.RUNNING, heartbeat_at=now - timeout)
+
+    assert not send_state.is_stale(send)
+    assert send_state.heartbeat_is_fresh(now - timeout)
+    assert not send_state.heartbeat_is_fresh(now - timeout - MICROSECOND)
+
+
+def test_a_running_send_whose_heartbeat_went_silent_is_stale(app, queued, now):
+    timeout = timedelta(seconds=app.config["SEND_HEARTBEAT_TIMEOUT_SECONDS"])
+    # Queued just now (fresh by the queue's limit), but its worker stopped beating.
+    send = queued(now, SendState.RUNNING, heartbeat_at=now - timeout - MICROSECOND)
+
+    assert send_state.is_stale(send)
+
+
+def test_a_running_send_that_never_beat_is_judged_by_when_it_started(app, queued, now):
+    timeout = timedelta(seconds=app.config["SEND_HEARTBEAT_TIMEOUT_SECONDS"])
+    alive = queued(now, SendState.RUNNING, started_at=now - timeout)
+    assert not send_state.is_stale(alive)
+
+    alive.started_at = now - timeout - MICROSECOND
+    assert send_state.is_stale(alive)
+
+    alive.started_at = None  # never started, never beat: nothing says it lives
+    assert send_state.is_stale(alive)
