@@ -255,3 +255,27 @@ def test_a_rule_whose_problem_an_earlier_rule_reported_still_fails(ticket_for, m
 
     assert findings["first"].message == same and not findings["first"].passed
     assert findings["second"].message == same and not findings["second"].passed
+
+
+def test_without_an_ad_set_name_the_mapping_checks_all_but_utm_content(
+    db, ticket_for, meta, make_user
+):
+    # Ad set names by a convention that needs the flight's month; the flight has no start,
+    # so the name (and the utm_content it would give) cannot be made: the translator says why.
+    segments = [
+        {"kind": "brand"},
+        {"kind": "month"},
+        {"kind": "text", "max_length": 40, "casing": "pascal"},
+    ]
+    naming.save_convention("adset", "_", segments, make_user(Role.ADMIN))
+    mapped(db, meta)
+    settings = create_settings(landing_url=landing_url(utm_source="fb", utm_content="Any"))
+    del settings["flight_start"]
+
+    findings = findings_of(ticket_for(settings))
+
+    assert "The ad set / ad group name cannot be made" in findings["translator"].message
+    assert findings["utm_mapping"].message == (
+        "utm_source is fb; META's UTM mapping makes it facebook. "
+        '"Apply UTM parameters" in the ticket\'s settings sets them.'
+    )
