@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 
 from omnitraffick.models import PlatformSend, SendState, utcnow
-from omnitraffick.services import send_state
+from omnitraffick.services import send_state, trafficking
+from omnitraffick.services.queries import TicketQuery
 from tests.trafficking.helpers import READY
 
 MICROSECOND = timedelta(microseconds=1)
@@ -94,3 +95,20 @@ def test_a_running_send_that_never_beat_is_judged_by_when_it_started(app, queued
 
     alive.started_at = None  # never started, never beat: nothing says it lives
     assert send_state.is_stale(alive)
+
+
+def test_send_all_ready_takes_the_longest_waiting_tickets_first(db, ready, meta, tiktok, google):
+    # However the board is sorted, a capped "Send all ready" sends those ready the longest.
+    waiting = {}
+    for hours, channel in ((1, meta), (3, tiktok), (2, google)):
+        ticket = ready(channel)
+        ticket.status_changed_at = utcnow() - timedelta(hours=hours)
+        waiting[hours] = ticket
+    being_sent = ready(meta)
+    being_sent.status_changed_at = utcnow() - timedelta(hours=9)
+    being_sent.sending_since = utcnow()
+    db.session.commit()
+
+    chosen = trafficking.ready_tickets(TicketQuery(sort="moved", desc=True), limit=2)
+
+    assert [t.id for t in chosen] == [waiting[3].id, waiting[2].id]
