@@ -258,3 +258,41 @@ def test_a_create_ticket_acts_on_no_earlier_object(db, open_ticket, put):
 
     assert service.created_object_id(create) is None
     assert service.created_object_ids([create]) == {}
+
+
+# --- who changed the ticket last (a card dragged from a stale copy says so) ------------------
+
+
+def test_the_last_change_is_the_latest_of_moves_and_field_edits(db, open_ticket, make_user):
+    creator, editor, mover = make_user(), make_user(), make_user()
+    ticket = open_ticket(created_by=creator)
+    assert service.last_change(ticket)[::2] == (creator, S.DRAFT)  # opened: a move to Draft
+
+    service.update_settings(ticket, {**FULL_SETTINGS, "budget_amount": "2000"}, actor=editor)
+    db.session.commit()
+    who, when, moved_to = service.last_change(ticket)
+    assert (who, moved_to) == (editor, None)  # an edit, not a move
+
+    service.move_ticket(ticket, "QA_TESTING", actor=mover)
+    db.session.commit()
+    who, when, moved_to = service.last_change(ticket)
+    assert who == mover
+    assert moved_to in (S.READY_FOR_API, S.QA_FAILED)
+
+
+def test_a_move_and_an_edit_at_the_same_instant_read_as_the_move(db, open_ticket, make_user):
+    editor = make_user()
+    ticket = open_ticket()
+    [opened] = ticket.events
+    ticket.changes.append(
+        TicketChange(
+            actor=editor,
+            field="Budget amount",
+            old_value="1",
+            new_value="2",
+            created_at=opened.created_at,
+        )
+    )
+    db.session.commit()
+
+    assert service.last_change(ticket)[2] is S.DRAFT
