@@ -296,3 +296,51 @@ def test_a_move_and_an_edit_at_the_same_instant_read_as_the_move(db, open_ticket
     db.session.commit()
 
     assert service.last_change(ticket)[2] is S.DRAFT
+
+
+# --- one API write: owner, due date, settings and status under one version -------------------
+
+
+def test_one_write_may_change_only_the_owner(db, open_ticket, make_user):
+    owner = make_user()
+    ticket = open_ticket()
+
+    service.update_ticket(ticket, actor=owner, assignee_id=str(owner.id))
+
+    assert ticket.assignee == owner
+    assert ticket.due_date is None
+    assert ticket.status is S.DRAFT
+
+
+def test_one_write_may_change_only_the_due_date(db, open_ticket, make_user):
+    ticket = open_ticket()
+
+    service.update_ticket(ticket, actor=make_user(), due_date="2026-02-20")
+
+    assert ticket.due_date == date(2026, 2, 20)
+    assert ticket.assignee is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("reason", "Wrong URL"), ("external_platform_id", "120000000001")]
+)
+def test_a_reason_or_platform_id_without_a_move_is_refused(db, open_ticket, field, value):
+    ticket = open_ticket()
+
+    # "draft" is where the ticket is: not a move.
+    with pytest.raises(ValidationError, match="is set together with a status move"):
+        service.update_ticket(ticket, actor=None, status="draft", **{field: value})
+
+    assert ticket.status is S.DRAFT
+    assert ticket.qa_failure_reason is None and ticket.external_platform_id is None
+
+
+def test_one_write_may_move_and_edit_together(db, open_ticket, put):
+    ticket = put(open_ticket(), S.QA_FAILED)
+
+    service.update_ticket(
+        ticket, actor=None, settings={**FULL_SETTINGS, "budget_amount": "10"}, status=" draft "
+    )
+
+    assert ticket.status is S.DRAFT
+    assert ticket.payload_config["budget_amount"] == "10.00"
