@@ -344,3 +344,14 @@ def test_one_write_may_move_and_edit_together(db, open_ticket, put):
 
     assert ticket.status is S.DRAFT
     assert ticket.payload_config["budget_amount"] == "10.00"
+
+
+def test_a_bad_owner_and_a_bad_due_date_are_both_named_and_nothing_changes(db, open_ticket):
+    ticket = open_ticket()
+
+    with pytest.raises(ValidationError) as refused:
+        service.set_owner(ticket, actor=None, assignee_id="not-a-uuid", due_date="someday")
+
+    assert set(refused.value.errors) == {"assignee_id", "due_date"}
+    assert "assignee_id must be a UUID." in refused.value.message
+    assert ticket.assignee is None and ticket.due_date is None
