@@ -1,9 +1,19 @@
 """Platform translators at the edges mutation testing found unheld."""
 
+from decimal import Decimal
+
 import pytest
 
-from omnitraffick.services.translators import TranslationError, translate
-from tests.translators.helpers import problems_of, requests_of, settings, ticket
+from omnitraffick.services.translators import TranslationError, translate, translator_for
+from omnitraffick.services.translators.meta import usd_minimum
+from tests.translators.helpers import (
+    UPDATE_BUDGET,
+    UPDATE_STATUS,
+    problems_of,
+    requests_of,
+    settings,
+    ticket,
+)
 
 
 @pytest.mark.parametrize(("code", "named"), [("LINKEDIN", "LINKEDIN"), (None, "unknown")])
@@ -51,3 +61,97 @@ def test_an_unknown_special_ad_category_is_named():
     problems = problems_of("META", data)
 
     assert any(p.startswith("Special ad category 'NOPE' is not one of ") for p in problems)
+
+
+# --- Meta's minimum budgets, read from the ad account before a send --------------------------
+# https://developers.facebook.com/docs/marketing-api/reference/ad-account/minimum_budgets
+
+
+def meta_budget_check(**overrides):
+    requests = translate("META", ticket("META", settings=settings(**overrides))).requests
+    return translator_for("META").budget_check(requests)
+
+
+def minimums(**row):
+    return {"data": [row]}
+
+
+def test_meta_documents_higher_minimums_for_some_currencies():
+    assert usd_minimum("min_daily_budget_imp", "USD") == Decimal("1.00")
+    assert usd_minimum("min_daily_budget_imp", "INR") == Decimal("0.50")
+    assert usd_minimum("min_daily_budget_low_freq", "EUR") == Decimal("40.00")
+
+
+def test_a_daily_budget_equal_to_the_accounts_minimum_is_enough():
+    check = meta_budget_check(budget_amount="5.00")  # 500 cents; a TRAFFIC ad set: clicks
+
+    assert check.method == "GET" and check.path.endswith("/act_{ad_account_id}/minimum_budgets")
+    assert check.judge(minimums(min_daily_budget_high_freq=500, currency="USD")) is None
+    refused = check.judge(minimums(min_daily_budget_high_freq="501", currency="USD"))
+    assert refused.startswith(
+        "Meta needs at least $5.01 a day for an ad set optimised for clicks or engagement"
+    )
+    assert "this ticket has $5.00. Raise the budget to $5.01 or more" in refused
+
+
+def test_a_lifetime_budget_needs_the_daily_minimum_for_each_day_of_the_flight():
+    # March 2026 is 31 days: 31 x $5.00 = $155.00.
+    check = meta_budget_check(budget_type="LIFETIME", budget_amount="155.00")
+
+    assert check.judge(minimums(min_daily_budget_high_freq=500, currency="USD")) is None
+    refused = check.judge(minimums(min_daily_budget_high_freq=501, currency="USD"))
+    assert "at least $155.31 for 31 days" in refused
+
+
+def test_whole_unit_currencies_are_read_as_they_are():
+    check = meta_budget_check(budget_amount="100.00")  # 10000 cents of USD in the request
+
+    refused = check.judge(minimums(min_daily_budget_high_freq=20000, currency="JPY"))
+
+    assert "at least ¥20,000 a day" in refused
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {},
+        {"data": []},
+        {"data": "none"},
+        {"data": ["row"]},
+        minimums(currency="USD"),  # no figure for this kind of ad set
+        minimums(min_daily_budget_high_freq="5.00", currency="USD"),
+        minimums(min_daily_budget_high_freq=None, currency="USD"),
+        [],
+    ],
+)
+def test_an_answer_without_a_figure_leaves_the_judgement_to_the_platform(answer):
+    check = meta_budget_check(budget_amount="0.01")
+
+    assert check.judge(answer) is None
+
+
+def test_a_budget_update_is_held_to_the_least_any_ad_set_needs():
+    data = ticket(
+        "META",
+        request_type=UPDATE_BUDGET,
+        settings={"budget_type": "LIFETIME", "budget_amount": "0.50"},
+        created_object_id="120000000001",
+    )
+    check = translator_for("META").budget_check(translate("META", data).requests)
+
+    # Impressions, one day: the update does not say what its ad set optimizes for.
+    assert check.judge(minimums(min_daily_budget_imp=50, currency="USD")) is None
+    assert "a day for an ad set optimised for impressions or reach" in check.judge(
+        minimums(min_daily_budget_imp=51, currency="USD")
+    )
+
+
+def test_a_status_update_reads_no_minimum():
+    data = ticket(
+        "META",
+        request_type=UPDATE_STATUS,
+        settings={"target_status": "ACTIVE"},
+        created_object_id="120000000001",
+    )
+
+    assert translator_for("META").budget_check(translate("META", data).requests) is None
