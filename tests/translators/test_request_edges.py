@@ -5,7 +5,9 @@ from decimal import Decimal
 import pytest
 
 from omnitraffick.services.translators import TranslationError, translate, translator_for
+from omnitraffick.services.translators.base import BudgetType
 from omnitraffick.services.translators.meta import usd_minimum
+from omnitraffick.services.translators.tiktok import minimum_budget
 from tests.translators.helpers import (
     UPDATE_BUDGET,
     UPDATE_STATUS,
@@ -155,3 +157,70 @@ def test_a_status_update_reads_no_minimum():
     )
 
     assert translator_for("META").budget_check(translate("META", data).requests) is None
+
+
+# --- TikTok: special industries and minimum budgets ------------------------------------------
+# https://business-api.tiktok.com/portal/docs?id=1739318962329602 (special_industries on
+# /campaign/create/), https://ads.tiktok.com/help/article/budget?lang=en (minimums, USD)
+
+
+def tiktok_campaign(translation):
+    [body] = [r.body for r in translation.requests if r.path.endswith("/campaign/create/")]
+    return body
+
+
+def test_tiktok_declares_special_industries_for_a_us_campaign():
+    data = ticket("TIKTOK", settings=settings(special_ad_categories=["HOUSING", "EMPLOYMENT"]))
+
+    translation = translate("TIKTOK", data)
+
+    assert tiktok_campaign(translation)["special_industries"] == ["HOUSING", "EMPLOYMENT"]
+    assert not any("special industries" in note for note in translation.notes)
+
+
+def test_tiktok_leaves_the_declaration_out_outside_the_us_and_canada_and_says_so():
+    data = ticket(
+        "TIKTOK",
+        currency="EUR",
+        country="FR",
+        settings=settings(special_ad_categories=["HOUSING"]),
+    )
+
+    translation = translate("TIKTOK", data)
+
+    assert "special_industries" not in tiktok_campaign(translation)
+    assert (
+        "TikTok takes special industries only for campaigns in the US or Canada, so the "
+        "declaration is not sent for FR."
+    ) in translation.notes
+
+
+def test_tiktok_says_nothing_of_special_industries_when_none_is_declared():
+    data = ticket("TIKTOK", currency="EUR", country="FR", settings=settings())
+
+    translation = translate("TIKTOK", data)
+
+    assert "special_industries" not in tiktok_campaign(translation)
+    assert not any("special industries" in note for note in translation.notes)
+
+
+def test_tiktok_refuses_a_declaration_it_cannot_make():
+    data = ticket("TIKTOK", settings=settings(special_ad_categories=["ISSUES_ELECTIONS_POLITICS"]))
+
+    problems = problems_of("TIKTOK", data)
+
+    assert any(p.startswith("TikTok cannot declare ISSUES_ELECTIONS_POLITICS") for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("budget_type", "currency", "days", "least"),
+    [
+        (BudgetType.DAILY, "USD", 10, Decimal(50)),  # the campaign's minimum
+        (BudgetType.LIFETIME, "USD", 1, Decimal(50)),  # one day: the campaign's is stricter
+        (BudgetType.LIFETIME, "USD", 10, Decimal(200)),  # $20 a day for the ad group
+        (BudgetType.LIFETIME, "USD", None, Decimal(50)),  # no flight end: days unknown
+        (BudgetType.DAILY, "EUR", 10, None),  # documented in USD only
+    ],
+)
+def test_tiktok_minimum_budgets(budget_type, currency, days, least):
+    assert minimum_budget(budget_type, currency, days) == least
