@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from omnitraffick.services.translators import TranslationError, translate, translator_for
-from omnitraffick.services.translators.base import BudgetType
+from omnitraffick.services.translators.base import BudgetType, PlatformRequest
+from omnitraffick.services.translators.meta import _days as meta_days
 from omnitraffick.services.translators.meta import usd_minimum
 from omnitraffick.services.translators.tiktok import minimum_budget
 from tests.translators.helpers import (
@@ -224,3 +225,41 @@ def test_tiktok_refuses_a_declaration_it_cannot_make():
 )
 def test_tiktok_minimum_budgets(budget_type, currency, days, least):
     assert minimum_budget(budget_type, currency, days) == least
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "days"),
+    [
+        (None, "2026-03-02T00:00:00+0000", 1),
+        ("2026-03-01T00:00:00+0000", None, 1),
+        ("2026-03-01T00:00:00+0000", "2026-03-01T00:00:00+0000", 1),  # never less than one
+        ("2026-03-01T00:00:00+0000", "2026-03-02T00:00:00+0000", 1),  # exactly a day
+        ("2026-03-01T00:00:00+0000", "2026-03-02T00:00:01+0000", 2),  # a second into the next
+        ("2026-03-01T00:00:00-0500", "2026-03-31T23:59:59-0400", 31),  # across a DST change
+    ],
+)
+def test_a_meta_ad_set_schedule_counts_each_day_it_touches(start, end, days):
+    assert meta_days(start, end) == days
+
+
+def meta_lookup(method, path, body):
+    return translator_for("META").lookup(PlatformRequest(method, path, body, "test"))
+
+
+def test_meta_looks_a_campaign_up_by_its_exact_name_before_making_it():
+    found = meta_lookup("POST", "/v27.0/act_{ad_account_id}/campaigns", {"name": "DIS_X"})
+
+    assert (found.method, found.path, found.what) == (
+        "GET",
+        "/v27.0/act_{ad_account_id}/campaigns",
+        "campaign",
+    )
+    assert found.pick({"data": [{"name": "DIS_XY", "id": 1}, {"name": "DIS_X", "id": 2}]}) == "2"
+    assert found.pick({"data": [{"name": "DIS_XY", "id": 1}]}) is None
+
+
+@pytest.mark.parametrize(
+    ("method", "body"), [("GET", {"name": "DIS_X"}), ("POST", {}), ("POST", {"name": ""})]
+)
+def test_meta_looks_nothing_up_for_what_makes_no_named_object(method, body):
+    assert meta_lookup(method, "/v27.0/act_{ad_account_id}/campaigns", body) is None
