@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 import types
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,9 @@ class MutationRunner:
 
         # The engines the session fixtures made; each child drops their pooled connections.
         self.engines = [o for o in gc.get_objects() if isinstance(o, Engine)]
+        # Thread pools made by the unmutated run (e.g. the app's job runner): a child has
+        # none of their threads, so each child gives them fresh ones (see _child).
+        self.pools = [o for o in gc.get_objects() if isinstance(o, ThreadPoolExecutor)]
         results = []
         for mutant in self.mutants:
             lines = set(range(mutant.scope_start, mutant.scope_end + 1))
@@ -195,6 +199,8 @@ class MutationRunner:
         # The parent's pooled database connections must not be shared with the child.
         for engine in self.engines:
             engine.dispose(close=False)
+        for pool in self.pools:
+            _rethread(pool)
         try:
             swapped = apply(self.module_name, self.module_path, self.source, mutant)
         except SyntaxError as error:  # e.g. `not` put before a walrus: not Python, no mutant
@@ -210,6 +216,16 @@ class MutationRunner:
                 session._setupstate.teardown_exact(_SessionOnly(session))
                 return 1, item.nodeid
         return 0, ""
+
+
+def _rethread(pool: ThreadPoolExecutor) -> None:
+    """Make a pool forked without its threads start new ones: a fork copies only the thread
+    that forked, so the pool's workers are gone, yet it counts them (and an idle one) and
+    would queue work that no thread ever runs; a test waiting on it would fail under every
+    mutant and count it as killed."""
+    pool._threads = set()
+    pool._idle_semaphore = threading.Semaphore(0)
+    pool._shutdown_lock = threading.Lock()
 
 
 # -- swapping code into a live module ------------------------------------------------------
