@@ -7,8 +7,10 @@ import pytest
 
 from omnitraffick.models import PlatformSend, SendState, utcnow
 from omnitraffick.services import send_state, trafficking
+from omnitraffick.services.errors import Conflict
 from omnitraffick.services.queries import TicketQuery
-from tests.trafficking.helpers import READY
+from omnitraffick.services.trafficking import sends
+from tests.trafficking.helpers import READY, settings
 
 MICROSECOND = timedelta(microseconds=1)
 
@@ -112,3 +114,75 @@ def test_send_all_ready_takes_the_longest_waiting_tickets_first(db, ready, meta,
     chosen = trafficking.ready_tickets(TicketQuery(sort="moved", desc=True), limit=2)
 
     assert [t.id for t in chosen] == [waiting[3].id, waiting[2].id]
+
+
+# --- one send per campaign and platform at a time --------------------------------------------
+
+
+def test_a_second_ticket_of_the_campaign_waits_for_the_first_to_be_sent(db, ready, meta, queued):
+    queued(utcnow())  # Moana on Meta is being sent
+    second = ready(meta)
+
+    # Refused before anything else is checked (no platform is even connected here).
+    with pytest.raises(Conflict, match="Another ticket of this campaign is being sent to Meta"):
+        trafficking.queue_send(second, actor=None)
+    db.session.rollback()
+
+
+def test_tickets_of_another_channel_or_campaign_do_not_wait(
+    db, sandbox, ready, meta, tiktok, queued, make_campaign, make_ticket, dis, us
+):
+    queued(utcnow())  # Moana on Meta is being sent
+    other_channel = ready(tiktok)
+    other_campaign = make_ticket(
+        campaign=make_campaign(brand=dis, market=us, campaign_name="FrozenLaunch"), channel=meta
+    )
+    other_campaign.payload_config, other_campaign.status = settings(), READY
+    db.session.commit()
+
+    for ticket in (other_channel, other_campaign):
+        assert trafficking.queue_send(ticket, actor=None).state is SendState.QUEUED
+        db.session.commit()
+
+
+def test_a_lost_send_of_another_ticket_is_closed_and_this_one_goes(
+    db, sandbox, ready, meta, queued
+):
+    lost = queued(utcnow() - timedelta(hours=2))
+    second = ready(meta)
+
+    send = trafficking.queue_send(second, actor=None)
+    db.session.commit()
+
+    assert send.state is SendState.QUEUED
+    assert lost.state is SendState.FAILED and "its job was lost" in lost.message
+
+
+# --- two requests at the same moment: the database's unique indexes decide ------------------
+
+
+def test_the_same_ticket_sent_twice_at_the_same_moment_is_sent_once(
+    db, sandbox, queued, monkeypatch
+):
+    other = queued(utcnow())  # the other request wrote its send after this one checked
+    monkeypatch.setattr(sends, "clear_stale_send", lambda ticket: True)
+
+    with pytest.raises(Conflict, match="This ticket is already being sent to Meta; wait for the"):
+        trafficking.queue_send(other.ticket, actor=None)
+
+    db.session.rollback()
+    assert db.session.query(PlatformSend).count() == 1
+
+
+def test_two_tickets_of_one_campaign_sent_at_the_same_moment_go_one_at_a_time(
+    db, sandbox, ready, meta, queued, monkeypatch
+):
+    queued(utcnow())  # the other request wrote its send after this one checked
+    second = ready(meta)
+    monkeypatch.setattr(sends, "_sibling_in_flight", lambda ticket: False)
+
+    with pytest.raises(Conflict, match="Another ticket of this campaign is being sent to Meta"):
+        trafficking.queue_send(second, actor=None)
+
+    db.session.rollback()
+    assert db.session.query(PlatformSend).count() == 1
