@@ -29,7 +29,8 @@ def test_an_unknown_channel_is_named_in_the_message(code, named):
 
 
 def test_a_google_name_of_exactly_255_characters_is_taken():
-    # Google Ads takes campaign names of at most 255 characters (google_ads.py cites it).
+    # "Name length: 255 characters":
+    # https://developers.google.com/google-ads/api/docs/best-practices/system-limits
     name = "DIS_US_GOOGLE_2026_" + "M" * (255 - len("DIS_US_GOOGLE_2026_"))
 
     translation = translate("GOOGLE", ticket("GOOGLE", platform_name=name))
@@ -263,3 +264,72 @@ def test_meta_looks_a_campaign_up_by_its_exact_name_before_making_it():
 )
 def test_meta_looks_nothing_up_for_what_makes_no_named_object(method, body):
     assert meta_lookup(method, "/v27.0/act_{ad_account_id}/campaigns", body) is None
+
+
+# --- Google Ads and EU political advertising --------------------------------------------------
+# https://developers.google.com/google-ads/api/docs/api-policy/eu-par (required on create;
+# no political ads served in the EU since October 2025)
+
+
+def google_campaign(data):
+    bodies = [r.body for r in translate("GOOGLE", data).requests]
+    [campaign] = [
+        op["create"]
+        for body in bodies
+        for op in body.get("operations", [])
+        if "containsEuPoliticalAdvertising" in op.get("create", {})
+    ]
+    return campaign
+
+
+@pytest.mark.parametrize(
+    ("declared", "expected"),
+    [
+        ({}, "DOES_NOT_CONTAIN_EU_POLITICAL_ADVERTISING"),
+        (
+            {"special_ad_categories": ["ISSUES_ELECTIONS_POLITICS"]},
+            "DOES_NOT_CONTAIN_EU_POLITICAL_ADVERTISING",  # declared for the US only
+        ),
+        (
+            {
+                "special_ad_categories": ["ISSUES_ELECTIONS_POLITICS"],
+                "special_ad_category_countries": ["US", "FR"],
+            },
+            "CONTAINS_EU_POLITICAL_ADVERTISING",
+        ),
+        (
+            {"special_ad_categories": ["HOUSING"], "special_ad_category_countries": ["FR"]},
+            "DOES_NOT_CONTAIN_EU_POLITICAL_ADVERTISING",  # not political
+        ),
+    ],
+)
+def test_google_declares_eu_political_advertising_only_when_it_is(declared, expected):
+    data = ticket("GOOGLE", settings=settings(**declared))
+
+    assert google_campaign(data)["containsEuPoliticalAdvertising"] == expected
+
+
+@pytest.mark.parametrize(
+    ("country", "categories", "refused"),
+    [
+        ("FR", ["ISSUES_ELECTIONS_POLITICS"], True),
+        ("US", ["ISSUES_ELECTIONS_POLITICS"], False),
+        ("FR", ["HOUSING"], False),
+    ],
+)
+def test_google_refuses_political_ads_in_an_eu_market(country, categories, refused):
+    data = ticket(
+        "GOOGLE",
+        currency="EUR" if country == "FR" else "USD",
+        country=country,
+        settings=settings(special_ad_categories=categories),
+    )
+
+    try:
+        translate("GOOGLE", data)
+        problems = ()
+    except TranslationError as err:
+        problems = err.problems
+
+    stopped = [p for p in problems if p.startswith("Google Ads stopped serving political ads")]
+    assert bool(stopped) is refused
