@@ -1,11 +1,12 @@
 """Platform translators at the edges mutation testing found unheld."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
 from omnitraffick.services.translators import TranslationError, translate, translator_for
-from omnitraffick.services.translators.base import BudgetType, PlatformRequest
+from omnitraffick.services.translators.base import BudgetType, PlatformRequest, dig
 from omnitraffick.services.translators.meta import _days as meta_days
 from omnitraffick.services.translators.meta import usd_minimum
 from omnitraffick.services.translators.tiktok import minimum_budget
@@ -333,3 +334,55 @@ def test_google_refuses_political_ads_in_an_eu_market(country, categories, refus
 
     stopped = [p for p in problems if p.startswith("Google Ads stopped serving political ads")]
     assert bool(stopped) is refused
+
+
+def test_meta_reads_the_first_row_of_the_minimums_answer():
+    check = meta_budget_check(budget_amount="5.00")
+    rows = [
+        {"min_daily_budget_high_freq": 600, "currency": "USD"},
+        {"min_daily_budget_high_freq": 100, "currency": "USD"},
+    ]
+
+    assert "at least $6.00 a day" in check.judge({"data": rows})
+    assert "at least $6.00 a day" in check.judge({"data": [*rows[:1], "not a row"]})
+
+
+def test_a_currency_outside_metas_table_is_read_in_hundredths():
+    check = meta_budget_check(budget_amount="100.00")
+
+    refused = check.judge(minimums(min_daily_budget_high_freq=50000, currency="XAF"))
+
+    assert "at least FCFA500 a day" in refused and "this ticket has FCFA100" in refused
+
+
+def test_a_lifetime_budget_without_status_or_end_is_told_it_needs_an_end():
+    data = ticket(
+        "META", settings=settings(budget_type="LIFETIME", initial_status=None, flight_end=None)
+    )
+
+    problems = problems_of("META", data)
+
+    assert "A lifetime budget needs a flight end date." in problems
+
+
+@pytest.mark.parametrize(
+    ("data", "path", "found"),
+    [
+        ({"data": [{"id": "7"}]}, ("data", 0, "id"), "7"),
+        ({"data": [{"id": "7"}]}, ("data", 0, "name"), None),  # no such key
+        ({"data": []}, ("data", 0, "id"), None),  # no such row
+        ({"data": None}, ("data", 0, "id"), None),  # not a list
+        ("an error page", ("data",), None),  # not JSON
+    ],
+)
+def test_a_value_missing_from_a_platforms_answer_is_none(data, path, found):
+    assert dig(data, path) == found
+
+
+def test_an_ad_set_named_by_its_own_convention_keeps_its_name():
+    data = replace(ticket("META"), adset_name="DIS_META_TRAFFIC_Q1_MoanaLaunch")
+
+    bodies = [body for _, _, body in requests_of(translate("META", data))]
+
+    assert bodies[0]["name"] == "DIS_US_META_2026_MoanaLaunch"
+    assert bodies[1]["name"] == "DIS_META_TRAFFIC_Q1_MoanaLaunch"
