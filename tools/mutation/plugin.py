@@ -26,10 +26,12 @@ import sys
 import threading
 import time
 import types
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from _pytest.runner import runtestprotocol
+from werkzeug.local import LocalProxy
 
 from .mutants import Mutant
 
@@ -131,6 +133,9 @@ class MutationRunner:
 
         # The engines the session fixtures made; each child drops their pooled connections.
         self.engines = [o for o in gc.get_objects() if isinstance(o, Engine)]
+        # Thread pools made by the unmutated run (e.g. the app's job runner): a child has
+        # none of their threads, so each child gives them fresh ones (see _child).
+        self.pools = [o for o in gc.get_objects() if isinstance(o, ThreadPoolExecutor)]
         results = []
         for mutant in self.mutants:
             lines = set(range(mutant.scope_start, mutant.scope_end + 1))
@@ -194,6 +199,8 @@ class MutationRunner:
         # The parent's pooled database connections must not be shared with the child.
         for engine in self.engines:
             engine.dispose(close=False)
+        for pool in self.pools:
+            _rethread(pool)
         try:
             swapped = apply(self.module_name, self.module_path, self.source, mutant)
         except SyntaxError as error:  # e.g. `not` put before a walrus: not Python, no mutant
@@ -211,6 +218,16 @@ class MutationRunner:
         return 0, ""
 
 
+def _rethread(pool: ThreadPoolExecutor) -> None:
+    """Make a pool forked without its threads start new ones: a fork copies only the thread
+    that forked, so the pool's workers are gone, yet it counts them (and an idle one) and
+    would queue work that no thread ever runs; a test waiting on it would fail under every
+    mutant and count it as killed."""
+    pool._threads = set()
+    pool._idle_semaphore = threading.Semaphore(0)
+    pool._shutdown_lock = threading.Lock()
+
+
 # -- swapping code into a live module ------------------------------------------------------
 
 
@@ -226,7 +243,7 @@ def _caches(module: types.ModuleType):
     """The cache_clear of every cached function in the module (found as _live_functions
     walks it, which also empties them)."""
     found = []
-    for value in vars(module).values():
+    for value in _module_values(module):
         if hasattr(value, "__wrapped__") and hasattr(value, "cache_clear"):
             found.append(value.cache_clear)
     return found
@@ -262,9 +279,16 @@ def _live_functions(module: types.ModuleType):
         elif hasattr(obj, "func") and isinstance(obj.func, types.FunctionType):
             visit(obj.func, depth + 1)  # functools.cached_property, partial
 
-    for value in list(vars(module).values()):
+    for value in _module_values(module):
         visit(value)
     return found
+
+
+def _module_values(module: types.ModuleType) -> list:
+    """The module's globals, less context-bound proxies (Flask's `current_app`, `request`):
+    reading any attribute of one outside an app context raises, and none is a function of
+    the module."""
+    return [value for value in vars(module).values() if not issubclass(type(value), LocalProxy)]
 
 
 def apply(module_name: str, path: Path, original_source: str, mutant: Mutant) -> int:
