@@ -90,6 +90,15 @@ META_TEXT = {
     "headline": TextLimit(40, hard=False),
     "description": TextLimit(30, hard=False),
 }
+# Both responsive display image slots carry the same text: headlines 30, long headline 90,
+# descriptions 90, business name 25 characters.
+GOOGLE_DISPLAY_TEXT = {
+    "headline": TextLimit(30, hard=True),
+    "long_headline": TextLimit(90, hard=True),
+    "description": TextLimit(90, hard=True),
+    "business_name": TextLimit(25, hard=True),
+}
+GOOGLE_DISPLAY_TEXT_SOURCE = "https://support.google.com/google-ads/answer/17090561"
 
 PLACEMENTS: tuple[Placement, ...] = (
     Placement(
@@ -204,14 +213,8 @@ PLACEMENTS: tuple[Placement, ...] = (
             min_width=600,
             min_height=314,
         ),
-        # Headlines 30, long headline 90, descriptions 90, business name 25 characters.
-        text={
-            "headline": TextLimit(30, hard=True),
-            "long_headline": TextLimit(90, hard=True),
-            "description": TextLimit(90, hard=True),
-            "business_name": TextLimit(25, hard=True),
-        },
-        text_source="https://support.google.com/google-ads/answer/17090561",
+        text=GOOGLE_DISPLAY_TEXT,
+        text_source=GOOGLE_DISPLAY_TEXT_SOURCE,
     ),
     Placement(
         key="google_display_square",
@@ -227,13 +230,8 @@ PLACEMENTS: tuple[Placement, ...] = (
             min_width=300,
             min_height=300,
         ),
-        text={
-            "headline": TextLimit(30, hard=True),
-            "long_headline": TextLimit(90, hard=True),
-            "description": TextLimit(90, hard=True),
-            "business_name": TextLimit(25, hard=True),
-        },
-        text_source="https://support.google.com/google-ads/answer/17090561",
+        text=GOOGLE_DISPLAY_TEXT,
+        text_source=GOOGLE_DISPLAY_TEXT_SOURCE,
     ),
     Placement(
         key="google_search",
