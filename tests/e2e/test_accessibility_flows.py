@@ -48,22 +48,24 @@ def sign_in(page: Page, role: str) -> None:
     expect(page.get_by_role("heading", name="Markets", level=1)).to_be_visible()
 
 
-def audit(page: Page, where: str) -> list[str]:
-    """The serious and critical axe-core violations on the page as it is now."""
+def audit(page: Page, where: str, impacts=SERIOUS, rules: dict | None = None) -> list[str]:
+    """The axe-core violations of `impacts` (all when None) on the page as it is now, with
+    axe's `rules` option switching rules on or off."""
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate(
-        """async () => {
-            const result = await axe.run(document, {resultTypes: ['violations']});
+        """async (rules) => {
+            const result = await axe.run(document, {resultTypes: ['violations'], rules});
             return result.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
+                nodes: v.nodes.slice(0, 4).map(n => n.target.join(' ')),
             }));
-        }"""
+        }""",
+        rules or {},
     )
     return [
         f"{where}: [{v['impact']}] {v['id']}: {v['help']} at {'; '.join(v['nodes'])}"
         for v in violations
-        if v["impact"] in SERIOUS
+        if impacts is None or v["impact"] in impacts
     ]
 
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from . import test_accessibility_flows as serious_only
-from .test_accessibility_flows import AXE, FORMS, page_urls, sign_in
+from .test_accessibility_flows import FORMS, audit, page_urls, sign_in
 from .test_board_flows import card, cards, make_board
 
 # The same browser page as the serious-only audit: axe-core added despite the app's CSP.
@@ -22,24 +22,9 @@ def every_violation(page: Page, where: str) -> list[str]:
     visible text, WCAG 2.5.3) is experimental and off by default: it is switched on here.
     https://dequeuniversity.com/rules/axe/4.10/label-content-name-mismatch
     """
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        """async () => {
-            const result = await axe.run(document, {
-                resultTypes: ['violations'],
-                // Off by default (experimental) in axe-core; the issue counts it.
-                rules: {'label-content-name-mismatch': {enabled: true}},
-            });
-            return result.violations.map(v => ({
-                id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 4).map(n => n.target.join(' ')),
-            }));
-        }"""
+    return audit(
+        page, where, impacts=None, rules={"label-content-name-mismatch": {"enabled": True}}
     )
-    return [
-        f"{where}: [{v['impact']}] {v['id']}: {v['help']} at {'; '.join(v['nodes'])}"
-        for v in violations
-    ]
 
 
 def visit(page: Page, url: str) -> list[str]:
