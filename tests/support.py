@@ -5,7 +5,7 @@ import uuid
 
 from sqlalchemy import insert, text
 
-from omnitraffick.models import Campaign, RequestType, Ticket, TicketStatus
+from omnitraffick.models import Campaign, PlatformSend, RequestType, SendState, Ticket, TicketStatus
 
 # An id no row has: fixed, so that every test worker collects the same parametrized tests.
 UNKNOWN_ID = uuid.UUID("5a1e0000-0000-4000-8000-000000000404")
@@ -66,3 +66,22 @@ def insert_campaigns_with_tickets(db, rows: list[dict], channel) -> None:
     ]
     db.session.execute(insert(Ticket), tickets)
     db.session.commit()
+
+
+def sending(db, ticket, requested_at, state=SendState.QUEUED, **fields) -> PlatformSend:
+    """A send of `ticket` requested at `requested_at`, in `state`, holding the ticket as a
+    real one does (to a sandbox no one listens on), committed."""
+    send = PlatformSend(
+        ticket=ticket,
+        campaign_id=ticket.campaign_id,
+        channel_id=ticket.channel_id,
+        requested_at=requested_at,
+        state=state,
+        target="sandbox",
+        base_url="http://127.0.0.1:1",
+        **fields,
+    )
+    db.session.add(send)
+    ticket.sending_since = requested_at
+    db.session.commit()
+    return send

@@ -8,9 +8,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import update
 
-from omnitraffick.models import PlatformSend, SendState, Ticket, TicketChange, utcnow
+from omnitraffick.models import SendState, Ticket, TicketChange, utcnow
 from omnitraffick.services import tickets as service
 from omnitraffick.services.errors import Conflict, ValidationError
+from tests.support import sending
 from tests.tickets.helpers import FULL_SETTINGS, S
 
 # --- the longest reason and platform id ------------------------------------------------------
@@ -77,22 +78,6 @@ def test_an_edit_that_loses_the_race_at_the_flush_is_a_conflict_and_writes_nothi
 
 
 # --- a ticket being sent --------------------------------------------------------------------
-
-
-def sending(db, ticket, requested_at):
-    send = PlatformSend(
-        ticket=ticket,
-        campaign_id=ticket.campaign_id,
-        channel_id=ticket.channel_id,
-        requested_at=requested_at,
-        state=SendState.QUEUED,
-        target="sandbox",
-        base_url="http://127.0.0.1:1",
-    )
-    db.session.add(send)
-    ticket.sending_since = requested_at
-    db.session.commit()
-    return send
 
 
 def test_a_ticket_being_sent_cannot_be_moved(db, open_ticket, put):

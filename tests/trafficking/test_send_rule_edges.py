@@ -10,6 +10,7 @@ from omnitraffick.services import send_state, trafficking
 from omnitraffick.services.errors import Conflict
 from omnitraffick.services.queries import TicketQuery
 from omnitraffick.services.trafficking import sends
+from tests.support import sending
 from tests.trafficking.helpers import READY, settings
 
 MICROSECOND = timedelta(microseconds=1)
@@ -28,21 +29,7 @@ def queued(db, ready, meta):
     """A send of a ready Meta ticket, requested at `requested_at`."""
 
     def make(requested_at, state=SendState.QUEUED, **fields):
-        ticket = ready(meta)
-        send = PlatformSend(
-            ticket=ticket,
-            campaign_id=ticket.campaign_id,
-            channel_id=ticket.channel_id,
-            requested_at=requested_at,
-            state=state,
-            target="sandbox",
-            base_url="http://127.0.0.1:1",
-            **fields,
-        )
-        db.session.add(send)
-        ticket.sending_since = requested_at
-        db.session.commit()
-        return send
+        return sending(db, ready(meta), requested_at, state, **fields)
 
     return make
 
