@@ -4,6 +4,8 @@ impact"). The serious-only audit in test_accessibility_flows.py shares its page 
 sign-in; this file holds the stricter bar.
 """
 
+import uuid
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -55,8 +57,9 @@ def test_forms_with_errors_have_no_violation(audited: Page, role):
     assert not found, "\n".join(found)
 
 
-def test_the_board_after_a_move_has_no_violation(audited: Page, live_sql):
-    sign_in(audited, "trafficker")
+@pytest.mark.parametrize("role", ["admin", "trafficker"])
+def test_the_board_after_a_move_has_no_violation(audited: Page, live_sql, role):
+    sign_in(audited, role)
     board = make_board(live_sql, "QA_TESTING", "DRAFT")
     testing = board.ticket_ids[0]
     audited.goto(board.url)
@@ -65,6 +68,8 @@ def test_the_board_after_a_move_has_no_violation(audited: Page, live_sql):
         "READY_FOR_API"
     )
     moving.get_by_role("button", name="Move").click()
-    expect(cards(audited, "READY_FOR_API").locator(".card").first).to_be_focused()
+    landed = cards(audited, "READY_FOR_API").locator(".card").first
+    expect(landed).to_have_id(f"ticket-{uuid.UUID(testing)}")
+    expect(landed).to_be_focused()
     found = every_violation(audited, "/board/ after a move")
     assert not found, "\n".join(found)
