@@ -424,6 +424,9 @@ class Ticket(UUIDMixin, TimestampMixin, db.Model):
     sends: Mapped[list["PlatformSend"]] = relationship(
         back_populates="ticket", order_by="PlatformSend.requested_at", cascade="all, delete-orphan"
     )
+    ads: Mapped[list["TicketAd"]] = relationship(
+        back_populates="ticket", order_by="TicketAd.position", cascade="all, delete-orphan"
+    )
 
     @property
     def platform_name(self) -> str:
@@ -921,3 +924,58 @@ class Creative(UUIDMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Creative {self.original_name} {self.width}x{self.height}>"
+
+
+class TicketAd(UUIDMixin, TimestampMixin, db.Model):
+    """One ad a CREATE_CAMPAIGN ticket makes under its ad set / ad group, in `position` order.
+
+    Its creatives are in `ticket_ad_creatives` (a Google responsive display ad takes several:
+    landscape and square); a responsive search ad has none. Texts that take several values on
+    a platform (Google's headlines and descriptions) hold one value per line. `landing_url`
+    is as typed: the UTM builder adds its parameters when the ad is checked and sent.
+    """
+
+    __tablename__ = "ticket_ads"
+    __table_args__ = (UniqueConstraint("ticket_id", "position"),)
+
+    ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # 1, 2, ... within the ticket
+    # The free-text part of the ad's name, rendered by the ad naming convention.
+    name_text: Mapped[str] = mapped_column(String(120), default="")
+    # creative_specs placement keys the ad is meant for: ["meta_feed", "meta_stories"].
+    placements: Mapped[list] = mapped_column(JSON, default=list)
+    primary_text: Mapped[str] = mapped_column(Text, default="")
+    headline: Mapped[str] = mapped_column(Text, default="")
+    long_headline: Mapped[str] = mapped_column(String(255), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    business_name: Mapped[str] = mapped_column(String(120), default="")
+    call_to_action: Mapped[str] = mapped_column(String(40), default="")
+    landing_url: Mapped[str] = mapped_column(String(2048), default="")
+
+    ticket: Mapped[Ticket] = relationship(back_populates="ads")
+    creatives: Mapped[list[Creative]] = relationship(
+        secondary="ticket_ad_creatives", order_by="TicketAdCreative.position", viewonly=True
+    )
+    creative_links: Mapped[list["TicketAdCreative"]] = relationship(
+        back_populates="ad", order_by="TicketAdCreative.position", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<TicketAd {self.position} of {self.ticket_id}>"
+
+
+class TicketAdCreative(db.Model):
+    """A creative an ad uses, in order. A creative in use cannot be deleted from the library."""
+
+    __tablename__ = "ticket_ad_creatives"
+
+    ad_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("ticket_ads.id", ondelete="CASCADE"), primary_key=True
+    )
+    creative_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("creatives.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=1)
+
+    ad: Mapped[TicketAd] = relationship(back_populates="creative_links")
+    creative: Mapped[Creative] = relationship()

@@ -222,6 +222,41 @@ class TranslationError(ValidationError):
 
 
 @dataclass(frozen=True)
+class AdFile:
+    """A library creative an ad uses, as plain data: the sender reads its bytes from the
+    creative storage by `key` when it uploads it."""
+
+    key: str  # Creative.stored_key
+    filename: str  # as uploaded, e.g. "moana-story.mp4"
+    kind: str  # "image" or "video"
+    mime_type: str
+    width: int
+    height: int
+    size_bytes: int
+    duration_seconds: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class AdInput:
+    """One ad of a CREATE_CAMPAIGN ticket, as plain data (see models.TicketAd)."""
+
+    position: int  # 1, 2, ...: the ad's placeholders are ad{position}_...
+    # The ad's name from the ad naming convention; None, with why, when it cannot be made.
+    name: str | None
+    name_problem: str | None
+    placements: tuple[str, ...]  # creative_specs placement keys
+    files: tuple[AdFile, ...]
+    primary_text: str = ""
+    headlines: tuple[str, ...] = ()
+    long_headline: str = ""
+    descriptions: tuple[str, ...] = ()
+    business_name: str = ""
+    call_to_action: str = ""
+    # With the UTM parameters, as services/utm.py builds them: what is sent.
+    landing_url: str = ""
+
+
+@dataclass(frozen=True)
 class TranslationInput:
     """Everything a translator needs to know about a ticket, as plain data."""
 
@@ -252,6 +287,8 @@ class TranslationInput:
     # The landing URL with its UTM parameters as services/utm.py builds them: what is sent.
     # None: the settings' own (no platform name, or a URL the builder cannot read).
     landing_url: str | None = None
+    # CREATE_CAMPAIGN only: the ads to make under the ad set / ad group, in order.
+    ads: tuple[AdInput, ...] = ()
 
 
 # --- the parsed ticket ----------------------------------------------------------------------
