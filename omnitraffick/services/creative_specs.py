@@ -386,3 +386,65 @@ def check_text(placement: Placement, texts: dict[str, str]) -> list[str]:
                 f"this one has {len(value)}."
             )
     return problems
+
+
+# --- calls to action ----------------------------------------------------------------------
+
+# The calls to action an ad may carry on each platform, as (API value, label), the commonest
+# first. A chosen subset of each platform's enum; every value is in the platform's own list:
+# - Meta: AdCreativeLinkDataCallToAction.type,
+#   https://developers.facebook.com/docs/marketing-api/reference/ad-creative-link-data-call-to-action/
+# - TikTok: the ad's call_to_action (Enumerations: call-to-action),
+#   https://business-api.tiktok.com/portal/docs?id=1737174886619138
+# - Google: CallToActionTypeEnum (a responsive display ad takes its label as
+#   call_to_action_text; a responsive search ad takes none),
+#   https://developers.google.com/google-ads/api/reference/rpc/v26/CallToActionTypeEnum.CallToActionType
+CALLS_TO_ACTION: dict[str, tuple[tuple[str, str], ...]] = {
+    "META": (
+        ("LEARN_MORE", "Learn more"),
+        ("SHOP_NOW", "Shop now"),
+        ("SIGN_UP", "Sign up"),
+        ("BOOK_NOW", "Book now"),
+        ("DOWNLOAD", "Download"),
+        ("CONTACT_US", "Contact us"),
+        ("APPLY_NOW", "Apply now"),
+        ("ORDER_NOW", "Order now"),
+        ("GET_QUOTE", "Get quote"),
+        ("SUBSCRIBE", "Subscribe"),
+        ("WATCH_MORE", "Watch more"),
+        ("BUY_TICKETS", "Buy tickets"),
+    ),
+    "TIKTOK": (
+        ("LEARN_MORE", "Learn more"),
+        ("SHOP_NOW", "Shop now"),
+        ("SIGN_UP", "Sign up"),
+        ("BOOK_NOW", "Book now"),
+        ("DOWNLOAD", "Download"),
+        ("CONTACT_US", "Contact us"),
+        ("APPLY_NOW", "Apply now"),
+        ("ORDER_NOW", "Order now"),
+        ("GET_QUOTE", "Get quote"),
+        ("SUBSCRIBE", "Subscribe"),
+        ("WATCH_NOW", "Watch now"),
+        ("GET_TICKETS_NOW", "Get tickets now"),
+    ),
+    "GOOGLE": (
+        ("LEARN_MORE", "Learn more"),
+        ("SHOP_NOW", "Shop now"),
+        ("SIGN_UP", "Sign up"),
+        ("BOOK_NOW", "Book now"),
+        ("DOWNLOAD", "Download"),
+        ("CONTACT_US", "Contact us"),
+        ("APPLY_NOW", "Apply now"),
+        ("ORDER_NOW", "Order now"),
+        ("GET_QUOTE", "Get quote"),
+        ("SUBSCRIBE", "Subscribe"),
+        ("WATCH_NOW", "Watch now"),
+        ("BUY_NOW", "Buy now"),
+    ),
+}
+
+
+def placements_for(platform: str) -> tuple[Placement, ...]:
+    """The placements of one platform (a channel's api_identifier), in the table's order."""
+    return tuple(placement for placement in PLACEMENTS if placement.platform == platform)
