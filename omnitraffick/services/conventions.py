@@ -212,7 +212,7 @@ def apply_casing(text: str, casing: str) -> str:
     return text
 
 
-def free_text(typed: str | None, segment: Segment) -> tuple[str, str]:
+def free_text(typed: str | None, segment: Segment, what: str = "Campaign name") -> tuple[str, str]:
     """The free-text part of a name from what was typed, and what happened on the way."""
     if segment.casing == "pascal":
         words = [transliterate(word) for word in re.split(r"[\s_\-]+", typed or "")]
@@ -223,14 +223,13 @@ def free_text(typed: str | None, segment: Segment) -> tuple[str, str]:
         text, note = apply_casing(result.text, segment.casing), result.describe()
     if not text:
         raise ValidationError(
-            "Campaign name needs at least one letter A-Z or digit after transliteration "
+            f"{what} needs at least one letter A-Z or digit after transliteration "
             "(letters of any script become A-Z; spaces, symbols and emoji are dropped).",
             "campaign_name",
         )
     if len(text) > segment.max_length:
         raise ValidationError(
-            f"Campaign name is too long: {len(text)} letters and digits, "
-            f"at most {segment.max_length}.",
+            f"{what} is too long: {len(text)} letters and digits, at most {segment.max_length}.",
             "campaign_name",
         )
     return text, note
@@ -248,6 +247,8 @@ class NameInput:
     flight_start: date | None = None
     objective: str | None = None
     picks: Mapping[str, str] = field(default_factory=dict)
+    # What the free text is called in messages ("Ad name" for an ad's).
+    text_label: str = "Campaign name"
 
 
 @dataclass(frozen=True)
@@ -270,7 +271,7 @@ def render(convention: Convention, data: NameInput, lists: Mapping[str, PickList
     channel_at = None
     for segment in convention.segments:
         if segment.kind == "text":
-            text, note = free_text(data.text, segment)
+            text, note = free_text(data.text, segment, data.text_label)
             value = text
         elif segment.kind == "list":
             value = _pick(segment, data, lists)

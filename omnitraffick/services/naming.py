@@ -280,9 +280,19 @@ def adset_name_of(
     campaign: Campaign, channel_code: str, settings: Mapping
 ) -> tuple[str | None, str | None]:
     """The ad set / ad group name a campaign gets on a channel with these settings."""
-    convention = current("adset")
-    if convention.version == 1:
+    if current("adset").version == 1:
         return None, None
+    return level_name_of("adset", campaign, channel_code, settings, None)
+
+
+def level_name_of(
+    level: str, campaign: Campaign, channel_code: str, settings: Mapping, text: str | None
+) -> tuple[str | None, str | None]:
+    """The name `level`'s current convention gives, and why it cannot be made when it cannot.
+
+    The free text is the campaign's own unless `text` is given (an ad's name has its own).
+    """
+    convention = current(level)
     lists = pick_lists()
     try:
         start = date.fromisoformat(str(settings.get("flight_start") or "").strip())
@@ -294,10 +304,11 @@ def adset_name_of(
         market=campaign.market.code,
         channel=channel_code,
         year=campaign.year,
-        text=campaign_text(campaign, lists),
+        text=campaign_text(campaign, lists) if text is None else text,
         flight_start=start,
         objective=objective,
         picks=dict(campaign.name_picks or {}),
+        text_label="Campaign name" if text is None else f"{conv.LEVELS[level]} name",
     )
     try:
         return conv.render(convention, data, lists).name, None

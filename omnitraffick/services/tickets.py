@@ -19,7 +19,7 @@ from ..models import (
     as_utc,
     utcnow,
 )
-from . import board_settings, naming, notifications, qa, send_state, team, translators, utm
+from . import ads, board_settings, naming, notifications, qa, send_state, team, translators, utm
 from . import settings as ticket_settings
 from .errors import Conflict, ValidationError
 from .labels import human
@@ -425,5 +425,8 @@ def platform_request(ticket: Ticket) -> Translation:
         adset_name=adset_name,
         adset_problem=adset_problem,
         landing_url=utm.landing_url_for(ticket, adset_name),
+        ads=ads.ad_inputs(ticket, adset_name)
+        if ticket.request_type is RequestType.CREATE_CAMPAIGN
+        else (),
     )
     return translators.translate(ticket.channel.api_identifier, data)

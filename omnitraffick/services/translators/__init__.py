@@ -19,6 +19,7 @@ from ..errors import ValidationError
 from .base import (
     API_HOSTS,
     API_VERSIONS,
+    AdInput,
     PlatformRequest,
     PlatformTranslator,
     Translation,
@@ -80,6 +81,7 @@ def input_for(
     adset_name: str | None = None,
     adset_problem: str | None = None,
     landing_url: str | None = None,
+    ads: tuple[AdInput, ...] = (),
 ) -> TranslationInput:
     """The plain data a translator needs about a ticket, as of `now` (the app clock).
 
@@ -88,7 +90,7 @@ def input_for(
     caller looks it up, so that translators never query the database. So does the ad set /
     ad group name (services/naming.py `adset_name_for`; None sends the platform name) and the
     landing URL with its UTM parameters (services/utm.py `landing_url_for`; None sends the
-    settings' own).
+    settings' own), and a CREATE_CAMPAIGN ticket's ads (services/ads.py `ad_inputs`).
     Requests are built when they are shown and again when they are sent, each time as of
     that moment.
     """
@@ -109,4 +111,5 @@ def input_for(
         adset_name=adset_name,
         adset_problem=adset_problem,
         landing_url=landing_url,
+        ads=ads,
     )
