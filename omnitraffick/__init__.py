@@ -74,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     from . import api, auth, cli, errors, jobs, security, templating
     from .api import docs as api_docs
     from .views import (
+        ads,
         board,
         brands,
         bulk,
@@ -101,6 +102,7 @@ def create_app(config: dict | None = None) -> Flask:
         imports,
         bulk,
         tickets,
+        ads,
         team,
         notification_settings,
         reports,

@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Brand, Creative, CreativeKind, User
+from ..models import Brand, Creative, CreativeKind, Ticket, TicketAd, TicketAdCreative, User
 from . import media, storage
-from .errors import NotFound, TooLarge, ValidationError
+from .errors import Conflict, NotFound, TooLarge, ValidationError
 
 MAX_NAME = 255
 
@@ -144,7 +144,25 @@ def get(creative_id: uuid.UUID) -> Creative:
 
 
 def delete(creative: Creative) -> None:
-    """Remove the creative's row, then its files (a file left behind harms nobody)."""
+    """Remove the creative's row, then its files (a file left behind harms nobody).
+
+    A creative an ad uses stays: the ad would lose its image or video (Conflict).
+    """
+    uses = db.session.execute(
+        select(TicketAd.position, Ticket)
+        .join(TicketAdCreative, TicketAdCreative.ad_id == TicketAd.id)
+        .join(Ticket, Ticket.id == TicketAd.ticket_id)
+        .where(TicketAdCreative.creative_id == creative.id)
+        .order_by(Ticket.created_at, Ticket.id, TicketAd.position)
+    ).all()
+    if uses:
+        position, ticket = uses[0]
+        more = len(uses) - 1
+        also = f" (and {more} more ad{'s' if more > 1 else ''})" if more else ""
+        raise Conflict(
+            f"{creative.original_name} is used by ad {position} of ticket "
+            f"{ticket.platform_name}{also}; remove it from the ad first."
+        )
     keys = [k for k in (creative.stored_key, creative.thumbnail_key) if k]
     db.session.delete(creative)
     db.session.flush()

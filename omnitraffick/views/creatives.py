@@ -136,7 +136,19 @@ def delete(creative_id: uuid.UUID):
     """Delete a creative and its files."""
     creative = creatives.get(creative_id)
     brand_id, name = creative.brand_id, creative.original_name
-    creatives.delete(creative)
+    try:
+        creatives.delete(creative)
+    except DomainError as err:
+        # In use by an ad: the creative's page says which one, and the creative stays.
+        db.session.rollback()
+        flash(err.message, "error")
+        creative = creatives.get(creative_id)
+        return render(
+            "creatives/show.html",
+            status=http_status(err),
+            creative=creative,
+            fits=creative_specs.fits(creative),
+        )
     db.session.commit()
     flash(f"Deleted {name}.", "success")
     return redirect(url_for(".library", brand_id=brand_id))

@@ -17,6 +17,8 @@ from ..models import (
     Market,
     PlatformSend,
     Ticket,
+    TicketAd,
+    TicketAdCreative,
     TicketChange,
     TicketComment,
     TicketEvent,
@@ -52,6 +54,11 @@ def load_ticket(ticket_id, *, comments: bool = False) -> Ticket:
             selectinload(Ticket.events).joinedload(TicketEvent.actor),
             selectinload(Ticket.sends).selectinload(PlatformSend.attempts),
             selectinload(Ticket.sends).joinedload(PlatformSend.requested_by),
+            # A CREATE ticket's ads with their creatives: the page, the request and QA read
+            # them (one query each, whatever the number of ads).
+            selectinload(Ticket.ads)
+            .selectinload(TicketAd.creative_links)
+            .joinedload(TicketAdCreative.creative),
         )
     )
     if comments:

@@ -29,6 +29,7 @@ from ..services import settings as ticket_settings
 from ..services.errors import Conflict, DomainError, ValidationError
 from ..services.translators import TranslationError
 from ..web import form_error, form_status, is_fragment_request, render
+from . import ads as ad_views
 from . import board
 from .team import team_context
 from .ticket_queries import filter_options, load_ticket, uuid_or_none
@@ -266,7 +267,11 @@ def show(ticket_id):
     """The ticket page: settings, platform name, history and the moves allowed now."""
     ticket = load_ticket(ticket_id, comments=True)
     return render(
-        "tickets/show.html", ticket=ticket, **_ticket_context(ticket), **team_context(ticket)
+        "tickets/show.html",
+        ticket=ticket,
+        **_ticket_context(ticket),
+        **team_context(ticket),
+        **ad_views.section_context(ticket),
     )
 
 
@@ -567,6 +572,7 @@ def delete(ticket_id):
             status=409,
             **_ticket_context(ticket),
             **team_context(ticket),
+            **ad_views.section_context(ticket),
         )
     db.session.commit()
     flash("Draft ticket deleted.", "success")
