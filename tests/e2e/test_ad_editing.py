@@ -142,6 +142,10 @@ def test_add_an_ad_with_a_live_preview(audited: Page, live_sql, screenshot):
     # The new version reached the status panel, and the history says what changed.
     expect(page.locator("#status-panel")).to_contain_text("version 2")
     expect(page.locator("#history")).to_contain_text(f"Ad 1: — → {made['ad_name']}")
+    # The owner form got the new version too: saving it now is no stale-page conflict.
+    page.get_by_role("textbox", name="Due date").fill("2027-05-20")
+    page.get_by_role("button", name="Save owner").click()
+    expect(page.locator("#owner-panel")).to_contain_text("Owner and due date saved.")
     assert audit(page, "ticket with an ad") == []
     screenshot(page, "ad-listed")
     page.set_viewport_size({"width": 390, "height": 844})
