@@ -164,7 +164,7 @@ def _creatives(ticket: Ticket, raw: Mapping, placements: list[str]) -> list[Crea
     ids = _list(raw, "creative_ids")
     if not ids:
         return []
-    if all(key in TEXT_ONLY for key in placements):
+    if placements and all(key in TEXT_ONLY for key in placements):
         raise ValidationError(
             "A text-only ad (Google responsive search) takes no image or video; "
             "remove the creatives.",

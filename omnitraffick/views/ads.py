@@ -196,14 +196,14 @@ def _back(ticket_id):
 @bp.get("/")
 def index(ticket_id):
     """The Ads section (htmx: e.g. to close the form); without htmx, the ticket page."""
-    ticket = load_ticket(ticket_id)
+    ticket = load_ticket(ticket_id, ads=True)
     if not is_fragment_request():
         return _back(ticket.id)
     return _section(ticket)
 
 
 def _editor(ticket_id, ad_id=None):
-    ticket = load_ticket(ticket_id)
+    ticket = load_ticket(ticket_id, ads=True)
     ad = ad_editing.get_ad(ticket, ad_id) if ad_id is not None else None
     if request.method == "GET":
         form = AdForm(formdata=None, data=_data(ad) if ad else _new_data(ticket))
@@ -231,14 +231,14 @@ def _editor(ticket_id, ad_id=None):
         except DomainError as err:
             form_error(form, err)
             status = http_status(err)
-            ticket = load_ticket(ticket_id)
+            ticket = load_ticket(ticket_id, ads=True)
             ad = ad_editing.get_ad(ticket, ad_id) if ad_id is not None else None
         else:
             db.session.commit()
             if not is_fragment_request():
                 flash("Ad saved." if ad else "Ad added.", "success")
                 return _back(ticket.id)
-            return _section(load_ticket(ticket_id), changed=True)
+            return _section(load_ticket(ticket_id, ads=True), changed=True)
     status = status if status != 200 else form_status(form)
     context = _editor_context(ticket, form, ad)
     return render("tickets/ads/edit.html", "tickets/ads/_editor_section.html", status, **context)
@@ -264,7 +264,7 @@ def preview(ticket_id):
 
     The creative picker's fit notes come along out of band: they follow the chosen placements.
     """
-    ticket = load_ticket(ticket_id)
+    ticket = load_ticket(ticket_id, ads=True)
     ad = None
     if request.args.get("ad_id"):
         ad = ad_editing.get_ad(ticket, request.args["ad_id"])
@@ -280,7 +280,7 @@ class ActionForm(FlaskForm):
 
 
 def _action(ticket_id, ad_id, do, done: str):
-    ticket = load_ticket(ticket_id)
+    ticket = load_ticket(ticket_id, ads=True)
     ad = ad_editing.get_ad(ticket, ad_id)
     form = ActionForm()
     error, status = None, 200
@@ -297,7 +297,9 @@ def _action(ticket_id, ad_id, do, done: str):
     if not is_fragment_request():
         flash(error or done, "error" if error else "success")
         return _back(ticket_id)
-    return _section(load_ticket(ticket_id), status=status, error=error, changed=error is None)
+    return _section(
+        load_ticket(ticket_id, ads=True), status=status, error=error, changed=error is None
+    )
 
 
 @bp.post("/<uuid:ad_id>/delete")

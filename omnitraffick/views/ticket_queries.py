@@ -45,8 +45,9 @@ def filter_options(query: TicketQuery) -> dict:
     }
 
 
-def load_ticket(ticket_id, *, comments: bool = False) -> Ticket:
-    """A ticket with everything its page and card show, or 404 (`comments`: theirs too)."""
+def load_ticket(ticket_id, *, comments: bool = False, ads: bool = False) -> Ticket:
+    """A ticket with everything its page and card show, or 404 (`comments`: theirs too;
+    `ads`, or `comments` for the whole page: its ads with their creatives)."""
     stmt = (
         joined_tickets()
         .where(Ticket.id == ticket_id)
@@ -54,13 +55,16 @@ def load_ticket(ticket_id, *, comments: bool = False) -> Ticket:
             selectinload(Ticket.events).joinedload(TicketEvent.actor),
             selectinload(Ticket.sends).selectinload(PlatformSend.attempts),
             selectinload(Ticket.sends).joinedload(PlatformSend.requested_by),
-            # A CREATE ticket's ads with their creatives: the page, the request and QA read
-            # them (one query each, whatever the number of ads).
-            selectinload(Ticket.ads)
-            .selectinload(TicketAd.creative_links)
-            .joinedload(TicketAdCreative.creative),
         )
     )
+    if comments or ads:
+        # A CREATE ticket's ads with their creatives, as the page and the platform request
+        # show them: a fixed number of queries whatever the number of ads.
+        stmt = stmt.options(
+            selectinload(Ticket.ads)
+            .selectinload(TicketAd.creative_links)
+            .joinedload(TicketAdCreative.creative)
+        )
     if comments:
         stmt = stmt.options(
             selectinload(Ticket.comments).joinedload(TicketComment.author),

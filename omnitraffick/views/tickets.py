@@ -516,7 +516,7 @@ def _status_panel(
 @bp.get("/<uuid:ticket_id>/payload")
 def payload(ticket_id):
     """The platform request panel, as the ticket is now."""
-    ticket = load_ticket(ticket_id)
+    ticket = load_ticket(ticket_id, ads=True)
     return render(
         "tickets/_payload.html", "tickets/_payload.html", ticket=ticket, **_payload_context(ticket)
     )
@@ -565,7 +565,7 @@ def delete(ticket_id):
     except Conflict as err:
         db.session.rollback()
         flash(err.message, "error")
-        ticket = load_ticket(ticket_id)
+        ticket = load_ticket(ticket_id, ads=True)
         return render(
             "tickets/show.html",
             ticket=ticket,

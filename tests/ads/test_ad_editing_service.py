@@ -193,6 +193,12 @@ def test_every_problem_is_reported_at_once(ad_ticket):
     assert set(errors) == {"name_text", "placements", "landing_url"}
 
 
+def test_a_creative_without_a_placement_is_no_text_only_ad(ad_ticket, make_creative, dis):
+    image = make_creative(dis)
+    errors = refusal(ad_ticket(), placements=[], creative_ids=[str(image.id)])
+    assert list(errors) == ["placements"]
+
+
 def test_the_name_must_render_and_differ_from_the_other_ads(ad_ticket, add):
     ticket = ad_ticket()
     assert refusal(ticket, name_text="")["name_text"] == ["Give the ad a name (e.g. HeroVideo)."]

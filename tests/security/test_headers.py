@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from omnitraffick.config import load_config
-from omnitraffick.models import Brand, ImportJob, Ticket
+from omnitraffick.models import Brand, ImportJob, Ticket, TicketAd, TicketAdCreative
 from omnitraffick.services import creatives, team
 from tests.conftest import PASSWORD
 from tests.html import parse
@@ -79,6 +79,12 @@ def test_every_page_sends_the_security_headers_and_nothing_inline(
     open_rows = open_rows | {"creative_id": creative.id}
     ticket = db.session.get(Ticket, open_rows["ticket_id"])
     comment = team.add_comment(ticket, "Hello", author=user)  # its author may open its form
+    # An ad showing that creative: the ticket page lists it, its form opens.
+    ad = TicketAd(position=1, name_text="Hero", placements=["meta_feed"])
+    ad.creative_links.append(TicketAdCreative(creative=creative))
+    ticket.ads.append(ad)
+    db.session.flush()
+    open_rows = open_rows | {"ad_id": ad.id}
     # An import running in the background: its page shows the progress bar.
     job = ImportJob(created_by_id=user.id, total_rows=5000, on_error="abort", sheet="brand\n")
     db.session.add(job)

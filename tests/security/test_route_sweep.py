@@ -25,6 +25,8 @@ from omnitraffick.models import (
     RequestType,
     Role,
     Ticket,
+    TicketAd,
+    TicketAdCreative,
     TicketStatus,
 )
 from omnitraffick.services import board_settings, campaigns, reference, team, tickets, tokens
@@ -169,6 +171,18 @@ def rows(db, make_user) -> Rows:
         size_bytes=1000,
     )
     db.session.add(creative)
+    # An ad of the ticket, its texts holding markup, showing that creative.
+    ad = TicketAd(
+        position=1,
+        name_text=f"Hero {XSS}"[:120],
+        placements=["meta_feed"],
+        primary_text=f"Sail {XSS}",
+        headline=XSS,
+        call_to_action="LEARN_MORE",
+        landing_url=URL_XSS,
+    )
+    ad.creative_links.append(TicketAdCreative(creative=creative))
+    ticket.ads.append(ad)
     db.session.commit()
     return Rows(
         {
@@ -183,6 +197,7 @@ def rows(db, make_user) -> Rows:
             "view_id": str(view.id),
             "job_id": str(job.id),
             "creative_id": str(creative.id),
+            "ad_id": str(ad.id),
             "static_file": "css/app.css",
         }
     )
