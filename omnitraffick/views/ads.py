@@ -98,6 +98,7 @@ class AdForm(FlaskForm):
                 self[name].description = "One per line"
             else:
                 self[name].widget = TextInput()
+                self[name].render_kw = {}
 
 
 def _data(ad: TicketAd) -> dict:
