@@ -11,8 +11,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.creatives.files import image_bytes, mp4_bytes
+from tests.e2e.test_accessibility_flows import audit, audited, sign_in  # noqa: F401
 
 from .test_report_flows import make_report_campaign, print_pdf, squeezed
+
+__all__ = ["audited"]
 
 LONG_PATH = "/spring/" + "/".join(f"collection-{n:02d}-limited-edition" for n in range(6))
 
@@ -120,3 +123,20 @@ def test_the_printed_report_shows_each_ad_and_wraps_its_tracked_url(
     assert "CalltoactionLEARN_MORE" in printed and "CalltoactionSHOP_NOW" in printed
     tracked = f"https://example.com{LONG_PATH}?ref=report-ads&utm_campaign={meta_name}"
     assert squeezed(tracked) in printed
+
+
+def test_the_report_with_ads_passes_the_audit_in_both_versions(
+    audited: Page,  # noqa: F811
+    live_sql,
+    tmp_path,
+):
+    sign_in(audited, "admin")
+    data = make_report_campaign(live_sql)
+    _upload(audited, data.brand_id, tmp_path)
+    _add_ads(live_sql, data)
+    problems = []
+    for version in ("client", "internal"):
+        audited.goto(f"/campaigns/{data.campaign_id}/report?version={version}")
+        expect(audited.get_by_role("article", name="Ad 2")).to_be_visible()
+        problems += audit(audited, f"{version} report with ads")
+    assert problems == []
