@@ -526,10 +526,10 @@ def _ad_texts(ad: AdInput) -> list[tuple[str, str, str]]:
     for field, values in (("headline", ad.headlines), ("description", ad.descriptions)):
         numbered = len(values) > 1
         texts += [
-            (f", {field.replace('_', ' ')} {n}" if numbered else "", field, value)
+            (f", {field} {n}" if numbered else "", field, value)
             for n, value in enumerate(values, 1)
         ]
-    return [text for text in texts if text[2]]
+    return texts  # empty ones too: no limit is ever under 0 characters
 
 
 def _text_problems(ctx: Context, hard: bool) -> list[str]:

@@ -557,3 +557,58 @@ def test_qa_reads_ads_and_the_library_in_a_fixed_number_of_queries(
     many = measure()
 
     assert one == many, f"{one} queries for one ad, {many} for seven"
+
+
+# --- every ad and every placement is looked at (not only up to the first that is off) --------
+
+
+def test_the_text_of_each_placement_after_the_display_slots_is_checked_too(
+    ticket_for, add_ad, google
+):
+    ticket = ticket_for(create_settings(), channel=google)
+    add_ad(
+        ticket,
+        1,
+        "Mixed",
+        ["google_display_landscape", "google_display_square", "google_search"],
+        headline="h" * 31,
+    )
+
+    message = findings_of(ticket)["ad_text_limits"].message
+
+    assert "A Google responsive display (landscape) headline may have at most 30" in message
+    assert "A Google responsive search headline may have at most 30 characters" in message
+
+
+def test_an_ad_without_placements_does_not_stop_the_checks_of_the_next(
+    ticket_for, creative, add_ad
+):
+    ticket = ticket_for()
+    add_ad(ticket, 1, "Nowhere", [])
+    add_ad(ticket, 2, "Quiet", ["meta_feed"], [creative("square.jpg", 1080, 1080)])
+
+    assert findings_of(ticket)["ad_complete"].message == (
+        "Ad 1 (DIS_US_META_2026_Nowhere): choose where it runs (Meta Feed, Meta Stories, "
+        "Meta Reels). "
+        "Ad 2 (DIS_US_META_2026_Quiet): Meta needs a primary text."
+    )
+
+
+def test_an_ad_without_a_url_does_not_stop_the_landing_checks_of_the_next(
+    ticket_for, creative, add_ad
+):
+    ticket = ticket_for(create_settings(landing_url=None))
+    image = creative("square.jpg", 1080, 1080)
+    add_ad(ticket, 1, "NoUrl", ["meta_feed"], [image], **META_TEXTS)
+    add_ad(
+        ticket, 2, "Plain", ["meta_feed"], [image], landing_url="http://disney.com", **META_TEXTS
+    )
+
+    findings = findings_of(ticket)
+
+    assert findings["ad_complete"].message == (
+        "Ad 1 (DIS_US_META_2026_NoUrl): Meta needs a landing URL."
+    )
+    assert findings["ad_landing"].message.startswith(
+        "Ad 2 (DIS_US_META_2026_Plain): The landing URL is not https: http://disney.com"
+    )
