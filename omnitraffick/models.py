@@ -268,6 +268,12 @@ class Brand(UUIDMixin, TimestampMixin, db.Model):
     # ticket says otherwise; None or [] for none.
     special_ad_categories: Mapped[list[str] | None] = mapped_column(JSON)
 
+    # The brand's creative library, by file name; read-only here (services/creatives.py adds
+    # and deletes). Pre-flight QA reads it once per brand to name the creatives that fit.
+    creatives: Mapped[list["Creative"]] = relationship(
+        order_by="(Creative.original_name, Creative.id)", viewonly=True
+    )
+
     def __repr__(self) -> str:
         return f"<Brand {self.internal_code}>"
 

@@ -19,7 +19,18 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Campaign, Channel, RequestType, Ticket, TicketEvent, User, utcnow
+from ..models import (
+    Brand,
+    Campaign,
+    Channel,
+    RequestType,
+    Ticket,
+    TicketAd,
+    TicketAdCreative,
+    TicketEvent,
+    User,
+    utcnow,
+)
 from . import board_settings, campaigns, queries, send_state, tickets
 from .currencies import parse_budget, quantum
 from .errors import Conflict, DomainError, ValidationError
@@ -68,7 +79,15 @@ def _load(ids: list[uuid.UUID], *, lock: bool = False) -> dict[uuid.UUID, Ticket
     stmt = (
         queries.joined_tickets()
         .where(Ticket.id.in_(ids))
-        .options(selectinload(Ticket.campaign, Campaign.tickets), selectinload(Ticket.events))
+        .options(
+            selectinload(Ticket.campaign, Campaign.tickets),
+            selectinload(Ticket.events),
+            # QA reads each CREATE ticket's ads with their creatives, and the brand's library.
+            selectinload(Ticket.ads)
+            .selectinload(TicketAd.creative_links)
+            .joinedload(TicketAdCreative.creative),
+            selectinload(Ticket.campaign, Campaign.brand, Brand.creatives),
+        )
     )
     if lock:
         stmt = stmt.with_for_update(of=Ticket)

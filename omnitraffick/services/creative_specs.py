@@ -198,6 +198,10 @@ PLACEMENTS: tuple[Placement, ...] = (
             min_seconds=5,
             max_seconds=60,
         ),
+        # The ad's text (ad_text in the API's ad create request) takes 1 to 100 characters;
+        # TikTok refuses longer text.
+        text={"primary_text": TextLimit(100, hard=True)},
+        text_source="https://business-api.tiktok.com/portal/docs/create-ads/v1.3",
     ),
     Placement(
         key="google_display_landscape",

@@ -12,13 +12,33 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
-from ..models import RequestType, Ticket, TicketStatus
-from . import clock, naming, platform_minimums, taxonomy, translators, utm
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..extensions import db
+from ..models import Creative, RequestType, Ticket, TicketAd, TicketAdCreative, TicketStatus
+from . import (
+    ads,
+    clock,
+    creative_specs,
+    naming,
+    platform_minimums,
+    taxonomy,
+    translators,
+    utm,
+)
 from .currencies import format_money
 from .errors import ValidationError
 from .settings import SpecialCategory
 from .timezones import flight_window
-from .translators.base import flight_order_problem, flight_over_problem, read_amount
+from .translators.base import (
+    AdInput,
+    flight_order_problem,
+    flight_over_problem,
+    read_amount,
+)
 
 BLOCK, WARN = "block", "warn"
 
@@ -53,6 +73,10 @@ class Context:
     competitor: Ticket | None = None
     # The instant QA runs at (the app clock), aware; `today` is its date in the market.
     now: datetime | None = None
+    # For CREATE_CAMPAIGN: the ticket's ads as the translators read them (services/ads.py),
+    # and the brand's creative library, to name the creatives that fit where an ad's miss.
+    ads: tuple[AdInput, ...] = ()
+    library: tuple[Creative, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -297,12 +321,16 @@ def check_compliance_political(ctx: Context) -> list[str]:
     return []
 
 
+def _https_problems(url: str) -> list[str]:
+    return [] if urlsplit(url).scheme == "https" else [f"The landing URL is not https: {url}"]
+
+
 @rule("landing_https", "The landing page is served over HTTPS")
 def check_https(ctx: Context) -> list[str]:
     url = ctx.settings.get("landing_url")
     if not url or ctx.ticket.request_type is not RequestType.CREATE_CAMPAIGN:
         return []
-    return [] if urlsplit(url).scheme == "https" else [f"The landing URL is not https: {url}"]
+    return _https_problems(url)
 
 
 @dataclass(frozen=True)
@@ -319,8 +347,9 @@ class _Utm:
         return [d for d in found if d.key != "utm_content" or self.adset_known]
 
 
-def _utm(ctx: Context) -> _Utm | None:
-    url = ctx.settings.get("landing_url")
+def _utm(ctx: Context, url: str | None = None) -> _Utm | None:
+    """What the builder makes of the ticket's landing URL, or of `url` (an ad's)."""
+    url = url or ctx.settings.get("landing_url")
     if not url or ctx.ticket.request_type is not RequestType.CREATE_CAMPAIGN:
         return None
     adset_name, problem = naming.adset_name_for(ctx.ticket)
@@ -333,7 +362,10 @@ def _utm(ctx: Context) -> _Utm | None:
 @rule("utm_campaign", "utm_campaign equals the platform name")
 def check_utm_campaign(ctx: Context) -> list[str]:
     """Compared with what the UTM builder (services/utm.py) sets, as the form's Apply does."""
-    built = _utm(ctx)
+    return _utm_campaign_problems(_utm(ctx))
+
+
+def _utm_campaign_problems(built: _Utm | None) -> list[str]:
     wrong = [d for d in built.differences() if d.key == "utm_campaign"] if built else []
     if not wrong:
         return []
@@ -422,6 +454,233 @@ def check_budget_type_kept(ctx: Context) -> list[str]:
     return []
 
 
+# --- ads ------------------------------------------------------------------------------------
+
+# A Google responsive display ad takes its images in two slots, landscape (marketing_images)
+# and square (square_marketing_images): each image fills one of them, not both.
+# https://developers.google.com/google-ads/api/reference/rpc/v26/ResponsiveDisplayAdInfo
+DISPLAY_SLOTS = ("google_display_landscape", "google_display_square")
+SUGGESTED_CREATIVES = 3  # at most this many fitting creatives are named
+
+
+def _ad_label(ad: AdInput) -> str:
+    """How a message names an ad: "Ad 2 (DIS_US_META_2026_Story)", or "Ad 2" unnamed."""
+    return f"Ad {ad.position} ({ad.name})" if ad.name else f"Ad {ad.position}"
+
+
+def _platform(ctx: Context) -> str:
+    return ctx.ticket.channel.api_identifier.strip().upper()
+
+
+def _ad_placements(ctx: Context, ad: AdInput) -> list[creative_specs.Placement]:
+    """The ad's placements this ticket's platform has (ad_complete reports the others)."""
+    platform = _platform(ctx)
+    return [
+        creative_specs.BY_KEY[key]
+        for key in ad.placements
+        if key in creative_specs.BY_KEY and creative_specs.BY_KEY[key].platform == platform
+    ]
+
+
+def _fitting(ctx: Context, placement: creative_specs.Placement) -> str:
+    """Which of the brand's creatives fit `placement`, so the user can pick one."""
+    brand = ctx.ticket.campaign.brand.name
+    names = [c.original_name for c in ctx.library if not creative_specs.check(c, placement)]
+    if not names:
+        return f"No creative of {brand} fits {placement.name}; upload one that does."
+    return (
+        f"Creatives of {brand} that fit {placement.name}: {', '.join(names[:SUGGESTED_CREATIVES])}."
+    )
+
+
+@rule("ad_creative_specs", "Each ad's creatives fit its placements")
+def check_ad_creative_specs(ctx: Context) -> list[str]:
+    """creative_specs.check for every creative of every ad against each of its placements."""
+    problems: list[str] = []
+    missed: dict[str, creative_specs.Placement] = {}
+    for ad in ctx.ads:
+        placements = _ad_placements(ctx, ad)
+        slots = [p for p in placements if p.key in DISPLAY_SLOTS]
+        others = [p for p in placements if p.key not in DISPLAY_SLOTS]
+        for file in ad.files:
+            where = _ad_label(ad) + (f", {file.filename}" if len(ad.files) > 1 else "")
+            for placement in others:
+                found = creative_specs.check(file, placement)
+                if found:
+                    missed[placement.key] = placement
+                problems += [f"{where}: {problem}" for problem in found]
+            by_slot = [creative_specs.check(file, placement) for placement in slots]
+            if by_slot and all(by_slot):  # fits no slot of the display ad
+                missed.update((placement.key, placement) for placement in slots)
+                problems += [f"{where}: {problem}" for found in by_slot for problem in found]
+    return problems + [_fitting(ctx, placement) for placement in missed.values()]
+
+
+def _ad_texts(ad: AdInput) -> list[tuple[str, str, str]]:
+    """(where, field, value) of every text of an ad; `where` numbers repeated fields."""
+    texts = [
+        ("", "primary_text", ad.primary_text),
+        ("", "long_headline", ad.long_headline),
+        ("", "business_name", ad.business_name),
+    ]
+    for field, values in (("headline", ad.headlines), ("description", ad.descriptions)):
+        numbered = len(values) > 1
+        texts += [
+            (f", {field} {n}" if numbered else "", field, value)
+            for n, value in enumerate(values, 1)
+        ]
+    return texts  # empty ones too: no limit is ever under 0 characters
+
+
+def _text_problems(ctx: Context, hard: bool) -> list[str]:
+    problems = []
+    for ad in ctx.ads:
+        checked: list[dict] = []  # placements that share one table (display slots) count once
+        for placement in _ad_placements(ctx, ad):
+            if placement.text in checked:
+                continue
+            checked.append(placement.text)
+            for where, field, value in _ad_texts(ad):
+                limit = placement.text.get(field)
+                if limit is not None and limit.hard is hard:
+                    problems += [
+                        f"{_ad_label(ad)}{where}: {problem}"
+                        for problem in creative_specs.check_text(placement, {field: value})
+                    ]
+    return problems
+
+
+@rule("ad_text_limits", "Each ad's texts are within the platform's limits")
+def check_ad_text_limits(ctx: Context) -> list[str]:
+    """Limits the platform refuses text over (creative_specs: hard)."""
+    return _text_problems(ctx, hard=True)
+
+
+@rule("ad_text_cut_off", "Each ad's texts show in full", WARN)
+def check_ad_text_cut_off(ctx: Context) -> list[str]:
+    """Where Meta cuts text off on screen (creative_specs: soft); the ad still runs."""
+    return _text_problems(ctx, hard=False)
+
+
+# What each platform needs of an ad, beyond a name, a placement and a call to action it takes:
+# - Meta link ad: an image or video, the primary text (message) and the link; the CTA's link
+#   must be the creative's, https://developers.facebook.com/docs/marketing-api/reference/ad-creative-link-data
+# - TikTok in-feed ad: a video, ad text, a call to action and a landing page URL (a call to
+#   action only works with one), https://business-api.tiktok.com/portal/docs/create-ads/v1.3
+# - Google responsive search ad: 3 to 15 headlines, 2 to 4 descriptions and a final URL,
+#   https://developers.google.com/google-ads/api/reference/rpc/v26/ResponsiveSearchAdInfo
+#   and https://support.google.com/google-ads/answer/7684791
+# - Google responsive display ad: at least one landscape and one square image, 1 to 5
+#   headlines, a long headline, 1 to 5 descriptions, a business name and a final URL,
+#   https://developers.google.com/google-ads/api/reference/rpc/v26/ResponsiveDisplayAdInfo
+SEARCH_HEADLINES, SEARCH_DESCRIPTIONS = (3, 15), (2, 4)
+DISPLAY_HEADLINES, DISPLAY_DESCRIPTIONS = (1, 5), (1, 5)
+
+
+def _count_problem(ad_type: str, values: tuple[str, ...], limits: tuple[int, int], what: str):
+    low, high = limits
+    if low <= len(values) <= high:
+        return []
+    return [f"{ad_type} takes {low} to {high} {what}; this one has {len(values)}."]
+
+
+def _meta_needs(ad: AdInput, placements) -> tuple[list[str], list[str]]:
+    missing = [] if ad.files else ["an image or video"]
+    return missing + ([] if ad.primary_text else ["a primary text"]), []
+
+
+def _tiktok_needs(ad: AdInput, placements) -> tuple[list[str], list[str]]:
+    missing = [] if any(f.kind == "video" for f in ad.files) else ["a video"]
+    missing += [] if ad.primary_text else ["an ad text (the primary text)"]
+    return missing + ([] if ad.call_to_action else ["a call to action"]), []
+
+
+def _google_needs(ad: AdInput, placements) -> tuple[list[str], list[str]]:
+    keys = {p.key for p in placements}
+    if "google_search" in keys and keys & set(DISPLAY_SLOTS):
+        return [], [
+            "An ad is a responsive search ad or a responsive display ad: choose the search "
+            "placement or the display ones, not both."
+        ]
+    if "google_search" in keys:
+        return [], _count_problem(
+            "A responsive search ad", ad.headlines, SEARCH_HEADLINES, "headlines"
+        ) + _count_problem(
+            "A responsive search ad", ad.descriptions, SEARCH_DESCRIPTIONS, "descriptions"
+        )
+    missing = [
+        f"an image that fits {creative_specs.BY_KEY[key].name}"
+        for key in DISPLAY_SLOTS
+        if all(creative_specs.check(f, creative_specs.BY_KEY[key]) for f in ad.files)
+    ]
+    missing += [] if ad.long_headline else ["a long headline"]
+    missing += [] if ad.business_name else ["a business name"]
+    return missing, _count_problem(
+        "A responsive display ad", ad.headlines, DISPLAY_HEADLINES, "headlines"
+    ) + _count_problem(
+        "A responsive display ad", ad.descriptions, DISPLAY_DESCRIPTIONS, "descriptions"
+    )
+
+
+NEEDS = {"META": _meta_needs, "TIKTOK": _tiktok_needs, "GOOGLE": _google_needs}
+
+
+@rule("ad_complete", "Each ad has what its platform needs")
+def check_ad_complete(ctx: Context) -> list[str]:
+    platform, channel = _platform(ctx), ctx.ticket.channel.platform_name
+    calls = dict(creative_specs.CALLS_TO_ACTION.get(platform, ()))
+    problems = []
+    for ad in ctx.ads:
+        label = _ad_label(ad)
+        if ad.name_problem:
+            problems.append(f"{label}: {ad.name_problem}")
+        placements = _ad_placements(ctx, ad)
+        problems += [
+            f"{label}: {key} is not a placement of {channel}."
+            for key in ad.placements
+            if key not in {p.key for p in placements}
+        ]
+        if not placements:
+            names = ", ".join(p.name for p in creative_specs.placements_for(platform))
+            problems.append(f"{label}: choose where it runs ({names or 'no placement known'}).")
+            continue
+        if ad.call_to_action and ad.call_to_action not in calls:
+            problems.append(
+                f"{label}: {channel} does not take the call to action {ad.call_to_action}."
+            )
+        missing, wrong = NEEDS[platform](ad, placements) if platform in NEEDS else ([], [])
+        missing += [] if ad.landing_url else ["a landing URL"]
+        problems += [f"{label}: {channel} needs {need}." for need in missing]
+        problems += [f"{label}: {problem}" for problem in wrong]
+    return problems
+
+
+@rule("ad_landing", "Each ad's landing page is https and tracked")
+def check_ad_landing(ctx: Context) -> list[str]:
+    """The URL each ad sends, checked as landing_https and utm_campaign check the ticket's."""
+    problems = []
+    for ad in ctx.ads:
+        if not ad.landing_url:
+            continue  # ad_complete says it needs one
+        found = _https_problems(ad.landing_url) + _utm_campaign_problems(_utm(ctx, ad.landing_url))
+        problems += [f"{_ad_label(ad)}: {problem}" for problem in found]
+    return problems
+
+
+@rule("ads_present", "The ticket makes ads", WARN)
+def check_ads_present(ctx: Context) -> list[str]:
+    """Asked of brands that keep a creative library: a workspace that does not traffic ads
+    through OmniTraffick (no creatives) is not warned on every ticket."""
+    if ctx.ticket.request_type is not RequestType.CREATE_CAMPAIGN or ctx.ads or not ctx.library:
+        return []
+    return [
+        "This ticket has no ads: sending it makes only the campaign and its ad set / ad group, "
+        f"which show nothing until ads are added. {ctx.ticket.campaign.brand.name}'s library "
+        f"holds {len(ctx.library)} creative{'s' if len(ctx.library) != 1 else ''}; add ads on "
+        "the ticket page."
+    ]
+
+
 def competing_create(ticket: Ticket, *, only_trafficked: bool = False) -> Ticket | None:
     """Another CREATE_CAMPAIGN ticket of this ticket's campaign and channel that holds the one
     object it makes on the platform: ready, being sent or trafficked (or only trafficked).
@@ -502,7 +761,29 @@ def context_for(
         ),
         create_settings=dict(create.payload_config or {}) if create else None,
         competitor=competing_create(ticket),
+        **_ads_of(ticket),
     )
+
+
+def _ads_of(ticket: Ticket) -> dict:
+    """A CREATE ticket's ads and its brand's library, in a fixed number of queries however
+    many ads and creatives: the ads with their creatives (unless loaded), and the library
+    (once per brand in a session, see Brand.creatives)."""
+    if ticket.request_type is not RequestType.CREATE_CAMPAIGN:
+        return {}
+    if "ads" in sa_inspect(ticket).unloaded:
+        loaded = db.session.scalars(
+            select(TicketAd)
+            .where(TicketAd.ticket_id == ticket.id)
+            .order_by(TicketAd.position)
+            .options(selectinload(TicketAd.creative_links).joinedload(TicketAdCreative.creative))
+        ).all()
+        set_committed_value(ticket, "ads", loaded)
+    adset_name, _ = naming.adset_name_for(ticket)
+    return {
+        "ads": ads.ad_inputs(ticket, adset_name),
+        "library": tuple(ticket.campaign.brand.creatives),
+    }
 
 
 def run(ctx: Context) -> list[Finding]:

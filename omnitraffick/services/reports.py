@@ -9,6 +9,7 @@ from sqlalchemy import Row, case, func, select
 
 from ..extensions import db
 from ..models import Brand, Campaign, Market, Ticket, TicketStatus
+from . import ads, creative_specs, naming
 from .countries import country_name
 from .qa import planned_spend
 from .queries import CampaignQuery, campaign_conditions, select_campaigns
@@ -293,3 +294,34 @@ def flight_timeline(tickets: list[Ticket]) -> dict | None:
             {"x": 1, "label": last.isoformat()},
         ]
     return {"first": first, "last": last, "rows": rows, "ticks": ticks, "undated": undated}
+
+
+def ticket_ads(tickets: Iterable[Ticket]) -> list[dict]:
+    """Each ticket's ads as they are sent (services/ads.py: names, texts, tracked URLs), with
+    the library creatives their thumbnails come from, their placements' names and their call
+    to action's label; tickets without ads are left out.
+
+    Reads nothing when the tickets' ads with their creatives are loaded (the ad naming
+    convention and the UTM mappings are read once per request).
+    """
+    shown = []
+    for ticket in tickets:
+        if not ticket.ads:
+            continue
+        adset_name, _ = naming.adset_name_for(ticket)
+        code = ticket.channel.api_identifier.strip().upper()
+        labels = dict(creative_specs.CALLS_TO_ACTION.get(code, ()))
+        rows = [
+            {
+                "ad": data,
+                "creatives": [link.creative for link in ad.creative_links],
+                "placements": [
+                    creative_specs.BY_KEY[key].name if key in creative_specs.BY_KEY else key
+                    for key in data.placements
+                ],
+                "call_to_action": labels.get(data.call_to_action, data.call_to_action),
+            }
+            for ad, data in zip(ticket.ads, ads.ad_inputs(ticket, adset_name), strict=True)
+        ]
+        shown.append({"ticket": ticket, "ads": rows})
+    return shown

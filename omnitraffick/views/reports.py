@@ -14,6 +14,8 @@ from ..models import (
     Channel,
     Market,
     Ticket,
+    TicketAd,
+    TicketAdCreative,
     TicketChange,
     TicketEvent,
     TicketStatus,
@@ -112,10 +114,17 @@ def campaign_report(campaign_id):
         abort(400, description="version must be client or internal.")
     history = selectinload(Campaign.tickets).selectinload(Ticket.events)
     changes = selectinload(Campaign.tickets).selectinload(Ticket.changes)
+    ads = (
+        selectinload(Campaign.tickets)
+        .selectinload(Ticket.ads)
+        .selectinload(TicketAd.creative_links)
+        .joinedload(TicketAdCreative.creative)
+    )
     campaign = load_campaign_page(
         campaign_id,
         history.joinedload(TicketEvent.actor),
         changes.joinedload(TicketChange.actor),
+        ads,
     )
     tickets = sorted(campaign.tickets, key=lambda t: (t.channel.platform_name, t.created_at))
     history = sorted(
@@ -134,6 +143,7 @@ def campaign_report(campaign_id):
         changes=changed,
         split=reports.budget_by_channel(campaign),
         timeline=reports.flight_timeline(tickets),
+        ticket_ads=reports.ticket_ads(tickets),
         internal=version == "internal",
         settings=rates.workspace(),
         generated_at=utcnow(),

@@ -48,6 +48,12 @@ def test_registry_holds_every_rule_once_with_a_severity():
         "platform_minimum",
         "platform_minimum_unknown",
         "compliance_political",
+        "ad_creative_specs",
+        "ad_text_limits",
+        "ad_text_cut_off",
+        "ad_complete",
+        "ad_landing",
+        "ads_present",
     }
     assert {
         "open_ended",
@@ -55,6 +61,8 @@ def test_registry_holds_every_rule_once_with_a_severity():
         "brand_ceiling_currency",
         "flight_started",
         "platform_minimum_unknown",
+        "ad_text_cut_off",
+        "ads_present",
     } == WARN_RULES
     assert all(r.title for r in qa.RULES)
 
