@@ -304,3 +304,32 @@ def test_a_card_shows_what_qa_found_and_a_trafficked_one_its_platform_id(
     assert board.by_id(f"ticket-{done.id}").find(cls="platform-id").text == "Platform id 120211"
     again = board.by_id(f"ticket-{broken.id}").find("button", cls="send-go")
     assert again.text.startswith("Send again to Meta")
+
+
+def test_after_a_move_on_the_ticket_page_the_owner_form_saves_without_a_stale_conflict(
+    client, db, signed_in, make_user, open_ticket
+):
+    signed_in()
+    bea = make_user(Role.TRAFFICKER, name="Bea Builder")
+    ticket = open_ticket()
+    page = parse(client.get(f"/tickets/{ticket.id}"))
+    owner_version = page.by_id("owner-version").attrs["value"]
+
+    moved = client.post(
+        f"/tickets/{ticket.id}/move",
+        data={"to_status": "QA_TESTING", "version": ticket.version},
+        headers=fragment_headers(),
+    )
+
+    assert moved.status_code == 200
+    # The move gave the ticket a new version; the owner form gets it out of band.
+    fresh = parse(moved).by_id("owner-version")
+    assert fresh.attrs["hx-swap-oob"] == "true"
+    assert fresh.attrs["value"] == str(reload(db, ticket.id).version) != owner_version
+    saved = client.post(
+        f"/tickets/{ticket.id}/owner",
+        data={"assignee_id": str(bea.id), "due_date": "", "version": fresh.attrs["value"]},
+        headers=fragment_headers(),
+    )
+    assert saved.status_code == 200
+    assert reload(db, ticket.id).assignee_id == bea.id
