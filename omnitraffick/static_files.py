@@ -21,7 +21,7 @@ import os
 import re
 from pathlib import Path
 
-from flask import Flask, current_app, send_from_directory
+from flask import Flask, current_app, request, send_from_directory
 
 HASH_LENGTH = 12
 YEAR = 365 * 24 * 3600
@@ -78,6 +78,9 @@ class StaticFiles:
         return self.names.get(filename, filename)
 
     def serve(self, filename: str):
+        # Answered whole: a range of the file would not be a range of the compressed body
+        # that goes out (and ours are small enough never to need one).
+        request.environ.pop("HTTP_RANGE", None)
         plain = self.files.get(filename)
         if plain is not None:
             response = in_memory(send_from_directory(self.folder, plain, max_age=YEAR))

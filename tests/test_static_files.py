@@ -52,6 +52,20 @@ def test_a_stale_hash_gets_the_current_file_with_a_short_cache(client):
     plain.close()
 
 
+def test_a_range_of_a_static_file_gets_the_whole_file_compressed(client):
+    import brotli
+
+    whole = client.get("/static/css/app.css")
+    ranged = client.get(
+        "/static/css/app.css", headers={"Range": "bytes=0-99", "Accept-Encoding": "br"}
+    )
+
+    assert ranged.status_code == 200 and "Content-Range" not in ranged.headers
+    assert brotli.decompress(ranged.data) == whole.data
+    whole.close()
+    ranged.close()
+
+
 def test_unknown_static_names_are_404(client):
     for url in ("/static/css/nothing.css", "/static/css/nothing.0123456789ab.css"):
         response = client.get(url)
@@ -110,3 +124,15 @@ def test_hashes_are_read_once_per_process_not_per_request(client, trafficker, mo
     response = client.get("/board/")
     assert response.status_code == 200
     assert all(HASHED_URL.match(url) for url in static_links(response))
+
+
+def test_a_plain_name_revalidates_to_304_compressed_or_not(client):
+    for coding in ("", "br"):
+        first = client.get("/static/css/app.css", headers={"Accept-Encoding": coding})
+        again = client.get(
+            "/static/css/app.css",
+            headers={"Accept-Encoding": coding, "If-None-Match": first.headers["ETag"]},
+        )
+        assert (again.status_code, again.data) == (304, b""), coding
+        first.close()
+        again.close()
