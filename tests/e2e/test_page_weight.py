@@ -170,7 +170,9 @@ def upload_creatives(context: BrowserContext) -> str:
     return library
 
 
-def test_each_main_page_stays_within_its_weight_budget(browser: Browser, weighed_server: str):
+def test_each_main_page_stays_within_its_weight_budget(
+    browser: Browser, weighed_server: str, screenshot
+):
     setup = signed_in(browser, weighed_server)
     library = upload_creatives(setup)
     page = setup.new_page()
@@ -190,6 +192,8 @@ def test_each_main_page_stays_within_its_weight_budget(browser: Browser, weighed
         context = signed_in(browser, weighed_server)
         page = context.new_page()
         rows[name] = weigh(page, url)
+        # Styled: the stylesheets under their hashed names arrived and applied.
+        screenshot(page, f"page-weight-{name.replace(' ', '-')}")
         if name == "board":
             cards = page.locator("article.card").count()
         again[name] = weigh(page, url)
