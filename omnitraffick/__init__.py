@@ -70,6 +70,11 @@ def create_app(config: dict | None = None) -> Flask:
     )
     csrf.init_app(app)
     login_manager.init_app(app)
+    from . import compression, static_files
+
+    # First, so its after_request runs last: it compresses the body every other hook left.
+    compression.init_app(app)
+    static_files.init_app(app)
 
     from . import api, auth, cli, errors, jobs, security, templating
     from .api import docs as api_docs

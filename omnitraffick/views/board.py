@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
 
 from ..auth import admin_required, editor_required
+from ..compression import identity_tag
 from ..errors import http_status
 from ..extensions import db
 from ..models import (
@@ -287,11 +288,13 @@ def refresh(query: queries.TicketQuery) -> Response:
         current_user, request.query_string.decode(), steady_csrf_token()
     )
     now = utcnow()
-    kept = board_poll.still_good(request.if_none_match.as_set(True), digest, now)
+    # The browser sends back the tag of the body it holds: "x:br" when it came compressed.
+    sent = {identity_tag(tag): tag for tag in request.if_none_match.as_set(True)}
+    kept = board_poll.still_good(sent, digest, now)
     if kept is not None:
         response = Response(status=304)
         response.vary.add("HX-Request")
-        response.set_etag(kept)
+        response.set_etag(sent[kept])
     else:
         context = board_context(query, limits=limits)
         response = render("board/index.html", "board/_columns.html", **context)
