@@ -198,6 +198,9 @@ PLACEMENTS: tuple[Placement, ...] = (
             min_seconds=5,
             max_seconds=60,
         ),
+        # The ad text (ad_text): 1 to 100 characters; /ad/create/ refuses longer text.
+        text={"primary_text": TextLimit(100, hard=True)},
+        text_source="https://business-api.tiktok.com/portal/docs/create-ads/v1.3",
     ),
     Placement(
         key="google_display_landscape",

@@ -10,7 +10,15 @@ from sqlalchemy.exc import IntegrityError
 
 from ... import jobs
 from ...extensions import db
-from ...models import PlatformSend, SendState, Ticket, TicketStatus, User, utcnow
+from ...models import (
+    PlatformSend,
+    RequestType,
+    SendState,
+    Ticket,
+    TicketStatus,
+    User,
+    utcnow,
+)
 from .. import qa, tickets
 from ..errors import Conflict, DomainError, Unavailable
 from ..queries import TicketQuery, select_tickets
@@ -25,11 +33,15 @@ def connection_of(ticket: Ticket) -> Connection:
     return connection_for(ticket.channel.api_identifier, current_app.config)
 
 
-def queue_send(ticket: Ticket, *, actor: User | None, version=None) -> PlatformSend:
+def queue_send(
+    ticket: Ticket, *, actor: User | None, version=None, progress: dict | None = None
+) -> PlatformSend:
     """Queue a send of a READY_FOR_API ticket; the caller commits, then dispatches the job.
 
     Refused (Conflict) when the ticket is not ready, a send is already in flight, or the
     channel is not connected; a ticket that no longer translates is a TranslationError.
+    `progress`: the ids of objects an earlier send made ({placeholder: id}); the send
+    starts from them instead of making them again.
     """
     tickets.check_version(ticket, version)
     if ticket.status is not TicketStatus.READY_FOR_API:
@@ -72,6 +84,7 @@ def queue_send(ticket: Ticket, *, actor: User | None, version=None) -> PlatformS
         state=SendState.QUEUED,
         target=connection.mode,
         base_url=connection.base_url,
+        progress=dict(progress) if progress else None,
     )
     db.session.add(send)
     ticket.sending_since = now
@@ -98,13 +111,15 @@ def queue_send(ticket: Ticket, *, actor: User | None, version=None) -> PlatformS
     return send
 
 
-def start_send(ticket: Ticket, *, actor: User | None, version=None) -> PlatformSend:
+def start_send(
+    ticket: Ticket, *, actor: User | None, version=None, progress: dict | None = None
+) -> PlatformSend:
     """Queue a send, commit, and hand it to the job runner.
 
     If the job cannot be queued the send is closed at once (the ticket stays Ready for API)
     and Unavailable (503) says so.
     """
-    send = queue_send(ticket, actor=actor, version=version)
+    send = queue_send(ticket, actor=actor, version=version, progress=progress)
     db.session.commit()
     send_id = send.id
     try:
@@ -141,11 +156,19 @@ def _sibling_in_flight(ticket: Ticket) -> bool:
 
 
 def send_again(ticket: Ticket, *, actor: User | None, version=None) -> PlatformSend:
-    """A FAILED ticket goes back to Ready for API and is sent, in one step."""
+    """A FAILED ticket goes back to Ready for API and is sent, in one step.
+
+    A create that failed part way listed the objects it had made (ticket.platform_ids); the
+    new send starts from them, so nothing is uploaded or made twice. (Objects whose answer
+    was lost are found by the lookups before each create.)
+    """
+    progress = None
     if ticket.status is TicketStatus.FAILED:
+        if ticket.request_type is RequestType.CREATE_CAMPAIGN and not ticket.external_platform_id:
+            progress = dict(ticket.platform_ids or {})
         tickets.move_ticket(ticket, TicketStatus.READY_FOR_API, actor=actor, version=version)
         version = None  # checked by the move
-    return start_send(ticket, actor=actor, version=version)
+    return start_send(ticket, actor=actor, version=version, progress=progress)
 
 
 def send_all_ready(
