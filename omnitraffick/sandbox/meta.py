@@ -114,6 +114,9 @@ WHOLE_UNITS = frozenset(
 # Meta pages lists with opaque cursors; the sandbox always answers with one page.
 PAGING = {"cursors": {"before": "MAZDZD", "after": "MAZDZD"}}
 
+# The ad account's edges for ads (meta_ads.py).
+AD_EDGES = ("adimages", "advideos", "adcreatives", "ads")
+
 bp = Blueprint("meta", __name__)
 
 
@@ -301,6 +304,10 @@ def edge(version: str, node: str, edge: str):
         account_id = _account(node, verb)
         if edge == "minimum_budgets" and request.method == "GET":
             return jsonify({"data": [_minimum_budgets()], "paging": PAGING})
+        if edge in AD_EDGES:
+            from . import meta_ads  # it builds on this module's helpers
+
+            return meta_ads.account_edge(account_id, edge)
         if edge not in ("campaigns", "adsets"):
             raise unknown_path(f"/{edge}")
         if request.method == "GET":
@@ -309,6 +316,10 @@ def edge(version: str, node: str, edge: str):
         new_id = create(account_id, _body())
         record_created(new_id)
         return jsonify({"id": new_id})
+    if edge in ("thumbnails", "ads"):
+        from . import meta_ads
+
+        return meta_ads.node_edge(node, edge, verb)
     if edge != "adsets":
         raise unknown_path(f"/{edge}")
     kind, campaign = _find_object(node, verb)
