@@ -7,6 +7,7 @@ through services.creatives.upload, kept in this test's own folder.
 """
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -300,3 +301,39 @@ def test_a_failure_on_the_second_ad_resumes_without_making_anything_twice(
         if r["method"] == "POST" and r["path"].endswith(("/advideos", "/adimages"))
     ]  # fmt: skip
     assert len(uploads) == 2
+
+
+# --- files in the requests shown, and a file gone from the library ------------------------------
+
+
+def test_the_requests_shown_name_the_files_without_their_bytes(
+    client, db, editor, bearer, ready, meta, library, with_ads
+):
+    ticket = with_ads(ready(meta), *_meta_ads(library))
+
+    page = client.get(f"/tickets/{ticket.id}").text
+    assert "&lt;bytes of story.mp4, file&gt;" in page
+    assert "&lt;bytes of hero.jpg, base64&gt;" in page
+    payload = client.get(f"/api/v1/tickets/{ticket.id}/payload", headers=bearer).get_json()
+    upload = payload["requests"][2]
+    assert upload["body"] == {"source": "<bytes of story.mp4, file>", "name": "story.mp4"}
+    assert upload["multipart"] is True
+    assert payload["requests"][3]["params"] == {}
+    assert "page_id" in payload["account_placeholders"]
+
+
+def test_a_creative_file_gone_from_the_library_fails_the_send_saying_which(
+    client, app, db, editor, sandbox, ready, meta, library, with_ads
+):
+    video, image = _meta_ads(library)
+    ticket = with_ads(ready(meta), image)
+    creative = image["files"][0]
+    storage_dir = app.config["CREATIVE_STORAGE_DIR"]
+    (Path(storage_dir) / creative.stored_key).unlink()
+
+    send(client, ticket)
+
+    ticket = reload(db, ticket)
+    assert ticket.status is TicketStatus.FAILED
+    assert "hero.jpg is missing from the creative library's storage" in ticket.send_error
+    assert sandbox.objects()["meta"]["adimages"] == []
