@@ -1062,6 +1062,3 @@ def _check_location(resource_name: str, op: Operation, failure: Failure) -> bool
         )
         return False
     return True
-
-
-from . import google_adgroups  # noqa: E402,F401  (its routes are on this blueprint)

@@ -20,19 +20,22 @@ too-long texts StringLengthError.TOO_LONG and wrong counts CollectionSizeError
 import base64
 import binascii
 
+from flask import Blueprint
+
 from .common import current_store
 from .google import (
     API_VERSION,
     CAMPAIGN_STATUSES,
     Failure,
+    GoogleAdsError,
     Operation,
     _customer_objects,
     _enum,
     _existing,
+    _google_error,
     _mutate,
     _new_resource_name,
     _text,
-    bp,
 )
 from .images import read_image
 
@@ -47,6 +50,10 @@ IMAGE_SLOTS = {
     "squareMarketingImages": (1.0, 300, 300),
 }
 IMAGE_TOLERANCE = 0.01
+
+# Registered under /google next to google.bp (sandbox/__init__.py), answering errors alike.
+bp = Blueprint("google_adgroups", __name__)
+bp.register_error_handler(GoogleAdsError, _google_error)
 
 
 @bp.route(f"/{API_VERSION}/customers/<customer_id>/adGroups:mutate", methods=["POST"])

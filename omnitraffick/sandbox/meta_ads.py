@@ -24,8 +24,9 @@ from .common import current_store, record_created, utc_now
 from .credentials import SANDBOX_CREDENTIALS
 from .images import read_image
 from .meta import (
+    AD_EDGES,
     CREATE_STATUSES,
-    MetaError,
+    NODE_EDGES,
     _body,
     _enum,
     _find_object,
@@ -60,28 +61,35 @@ FEED_WIDEST, FEED_TALLEST, FEED_TOLERANCE = 1.91, 4 / 5, 0.03
 FEED_MIN_SIDE = 600
 
 
-def account_edge(account_id: str, edge: str):
-    """POST or GET one of the account's ad edges."""
-    if request.method == "GET":
-        return _list(edge, lambda obj: obj["account_id"] == account_id)
+def _account_edge(edge: str):
+    """The handler of one of the account's ad edges: GET lists, POST creates."""
     create = {
         "adimages": _upload_image,
         "advideos": _upload_video,
         "adcreatives": _create_creative,
         "ads": _create_ad,
     }[edge]
-    return create(account_id)
+
+    def handle(account_id: str):
+        if request.method == "GET":
+            return _list(edge, lambda obj: obj["account_id"] == account_id)
+        return create(account_id)
+
+    return handle
 
 
-def node_edge(node: str, edge: str, verb: str):
-    """GET /{video_id}/thumbnails and GET /{adset_id}/ads."""
+def _thumbnails(node: str, verb: str):
+    """GET /{video_id}/thumbnails."""
     store = current_store()
-    if edge == "thumbnails":
-        with store.lock:
-            video = store.kind("meta", "advideos").get(node)
-        if video is None or request.method != "GET":
-            raise no_such_object(node, verb)
-        return jsonify({"data": [video["thumbnail"]]})
+    with store.lock:
+        video = store.kind("meta", "advideos").get(node)
+    if video is None or request.method != "GET":
+        raise no_such_object(node, verb)
+    return jsonify({"data": [video["thumbnail"]]})
+
+
+def _adset_ads(node: str, verb: str):
+    """GET /{adset_id}/ads."""
     kind, adset = _find_object(node, verb)
     if kind != "adsets" or request.method != "GET":
         raise no_such_object(node, verb)
@@ -313,4 +321,7 @@ def _create_ad(account_id: str):
     return jsonify({"id": ad_id})
 
 
-__all__ = ["MetaError", "account_edge", "node_edge"]
+AD_EDGES.update(
+    {edge: _account_edge(edge) for edge in ("adimages", "advideos", "adcreatives", "ads")}
+)
+NODE_EDGES.update(thumbnails=_thumbnails, ads=_adset_ads)

@@ -519,6 +519,3 @@ def _page_number(params: dict, name: str, default: int, maximum: int | None) -> 
         limit = f" and at most {maximum}" if maximum else ""
         raise invalid(f"Invalid parameter: {name} must be a whole number, at least 1{limit}.")
     return int(raw)
-
-
-from . import tiktok_ads  # noqa: E402,F401  (its routes are on this blueprint)

@@ -15,7 +15,7 @@ characters; an image ad's image is held to the image ad spec, 1.91:1 (at least 1
 import hashlib
 import json
 
-from flask import request
+from flask import Blueprint, request
 
 from .common import current_store, json_object_body, record_created
 from .credentials import SANDBOX_CREDENTIALS
@@ -23,6 +23,7 @@ from .images import read_image
 from .tiktok import (
     API,
     CREDENTIALS,
+    TikTokError,
     _check_advertiser,
     _check_token,
     _enum,
@@ -33,7 +34,7 @@ from .tiktok import (
     _query,
     _required,
     _text,
-    bp,
+    _tiktok_error,
     invalid,
     ok,
 )
@@ -65,6 +66,10 @@ AD_NAME_MAX = 512
 # Image ads: (ratio width, height, least width, least height); 1 % tolerance.
 IMAGE_RATIOS = ((191, 100, 1200, 628), (1, 1, 640, 640), (9, 16, 720, 1280))
 COVER_URL = "https://sandbox.tiktok.invalid/video/cover/{}.jpg"
+
+# Registered under /tiktok next to tiktok.bp (sandbox/__init__.py), answering errors alike.
+bp = Blueprint("tiktok_ads", __name__)
+bp.register_error_handler(TikTokError, _tiktok_error)
 
 
 def _fields() -> dict:

@@ -412,7 +412,7 @@ class MetaTranslator(PlatformTranslator):
                     "name": ad.name,
                     "object_story_spec": {"page_id": "{page_id}", spec_key: story},
                 },
-                f"Create ad {n}'s creative: its media, copy and call to action on the Page.",
+                f"Create ad {n}'s creative: media, copy and call to action on the Page.",
                 returns=f"ad{n}_creative_id",
                 response_path=("id",),
             ),
