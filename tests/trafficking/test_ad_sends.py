@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 import pytest
+import requests
 
 from omnitraffick.models import Role, TicketAd, TicketAdCreative, TicketStatus
 from omnitraffick.services import creatives, trafficking
@@ -337,3 +338,13 @@ def test_a_creative_file_gone_from_the_library_fails_the_send_saying_which(
     assert ticket.status is TicketStatus.FAILED
     assert "hero.jpg is missing from the creative library's storage" in ticket.send_error
     assert sandbox.objects()["meta"]["adimages"] == []
+
+
+def test_the_cli_queues_a_fault_for_the_second_ad(app, sandbox):
+    result = app.test_cli_runner().invoke(
+        args=["sandbox", "fault", "meta", "400", "--method", "POST", "--path", "/ads"]
+        + ["--after", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    [fault] = requests.get(f"{sandbox.url}/_sandbox/faults", timeout=5).json()["faults"]
+    assert (fault["method"], fault["path_contains"], fault["after"]) == ("POST", "/ads", 2)
