@@ -20,6 +20,7 @@ STORY = AdFile("7/story.mp4", "story.mp4", "video", "video/mp4", 1080, 1920, 900
 HERO = AdFile("7/hero.jpg", "hero.jpg", "image", "image/jpeg", 1200, 628, 200_000)
 SQUARE = AdFile("7/square.png", "square.png", "image", "image/png", 600, 600, 100_000)
 TALL = AdFile("7/tall.png", "tall.png", "image", "image/png", 1080, 1920, 100_000)
+TINY = AdFile("7/tiny.png", "tiny.png", "image", "image/png", 100, 300, 1_000)
 
 
 def ad(position=1, files=(HERO,), **fields) -> AdInput:
@@ -242,6 +243,13 @@ def test_meta_refuses_what_it_would_refuse_for_every_ad_at_once():
         "SUBSCRIBE, WATCH_MORE, BUY_TICKETS.",
         "Ad 3: it has no landing URL.",
     )
+
+
+def test_meta_sends_the_first_headline_and_description_of_several():
+    # A Meta image or video ad shows one headline and one description.
+    two = ad(1, (HERO,), headlines=("First", "Second"), descriptions=("One", "Two"))
+    link = translate("META", data("META", two)).requests[3].body["object_story_spec"]
+    assert (link["link_data"]["name"], link["link_data"]["description"]) == ("First", "One")
 
 
 def test_meta_text_over_the_cut_off_is_sent_and_left_to_qa():
@@ -596,7 +604,7 @@ def test_google_refuses_display_ads_missing_what_they_need():
         "GOOGLE",
         data(
             "GOOGLE",
-            ad(1, (HERO, TALL), headlines=(), descriptions=tuple("abcdef")),
+            ad(1, (HERO, TALL, TINY), headlines=(), descriptions=tuple("abcdef")),
             ad(2, many, long_headline="L", business_name="B", headlines=("h" * 31,)),
             objective="REACH",
         ),
@@ -608,6 +616,9 @@ def test_google_refuses_display_ads_missing_what_they_need():
         "Ad 1: a responsive display ad needs the business name.",
         "Ad 1: tall.png fits neither image of a responsive display ad: A Google responsive "
         "display (landscape) image must be 1.91:1; this one is 9:16.",
+        "Ad 1: tiny.png fits neither image of a responsive display ad: A Google responsive "
+        "display (landscape) image must be 1.91:1; this one is 1:3. A Google responsive "
+        "display (landscape) image must be at least 600×314 px; this one is 100×300 px.",
         "Ad 1: a responsive display ad needs at least one landscape (1.91:1) and one square "
         "(1:1) image; this one has 1 and 0.",
         "Ad 2: a responsive display ad takes at most 15 images; this one has 16.",

@@ -691,7 +691,8 @@ def single_file(ad: AdInput, platform: str) -> tuple[AdFile | None, str | None]:
     if len(ad.files) > 1:
         names = ", ".join(f.filename for f in ad.files)
         return None, f"a {platform} ad takes one image or video; this one has {names}."
-    return ad.files[0], None
+    (file,) = ad.files
+    return file, None
 
 
 def _strings(value: Any):

@@ -193,7 +193,7 @@ def _image_slots(files) -> tuple[list[AdFile], list[AdFile], list[str]]:
             square.append(file)
         else:
             problems.append(
-                f"{file.filename} fits neither image of a responsive display ad: {wide[0]}"
+                f"{file.filename} fits neither image of a responsive display ad: " + " ".join(wide)
             )
     return landscape, square, problems
 

@@ -348,7 +348,7 @@ class MetaTranslator(PlatformTranslator):
         return [problem] if problem else []
 
     def ad_requests(self, change: NewCampaign, ad: AdInput) -> list[PlatformRequest]:
-        file = ad.files[0]
+        (file,) = ad.files  # ad_problems made sure there is exactly one
         n = ad.position
         account = f"/{VERSION}/act_{{ad_account_id}}"
         action = {"type": ad.call_to_action, "value": {"link": ad.landing_url}}

@@ -293,7 +293,7 @@ class TikTokTranslator(PlatformTranslator):
         return problems
 
     def ad_requests(self, change: NewCampaign, ad: AdInput) -> list[PlatformRequest]:
-        file = ad.files[0]
+        (file,) = ad.files  # ad_problems made sure there is exactly one
         n = ad.position
         creative: dict[str, Any] = {
             "ad_name": ad.name,
@@ -428,7 +428,8 @@ class TikTokTranslator(PlatformTranslator):
             path = f"/open_api/{VERSION}/adgroup/get/"
             return Lookup("GET", path, params, None, pick, "ad group")
         if request.path.endswith("/ad/create/"):
-            name = body["creatives"][0]["ad_name"]
+            (creative,) = body["creatives"]  # one ad per create request
+            name = creative["ad_name"]
             params = {
                 "advertiser_id": body["advertiser_id"],
                 "filtering": json.dumps({"adgroup_ids": [body["adgroup_id"]]}),
