@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from omnitraffick.models import Role, TicketAd, TicketAdCreative, TicketStatus
-from omnitraffick.services import creatives, trafficking
+from omnitraffick.models import RequestType, Role, TicketAd, TicketAdCreative, TicketStatus
+from omnitraffick.services import creatives, tickets, trafficking
 from omnitraffick.services.creatives import Upload
+from omnitraffick.services.trafficking.sends import resume_from
 from tests.creatives.files import image_bytes, mp4_bytes
 from tests.html import parse
 from tests.trafficking.helpers import reload, send
@@ -348,3 +349,34 @@ def test_the_cli_queues_a_fault_for_the_second_ad(app, sandbox):
     assert result.exit_code == 0, result.output
     [fault] = requests.get(f"{sandbox.url}/_sandbox/faults", timeout=5).json()["faults"]
     assert (fault["method"], fault["path_contains"], fault["after"]) == ("POST", "/ads", 2)
+
+
+def test_a_send_through_the_api_after_a_failure_also_resumes(
+    client, db, editor, bearer, sandbox, ready, meta, library, with_ads
+):
+    ticket = with_ads(ready(meta), *_meta_ads(library))
+    sandbox.fault(platform="meta", method="POST", path_contains="/ads", after=2, status=400)
+    send(client, ticket)
+    ticket = reload(db, ticket)
+    assert ticket.status is TicketStatus.FAILED
+    tickets.move_ticket(ticket, TicketStatus.READY_FOR_API, actor=editor)
+    db.session.commit()
+
+    response = client.post(f"/api/v1/tickets/{ticket.id}/send", headers=bearer)
+
+    assert response.status_code == 202, response.text
+    assert reload(db, ticket).status is TicketStatus.TRAFFICKED_SUCCESS
+    assert _counts(sandbox.objects(), "meta")["advideos"] == 1
+    assert len(sandbox.objects()["meta"]["ads"]) == 2
+
+
+def test_only_a_create_that_failed_part_way_resumes(db, ready, meta):
+    create = ready(meta)
+    assert resume_from(create) is None  # nothing made yet
+    create.platform_ids = {"campaign_id": "1", "adset_id": "2"}
+    assert resume_from(create) == {"campaign_id": "1", "adset_id": "2"}
+    create.external_platform_id = "1"  # trafficked: a new send starts afresh
+    assert resume_from(create) is None
+    update = ready(meta, RequestType.UPDATE_STATUS)
+    update.platform_ids = {"campaign": "1"}
+    assert resume_from(update) is None

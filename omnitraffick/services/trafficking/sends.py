@@ -33,15 +33,11 @@ def connection_of(ticket: Ticket) -> Connection:
     return connection_for(ticket.channel.api_identifier, current_app.config)
 
 
-def queue_send(
-    ticket: Ticket, *, actor: User | None, version=None, progress: dict | None = None
-) -> PlatformSend:
+def queue_send(ticket: Ticket, *, actor: User | None, version=None) -> PlatformSend:
     """Queue a send of a READY_FOR_API ticket; the caller commits, then dispatches the job.
 
     Refused (Conflict) when the ticket is not ready, a send is already in flight, or the
     channel is not connected; a ticket that no longer translates is a TranslationError.
-    `progress`: the ids of objects an earlier send made ({placeholder: id}); the send
-    starts from them instead of making them again.
     """
     tickets.check_version(ticket, version)
     if ticket.status is not TicketStatus.READY_FOR_API:
@@ -84,7 +80,7 @@ def queue_send(
         state=SendState.QUEUED,
         target=connection.mode,
         base_url=connection.base_url,
-        progress=dict(progress) if progress else None,
+        progress=resume_from(ticket),
     )
     db.session.add(send)
     ticket.sending_since = now
@@ -111,15 +107,13 @@ def queue_send(
     return send
 
 
-def start_send(
-    ticket: Ticket, *, actor: User | None, version=None, progress: dict | None = None
-) -> PlatformSend:
+def start_send(ticket: Ticket, *, actor: User | None, version=None) -> PlatformSend:
     """Queue a send, commit, and hand it to the job runner.
 
     If the job cannot be queued the send is closed at once (the ticket stays Ready for API)
     and Unavailable (503) says so.
     """
-    send = queue_send(ticket, actor=actor, version=version, progress=progress)
+    send = queue_send(ticket, actor=actor, version=version)
     db.session.commit()
     send_id = send.id
     try:
@@ -129,6 +123,19 @@ def start_send(
         db.session.commit()
         raise Unavailable(str(err)) from None
     return db.session.get(PlatformSend, send_id)
+
+
+def resume_from(ticket: Ticket) -> dict | None:
+    """Where a new send of the ticket starts: the objects an earlier send made.
+
+    A create that failed part way listed what it had made ({placeholder: id}, the ticket's
+    platform_ids); its next send, however it is started, makes only the rest, so nothing is
+    uploaded or made twice. (Objects whose answer was lost are found by the lookups before
+    each create.) A ticket that was trafficked, or an update, starts afresh.
+    """
+    if ticket.request_type is not RequestType.CREATE_CAMPAIGN or ticket.external_platform_id:
+        return None
+    return dict(ticket.platform_ids) if ticket.platform_ids else None
 
 
 _SIBLING_SENDING = (
@@ -158,17 +165,12 @@ def _sibling_in_flight(ticket: Ticket) -> bool:
 def send_again(ticket: Ticket, *, actor: User | None, version=None) -> PlatformSend:
     """A FAILED ticket goes back to Ready for API and is sent, in one step.
 
-    A create that failed part way listed the objects it had made (ticket.platform_ids); the
-    new send starts from them, so nothing is uploaded or made twice. (Objects whose answer
-    was lost are found by the lookups before each create.)
+    The new send starts from the objects a failed create made (see resume_from).
     """
-    progress = None
     if ticket.status is TicketStatus.FAILED:
-        if ticket.request_type is RequestType.CREATE_CAMPAIGN and not ticket.external_platform_id:
-            progress = dict(ticket.platform_ids or {})
         tickets.move_ticket(ticket, TicketStatus.READY_FOR_API, actor=actor, version=version)
         version = None  # checked by the move
-    return start_send(ticket, actor=actor, version=version, progress=progress)
+    return start_send(ticket, actor=actor, version=version)
 
 
 def send_all_ready(
