@@ -297,6 +297,9 @@ def test_a_failure_on_the_second_ad_resumes_without_making_anything_twice(
         "ads": 2,
     }
     assert {k: ticket.platform_ids[k] for k in made_before} == made_before
+    summary = ticket.events[-1].reason
+    assert f"ad 1 video {made_before['ad1_video_id']} already made" in summary
+    assert f"created ad 2 {ticket.platform_ids['ad2_id']}" in summary
     # The second send made only ad 2: nothing was uploaded again.
     uploads = [
         r for r in sandbox.requests("meta")

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from omnitraffick.models import RequestType
-from omnitraffick.services.translators import TranslationInput, translate
+from omnitraffick.services.translators import GoogleAdsTranslator, TranslationInput, translate
 from omnitraffick.services.translators.base import AdFile, AdInput, FileRef, PlatformRequest
 from tests.translators.helpers import NAME, problems_of, settings
 
@@ -639,6 +639,11 @@ def test_google_ads_of_an_objective_it_cannot_take_report_only_the_objective():
 
 def test_google_campaign_without_ads_has_no_ad_group():
     translation = translate("GOOGLE", data("GOOGLE"))
+    # Nor the ads' reference pages among those the requests follow.
+    assert not [doc for doc in translation.docs if "adGroup" in doc or "responsive" in doc]
+    with_ads = translate("GOOGLE", data("GOOGLE", ad(1, (), headlines=("a", "b", "c"),
+                                                  descriptions=("d", "e"))))  # fmt: skip
+    assert with_ads.docs[-5:] == GoogleAdsTranslator.ad_docs
     assert [r.path.rsplit("/", 1)[1] for r in translation.requests] == [
         "campaignBudgets:mutate",
         "campaigns:mutate",

@@ -258,7 +258,12 @@ class _Job:
             self._check_budget(client, translation, values)
             for step, request in enumerate(translation.requests, start=1):
                 if request.returns and request.returns in values:
-                    continue  # made by an earlier run of this send
+                    # Made by an earlier run of this send, or by the send that failed part
+                    # way before it (sends.resume_from).
+                    if not request.reads:
+                        what = OBJECT_NAMES.get(request.returns, "object")
+                        self.done.append(f"{what} {values[request.returns]} already made")
+                    continue
                 value = self._step(client, step, request.filled(values))
                 if request.returns:
                     values[request.returns] = value

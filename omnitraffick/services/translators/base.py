@@ -733,6 +733,7 @@ class PlatformTranslator(abc.ABC):
     channel_code: ClassVar[str]  # the Channel.api_identifier this translator serves
     platform: ClassVar[str]  # the platform's name, for messages
     docs: ClassVar[tuple[str, ...]]  # the official reference pages the requests follow
+    ad_docs: ClassVar[tuple[str, ...]] = ()  # and those of the ads' requests, when there are
     # Every standard objective the platform takes, mapped to what it becomes there.
     objectives: ClassVar[Mapping[Objective, Any]]
     # Why each objective it does not take is refused.
@@ -782,7 +783,7 @@ class PlatformTranslator(abc.ABC):
             API_HOSTS[self.channel_code],
             tuple(requests),
             platform_id_from,
-            self.docs,
+            self.docs + (self.ad_docs if ads else ()),
             notes,
         )
 

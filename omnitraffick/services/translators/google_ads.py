@@ -220,8 +220,8 @@ class GoogleAdsTranslator(PlatformTranslator):
         "https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.campaigns/mutate",
         "https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.campaignCriteria/mutate",
         "https://developers.google.com/google-ads/api/docs/campaigns/budgets/overview",
-        *AD_DOCS,
     )
+    ad_docs = AD_DOCS
 
     def check(self, parsed: Parsed, problems: Problems) -> None:
         kind = OBJECTIVES.get(parsed.objective) if parsed.objective else None

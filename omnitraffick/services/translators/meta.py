@@ -249,8 +249,8 @@ class MetaTranslator(PlatformTranslator):
         "https://developers.facebook.com/documentation/ads-commerce/marketing-api/reference/ad-account/adsets",
         "https://developers.facebook.com/documentation/ads-commerce/marketing-api/bidding/guides/advantage-campaign-budget",
         "https://developers.facebook.com/docs/marketing-api/currencies",
-        *AD_DOCS,
     )
+    ad_docs = AD_DOCS
 
     def check(self, parsed: Parsed, problems: Problems) -> None:
         if parsed.request_type is not RequestType.UPDATE_STATUS:

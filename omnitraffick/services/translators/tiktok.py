@@ -193,8 +193,8 @@ class TikTokTranslator(PlatformTranslator):
         "https://business-api.tiktok.com/portal/docs?id=1739499616346114",
         "https://business-api.tiktok.com/portal/docs?id=1739320422086657",
         "https://business-api.tiktok.com/portal/docs?id=1739320994354178",
-        *AD_DOCS,
     )
+    ad_docs = AD_DOCS
     # ad_name: "Character limit is 512 and cannot contain emoji" (AdcreateCreatives, the SDK).
     ad_name_limit = 512
 
