@@ -198,7 +198,8 @@ PLACEMENTS: tuple[Placement, ...] = (
             min_seconds=5,
             max_seconds=60,
         ),
-        # The ad text (ad_text): 1 to 100 characters; /ad/create/ refuses longer text.
+        # The ad's text (ad_text in the API's ad create request) takes 1 to 100 characters;
+        # TikTok refuses longer text.
         text={"primary_text": TextLimit(100, hard=True)},
         text_source="https://business-api.tiktok.com/portal/docs/create-ads/v1.3",
     ),
