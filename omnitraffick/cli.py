@@ -163,9 +163,20 @@ def run_sandbox(host: str, port: int):
 @click.option("--delay", type=float, help="Seconds to wait before answering.")
 @click.option("--after-effect", is_flag=True, help="Do the request, then answer the fault.")
 @click.option("--path", "path_contains", help="Only requests whose path contains this.")
+@click.option("--method", help="Only requests of this method, e.g. POST.")
+@click.option("--after", type=int, help="Let this many matching requests through first.")
 @click.option("--message", help="The error message of a 400.")
 def sandbox_fault(
-    platform, status, times, retry_after, delay, after_effect, path_contains, message
+    platform,
+    status,
+    times,
+    retry_after,
+    delay,
+    after_effect,
+    path_contains,
+    method,
+    after,
+    message,
 ):
     """Make the sandbox answer its next requests with an error, e.g. `fault meta 429`."""
     fault = {"platform": platform, "times": times, "after_effect": after_effect}
@@ -174,6 +185,8 @@ def sandbox_fault(
         "retry_after": retry_after,
         "delay": delay,
         "path_contains": path_contains,
+        "method": method,
+        "after": after,
         "message": message,
     }
     fault |= {key: value for key, value in optional.items() if value is not None}

@@ -680,7 +680,17 @@ class TicketUpdate(Request):
 class PlatformCall(Answer):
     method = fields.String(metadata=about("HTTP method, e.g. POST."))
     path = fields.String(metadata=about("Path on the platform's host, API version included."))
-    body = fields.Dict(metadata=about("The JSON body, placeholders in {braces}."))
+    params = fields.Dict(metadata=about("Query parameters (what a GET sends), placeholders too."))
+    body = fields.Dict(
+        metadata=about(
+            "The JSON body, placeholders in {braces}. A creative's file is never included: it "
+            "shows as <bytes of hero.jpg, base64> (or, file / MD5 of) and is read from the "
+            "creative library when the ticket is sent."
+        )
+    )
+    multipart = fields.Boolean(
+        metadata=about("Whether the body goes as multipart/form-data (it carries a file).")
+    )
     description = fields.String()
     returns = fields.String(
         allow_none=True, metadata=about("The placeholder this call's response fills in.")

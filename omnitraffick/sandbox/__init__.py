@@ -12,7 +12,15 @@ from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import run_simple
 
-from . import control, google, meta, tiktok
+from . import (
+    control,
+    google,
+    google_adgroups,
+    meta,
+    meta_ads,  # noqa: F401  (loading it gives meta.bp the ads' edges)
+    tiktok,
+    tiktok_ads,
+)
 from .common import current_store, utc_now
 from .credentials import GOOGLE_ACCESS_TOKEN, SANDBOX_CREDENTIALS
 from .store import Store
@@ -31,6 +39,9 @@ def create_sandbox(config: dict | None = None) -> Flask:
     app.extensions["omnitraffick_sandbox"] = Store()
     for prefix, module in PLATFORMS.items():
         app.register_blueprint(module.bp, url_prefix=f"/{prefix}")
+    # The ads' endpoints (meta_ads.py serves through meta.bp's edges, loaded above).
+    app.register_blueprint(tiktok_ads.bp, url_prefix="/tiktok")
+    app.register_blueprint(google_adgroups.bp, url_prefix="/google")
     app.register_blueprint(control.bp)
     app.before_request(_before_platform_request)
     app.after_request(_after_platform_request)

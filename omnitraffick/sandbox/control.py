@@ -12,7 +12,7 @@ from .store import KINDS
 bp = Blueprint("sandbox", __name__)
 
 CONTROL_ENDPOINTS = (
-    ("POST", "/_sandbox/faults", "queue a fault (status, delay, after_effect, times...)"),
+    ("POST", "/_sandbox/faults", "queue a fault (status, delay, after_effect, times, after...)"),
     ("GET", "/_sandbox/faults", "list pending faults"),
     ("DELETE", "/_sandbox/faults", "drop pending faults"),
     ("GET", "/_sandbox/requests?platform=meta", "the request log"),
@@ -62,7 +62,7 @@ def home():
 <body>
 <h1>OmniTraffick platform sandbox</h1>
 <p>OmniTraffick platform sandbox — nothing here reaches a real ad platform. It stands in for
-the campaign endpoints of three ad platforms and keeps what it is sent in memory only.</p>
+the campaign and ad endpoints of three ad platforms and keeps what it is sent in memory only.</p>
 <h2>Base URLs</h2>
 <ul>{platforms}</ul>
 <p>Google's OAuth token endpoint is <code>{escape(base)}/google/token</code>; it hands out

@@ -1,7 +1,9 @@
 """Faults a test asks for: errors, slow answers and lost responses on platform requests.
 
 A fault is consumed by the first platform request it matches (oldest fault first), `times`
-times. Each platform module turns a fault into an error in its own shape.
+times; with `after`, that many matching requests go through untouched first (so a test can
+fail the second ad's create and not the first). Each platform module turns a fault into an
+error in its own shape.
 """
 
 from dataclasses import asdict, dataclass
@@ -14,6 +16,7 @@ FIELDS = (
     "method",
     "status",
     "times",
+    "after",
     "retry_after",
     "delay",
     "after_effect",
@@ -35,6 +38,7 @@ class Fault:
     method: str | None = None
     status: int | None = None
     times: int = 1
+    after: int = 0
     retry_after: int | None = None
     delay: float | None = None
     after_effect: bool = False
@@ -73,6 +77,7 @@ def parse_fault(data: object) -> dict:
     if status is not None and status > 599:
         raise FaultSpecError("status must be an HTTP error status, 400 to 599.")
     times = _optional_int(data, "times", minimum=1)
+    after = _optional_int(data, "after", minimum=0)
     retry_after = _optional_int(data, "retry_after", minimum=0)
     delay = data.get("delay")
     if delay is not None:
@@ -96,6 +101,7 @@ def parse_fault(data: object) -> dict:
         "method": method,
         "status": status,
         "times": 1 if times is None else times,
+        "after": after or 0,
         "retry_after": retry_after,
         "delay": delay,
         "after_effect": after_effect,

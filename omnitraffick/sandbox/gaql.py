@@ -48,12 +48,18 @@ FIELDS = {
         "location.geo_target_constant",
         "language.language_constant",
     ),
+    "ad_group": ("resource_name", "id", "name", "campaign", "status", "type"),
+    "asset": ("resource_name", "id", "name", "type"),
+    "ad_group_ad": ("resource_name", "ad_group", "status", "ad.id"),
 }
 # Stored kind of each resource, as in the store.
 KINDS = {
     "campaign": "campaigns",
     "campaign_budget": "campaign_budgets",
     "campaign_criterion": "campaign_criteria",
+    "ad_group": "ad_groups",
+    "asset": "assets",
+    "ad_group_ad": "ad_group_ads",
 }
 # (row resource, attributed resource) -> the field of the row object naming the other.
 LINKS = {

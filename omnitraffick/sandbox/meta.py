@@ -114,6 +114,12 @@ WHOLE_UNITS = frozenset(
 # Meta pages lists with opaque cursors; the sandbox always answers with one page.
 PAGING = {"cursors": {"before": "MAZDZD", "after": "MAZDZD"}}
 
+# The ads' edges, served by meta_ads.py, which fills these in when the sandbox loads it:
+# the ad account's (adimages, advideos, adcreatives, ads) by name -> handler(account_id), and
+# other objects' (a video's thumbnails, an ad set's ads) -> handler(node, verb).
+AD_EDGES: dict = {}
+NODE_EDGES: dict = {}
+
 bp = Blueprint("meta", __name__)
 
 
@@ -301,6 +307,8 @@ def edge(version: str, node: str, edge: str):
         account_id = _account(node, verb)
         if edge == "minimum_budgets" and request.method == "GET":
             return jsonify({"data": [_minimum_budgets()], "paging": PAGING})
+        if edge in AD_EDGES:
+            return AD_EDGES[edge](account_id)
         if edge not in ("campaigns", "adsets"):
             raise unknown_path(f"/{edge}")
         if request.method == "GET":
@@ -309,6 +317,8 @@ def edge(version: str, node: str, edge: str):
         new_id = create(account_id, _body())
         record_created(new_id)
         return jsonify({"id": new_id})
+    if edge in NODE_EDGES:
+        return NODE_EDGES[edge](node, verb)
     if edge != "adsets":
         raise unknown_path(f"/{edge}")
     kind, campaign = _find_object(node, verb)

@@ -9,9 +9,16 @@ from .faults import Fault
 
 # Kinds of object each platform stores, by the name /_sandbox/objects shows.
 KINDS = {
-    "meta": ("campaigns", "adsets"),
-    "tiktok": ("campaigns", "adgroups"),
-    "google": ("campaign_budgets", "campaigns", "campaign_criteria"),
+    "meta": ("campaigns", "adsets", "adimages", "advideos", "adcreatives", "ads"),
+    "tiktok": ("campaigns", "adgroups", "images", "videos", "ads"),
+    "google": (
+        "campaign_budgets",
+        "campaigns",
+        "campaign_criteria",
+        "ad_groups",
+        "assets",
+        "ad_group_ads",
+    ),
 }
 
 # Ids are numeric strings of each platform's usual length (Meta 15 digits, TikTok 19,
@@ -81,6 +88,9 @@ class Store:
         with self.lock:
             for fault in self.faults:
                 if fault.matches(platform, method, path):
+                    if fault.after:
+                        fault.after -= 1  # this one goes through; a later one fails
+                        continue
                     fault.times -= 1
                     if fault.times == 0:
                         self.faults.remove(fault)

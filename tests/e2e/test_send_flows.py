@@ -121,7 +121,9 @@ def test_a_refusal_fails_the_ticket_and_send_again_mends_it(
     expect(current_status(page)).to_have_text("Trafficked success", timeout=15_000)
     google = sandbox_objects(live_sandbox)["google"]
     assert [c["name"] for c in google["campaigns"]].count(board.platform_name) == 1
-    expect(page.locator("#history")).to_contain_text("already on Google Ads")
+    # The budget and campaign the failed send made were kept, not looked for or made again.
+    expect(page.locator("#history")).to_contain_text("campaign customers/")
+    expect(page.locator("#history")).to_contain_text("already made")
 
 
 def test_send_all_sends_the_ready_column_under_the_filters(

@@ -183,6 +183,7 @@ def test_fault_defaults_and_clearing(client):
         "method": None,
         "status": 500,
         "times": 1,
+        "after": 0,
         "retry_after": None,
         "delay": None,
         "after_effect": False,
@@ -221,9 +222,21 @@ def test_request_log_records_each_platform_request(client):
 
 def test_objects_lists_every_platform_and_kind_and_reset_forgets_them(client):
     empty = {
-        "meta": {"campaigns": [], "adsets": []},
-        "tiktok": {"campaigns": [], "adgroups": []},
-        "google": {"campaign_budgets": [], "campaigns": [], "campaign_criteria": []},
+        "meta": dict.fromkeys(
+            ("campaigns", "adsets", "adimages", "advideos", "adcreatives", "ads"), []
+        ),
+        "tiktok": dict.fromkeys(("campaigns", "adgroups", "images", "videos", "ads"), []),
+        "google": dict.fromkeys(
+            (
+                "campaign_budgets",
+                "campaigns",
+                "campaign_criteria",
+                "ad_groups",
+                "assets",
+                "ad_group_ads",
+            ),
+            [],
+        ),
     }
     assert client.get("/_sandbox/objects").get_json() == empty
     meta_create(client)

@@ -184,7 +184,7 @@ def test_google_search_reaches_criteria_through_their_campaign(client):
     [
         ("campaign.name FROM campaign", "EXPECTED_SELECT"),
         ("SELECT campaign.name campaign", "EXPECTED_FROM"),
-        ("SELECT campaign.name FROM ad_group", "BAD_RESOURCE_TYPE_IN_FROM_CLAUSE"),
+        ("SELECT campaign.name FROM keyword_view", "BAD_RESOURCE_TYPE_IN_FROM_CLAUSE"),
         ("SELECT campaign.colour FROM campaign", "UNRECOGNIZED_FIELD"),
         ("SELECT campaign.name FROM campaign_budget", "PROHIBITED_RESOURCE_TYPE_IN_SELECT_CLAUSE"),
         ("SELECT campaign.name FROM campaign WHERE campaign.name = 'open", "STRING_NOT_TERMINATED"),

@@ -239,7 +239,7 @@ def test_meta_validates_updates(client, change, fragment):
 
 
 def test_meta_answers_unknown_paths_in_its_own_shape(client):
-    error = meta_error(client.get(f"{ACCOUNT}/ads", headers=META_AUTH), 404)
+    error = meta_error(client.get(f"{ACCOUNT}/adlabels", headers=META_AUTH), 404)
     assert error["code"] == 2500
 
 
@@ -384,6 +384,6 @@ def test_tiktok_refuses_a_body_that_is_not_json(client):
 
 
 def test_tiktok_answers_unknown_paths_in_its_own_shape(client):
-    response = client.post(f"{TIKTOK_API}/ad/create/", json={}, headers=TIKTOK_AUTH)
+    response = client.post(f"{TIKTOK_API}/creative/portfolio/create/", json={}, headers=TIKTOK_AUTH)
     assert response.status_code == 404
     assert response.get_json()["code"] == 40400

@@ -16,9 +16,13 @@ platform says), transient (a server error or no answer: back off and try again) 
 
 from __future__ import annotations
 
+import base64
 import enum
+import hashlib
+import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -26,6 +30,7 @@ from typing import Any
 
 import requests
 
+from ..translators.base import FileRef, file_refs
 from .connections import Connection
 
 META_RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80000, 80015)})
@@ -60,21 +65,33 @@ class PlatformClient:
         self.session = requests.Session()
 
     def call(
-        self, method: str, path: str, *, body: dict | None = None, params: dict | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        body: dict | None = None,
+        params: dict | None = None,
+        read: Callable[[str], bytes] | None = None,
     ) -> Answer:
+        """One request. A body with files (translators.base.FileRef) gets their bytes from
+        `read(key)`, and goes as multipart/form-data when a file is a part of it."""
         started = time.monotonic()
         try:
             headers = self._headers()
         except _TokenError as err:
             return Answer(err.kind, err.status, None, err.message)
         try:
+            payload = _payload(method, body, read)
+        except _FileError as err:
+            return Answer(Kind.REFUSED, None, None, str(err))
+        try:
             response = self.session.request(
                 method,
                 self.connection.base_url + path,
-                json=body if method != "GET" else None,
                 params=params or None,
                 headers=headers,
                 timeout=(min(self.timeout, 10.0), self.timeout),
+                **payload,
             )
         except requests.Timeout:
             return Answer(
@@ -119,6 +136,60 @@ class PlatformClient:
                 headers["login-customer-id"] = self.connection.login_customer_id
             return headers
         return {"Authorization": f"Bearer {secrets['token']}"}
+
+
+class _FileError(Exception):
+    """A creative's file that cannot be read from the creative storage."""
+
+
+def _payload(method: str, body: dict | None, read) -> dict[str, Any]:
+    """The requests keyword arguments that send `body`: JSON, or multipart with files."""
+    if method == "GET" or body is None:
+        return {}
+    refs = list(file_refs(body))
+    if not refs:
+        return {"json": body}
+    if read is None:
+        raise _FileError(f"there is no creative storage to read {refs[0].filename} from")
+    contents: dict[str, bytes] = {}
+    for ref in refs:
+        if ref.key not in contents:
+            try:
+                contents[ref.key] = read(ref.key)
+            except (OSError, ValueError):
+                raise _FileError(
+                    f"the creative file {ref.filename} is missing from the creative library's "
+                    "storage; upload it again and attach it to the ad"
+                ) from None
+
+    def value(item: Any) -> Any:
+        if isinstance(item, FileRef):
+            data = contents[item.key]
+            if item.encoding == "md5":
+                return hashlib.md5(data).hexdigest()
+            return base64.b64encode(data).decode("ascii")
+        if isinstance(item, dict):
+            return {key: value(inner) for key, inner in item.items()}
+        if isinstance(item, list | tuple):
+            return [value(inner) for inner in item]
+        return item
+
+    parts = {
+        name: item
+        for name, item in body.items()
+        if isinstance(item, FileRef) and item.encoding == "part"
+    }
+    if not parts:
+        return {"json": value(body)}
+    # Multipart: files as parts, the other fields as form fields (objects as JSON text).
+    form = {}
+    for name, item in body.items():
+        if name in parts:
+            continue
+        item = value(item)
+        form[name] = item if isinstance(item, str) else json.dumps(item)
+    files = {name: (ref.filename, contents[ref.key]) for name, ref in parts.items()}
+    return {"data": form, "files": files}
 
 
 def _ms(started: float) -> int:

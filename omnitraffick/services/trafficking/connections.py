@@ -49,6 +49,7 @@ PLATFORMS: dict[str, Platform] = {
             "application_id": "META_APPLICATION_ID",
             "dsa_beneficiary": "META_DSA_BENEFICIARY",
             "dsa_payor": "META_DSA_PAYOR",
+            "page_id": "META_PAGE_ID",  # the Facebook Page ads run as
         },
         "META_API_BASE_URL",
         "meta",
@@ -58,7 +59,12 @@ PLATFORMS: dict[str, Platform] = {
         "TikTok",
         "TIKTOK_ACCESS_TOKEN",
         {"advertiser_id": "TIKTOK_ADVERTISER_ID"},
-        {"pixel_id": "TIKTOK_PIXEL_ID"},
+        {
+            "pixel_id": "TIKTOK_PIXEL_ID",
+            # The identity ads run as: its id and type (CUSTOMIZED_USER, TT_USER, BC_AUTH_TT).
+            "identity_id": "TIKTOK_IDENTITY_ID",
+            "identity_type": "TIKTOK_IDENTITY_TYPE",
+        },
         "TIKTOK_API_BASE_URL",
         "tiktok",
     ),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -34,7 +35,7 @@ from ...models import (
     TicketStatus,
     utcnow,
 )
-from .. import tickets, translators
+from .. import storage, tickets, translators
 from ..send_state import close
 from ..translators import PlatformRequest, Translation, TranslationError
 from ..translators.base import Lookup, dig
@@ -44,13 +45,52 @@ from .connections import Connection, connection_for
 log = logging.getLogger(__name__)
 
 # What the object a request returns is called, for people.
-OBJECT_NAMES = {
+_NAMES = {
     "campaign_id": "campaign",
     "adset_id": "ad set",
     "adgroup_id": "ad group",
     "budget_resource_name": "budget",
     "campaign_resource_name": "campaign",
+    "ad_group_resource_name": "ad group",
 }
+# An ad's objects (translators: ad{position}_...), by what follows its number.
+_AD_PARTS = {
+    "id": "",
+    "resource_name": "",
+    "creative_id": " creative",
+    "image_hash": " image",
+    "video_id": " video",
+    "thumbnail_url": " video thumbnail",
+    "cover_url": " video cover",
+    "cover_id": " cover image",
+}
+_AD_PLACEHOLDER = re.compile(r"^ad(\d+)_(?:image(\d+)_resource_name|([a-z_]+))$")
+
+
+class ObjectNames(Mapping[str, str]):
+    """Placeholder -> what people call its object: "ad1_creative_id" is "ad 1 creative"."""
+
+    def __getitem__(self, placeholder: str) -> str:
+        if placeholder in _NAMES:
+            return _NAMES[placeholder]
+        match = _AD_PLACEHOLDER.match(placeholder)
+        if match is None:
+            raise KeyError(placeholder)
+        position, image, part = match.groups()
+        if image:
+            return f"ad {position} image {image}"
+        if part not in _AD_PARTS:
+            raise KeyError(placeholder)
+        return f"ad {position}{_AD_PARTS[part]}"
+
+    def __iter__(self):
+        return iter(_NAMES)
+
+    def __len__(self) -> int:
+        return len(_NAMES)
+
+
+OBJECT_NAMES = ObjectNames()
 
 
 class SendFailed(Exception):
@@ -179,6 +219,12 @@ class _Job:
         self.policy = Policy.from_config(current_app.config)
         self.heartbeat = float(current_app.config["SEND_HEARTBEAT_SECONDS"])
         self.done: list[str] = []  # what each step achieved, for the summary
+        self.files = storage.current()  # where the ads' creatives are read from
+
+    def read(self, key: str) -> bytes:
+        """A creative's bytes, for an upload."""
+        with self.files.open(key) as stream:
+            return stream.read()
 
     def wait(self, seconds: float) -> None:
         """Sleep, touching the heartbeat as often as it must be touched."""
@@ -212,7 +258,12 @@ class _Job:
             self._check_budget(client, translation, values)
             for step, request in enumerate(translation.requests, start=1):
                 if request.returns and request.returns in values:
-                    continue  # made by an earlier run of this send
+                    # Made by an earlier run of this send, or by the send that failed part
+                    # way before it (sends.resume_from).
+                    if not request.reads:
+                        what = OBJECT_NAMES.get(request.returns, "object")
+                        self.done.append(f"{what} {values[request.returns]} already made")
+                    continue
                 value = self._step(client, step, request.filled(values))
                 if request.returns:
                     values[request.returns] = value
@@ -272,7 +323,13 @@ class _Job:
                 else:
                     self._retry_or_fail(step, attempt, lookup.method, lookup.path, answer, action)
                     continue
-            answer = client.call(request.method, request.path, body=request.body)
+            answer = client.call(
+                request.method,
+                request.path,
+                body=request.body,
+                params=dict(request.params),
+                read=self.read,
+            )
             if answer.kind is Kind.OK:
                 value = None
                 if request.returns:
@@ -285,6 +342,10 @@ class _Job:
                         self._record(step, attempt, request, answer, AttemptOutcome.FAILED, message)
                         raise SendFailed(message)
                     value = str(raw)
+                if request.reads:
+                    message = f"Read the {what}."
+                    self._record(step, attempt, request, answer, AttemptOutcome.OK, message)
+                    return value
                 message = f"Created {what} {value}." if value else f"Done: {action}."
                 self._record(step, attempt, request, answer, AttemptOutcome.OK, message)
                 self.done.append(f"created {what} {value}" if value else action)
@@ -356,11 +417,12 @@ def _said(answer: Answer) -> str:
 
 
 def _returned(translation: Translation, values: Mapping[str, str]) -> dict[str, str]:
-    """The ids the platform returned, by placeholder, in request order."""
+    """The ids of the objects the platform made, by placeholder, in request order (values
+    only read on the way, such as a video's thumbnail address, are left out)."""
     return {
         r.returns: values[r.returns]
         for r in translation.requests
-        if r.returns and values.get(r.returns)
+        if r.returns and not r.reads and values.get(r.returns)
     }
 
 

@@ -10,7 +10,15 @@ from sqlalchemy.exc import IntegrityError
 
 from ... import jobs
 from ...extensions import db
-from ...models import PlatformSend, SendState, Ticket, TicketStatus, User, utcnow
+from ...models import (
+    PlatformSend,
+    RequestType,
+    SendState,
+    Ticket,
+    TicketStatus,
+    User,
+    utcnow,
+)
 from .. import qa, tickets
 from ..errors import Conflict, DomainError, Unavailable
 from ..queries import TicketQuery, select_tickets
@@ -72,6 +80,7 @@ def queue_send(ticket: Ticket, *, actor: User | None, version=None) -> PlatformS
         state=SendState.QUEUED,
         target=connection.mode,
         base_url=connection.base_url,
+        progress=resume_from(ticket),
     )
     db.session.add(send)
     ticket.sending_since = now
@@ -116,6 +125,19 @@ def start_send(ticket: Ticket, *, actor: User | None, version=None) -> PlatformS
     return db.session.get(PlatformSend, send_id)
 
 
+def resume_from(ticket: Ticket) -> dict | None:
+    """Where a new send of the ticket starts: the objects an earlier send made.
+
+    A create that failed part way listed what it had made ({placeholder: id}, the ticket's
+    platform_ids); its next send, however it is started, makes only the rest, so nothing is
+    uploaded or made twice. (Objects whose answer was lost are found by the lookups before
+    each create.) A ticket that was trafficked, or an update, starts afresh.
+    """
+    if ticket.request_type is not RequestType.CREATE_CAMPAIGN or ticket.external_platform_id:
+        return None
+    return dict(ticket.platform_ids) if ticket.platform_ids else None
+
+
 _SIBLING_SENDING = (
     "Another ticket of this campaign is being sent to {platform}; send this one when it has "
     "finished."
@@ -141,7 +163,10 @@ def _sibling_in_flight(ticket: Ticket) -> bool:
 
 
 def send_again(ticket: Ticket, *, actor: User | None, version=None) -> PlatformSend:
-    """A FAILED ticket goes back to Ready for API and is sent, in one step."""
+    """A FAILED ticket goes back to Ready for API and is sent, in one step.
+
+    The new send starts from the objects a failed create made (see resume_from).
+    """
     if ticket.status is TicketStatus.FAILED:
         tickets.move_ticket(ticket, TicketStatus.READY_FOR_API, actor=actor, version=version)
         version = None  # checked by the move

@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from ...models import RequestType
+from .. import creative_specs
 from ..currencies import minor_units
 from ..errors import ValidationError
 from ..settings import (
@@ -59,6 +60,36 @@ _FIELD_BY_LABEL = {label: name for name, label in LABELS.items()}
 # --- the output -----------------------------------------------------------------------------
 
 
+class FileRef(str):
+    """A body field that is a creative's file: its bytes are never in the request itself.
+
+    It reads as what it stands for, `<bytes of hero.jpg, base64>`, wherever the request is
+    shown (the ticket page, the API, golden tests), and the client puts the real value in at
+    send time from the creative storage (services/storage.py), by `key`:
+    - "base64": the file's bytes, base64-encoded, as a JSON string;
+    - "part": the file itself, as a part of a multipart/form-data body;
+    - "md5": the hex MD5 digest of the file's bytes (an upload's signature).
+    """
+
+    ENCODINGS = {"base64": "base64", "part": "file", "md5": "MD5"}
+
+    key: str
+    filename: str
+    encoding: str
+
+    def __new__(cls, key: str, filename: str, encoding: str) -> FileRef:
+        if encoding not in cls.ENCODINGS:
+            raise ValueError(f"Unknown file encoding {encoding!r}.")
+        shown = f"<{'MD5 of' if encoding == 'md5' else 'bytes of'} {filename}"
+        text = f"{shown}, {cls.ENCODINGS[encoding]}>" if encoding != "md5" else f"{shown}>"
+        ref = super().__new__(cls, text)
+        ref.key, ref.filename, ref.encoding = key, filename, encoding
+        return ref
+
+    def __reduce__(self):
+        return (FileRef, (self.key, self.filename, self.encoding))
+
+
 @dataclass(frozen=True)
 class PlatformRequest:
     """One HTTP request to a platform's API; `path` includes the API version."""
@@ -71,14 +102,26 @@ class PlatformRequest:
     returns: str | None = None
     # Where that value is in the response JSON: keys and list indexes, outermost first.
     response_path: tuple[str | int, ...] = ()
+    # Query parameters (what a GET sends instead of a body).
+    params: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def placeholders(self) -> tuple[str, ...]:
-        """The placeholder names used in the path and body, in order of first use."""
+        """The placeholder names used in the path, body and parameters, in order of first use."""
         found: dict[str, None] = {}
-        for text in _strings((self.path, self.body)):
+        for text in _strings((self.path, self.body, self.params)):
             found.update(dict.fromkeys(PLACEHOLDER.findall(text)))
         return tuple(found)
+
+    @property
+    def multipart(self) -> bool:
+        """Whether the body goes as multipart/form-data: it carries a file as a part."""
+        return any(ref.encoding == "part" for ref in file_refs(self.body))
+
+    @property
+    def reads(self) -> bool:
+        """A request that makes nothing: what it returns is read, not created."""
+        return self.method == "GET"
 
     def filled(self, values: Mapping[str, str]) -> PlatformRequest:
         """A copy with the placeholders named in `values` replaced; others stay as they are."""
@@ -89,17 +132,32 @@ class PlatformRequest:
             self.description,
             self.returns,
             self.response_path,
+            _fill(dict(self.params), values),
         )
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "method": self.method,
             "path": self.path,
+            "params": dict(self.params),
             "body": self.body,
+            "multipart": self.multipart,
             "description": self.description,
             "returns": self.returns,
             "response_path": list(self.response_path),
         }
+
+
+def file_refs(value: Any):
+    """Every FileRef in a request body, in order."""
+    if isinstance(value, FileRef):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from file_refs(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from file_refs(item)
 
 
 @dataclass(frozen=True)
@@ -608,7 +666,38 @@ def number(amount: Decimal) -> int | float:
     return int(amount) if amount == amount.to_integral_value() else float(amount)
 
 
+def hard_text_problems(ad: AdInput, placements) -> list[str]:
+    """Every text of an ad longer than a placement's hard limit (the platform refuses it)."""
+    texts: list[tuple[str, str]] = [
+        ("primary_text", ad.primary_text),
+        ("long_headline", ad.long_headline),
+        ("business_name", ad.business_name),
+    ]
+    texts += [("headline", text) for text in ad.headlines]
+    texts += [("description", text) for text in ad.descriptions]
+    problems = []
+    for placement in placements:
+        hard = {name for name, limit in placement.text.items() if limit.hard}
+        for name, text in texts:
+            if name in hard:
+                problems += creative_specs.check_text(placement, {name: text})
+    return problems
+
+
+def single_file(ad: AdInput, platform: str) -> tuple[AdFile | None, str | None]:
+    """The one image or video of an ad that takes one, or why there is none."""
+    if not ad.files:
+        return None, "it has no creative: attach an image or a video."
+    if len(ad.files) > 1:
+        names = ", ".join(f.filename for f in ad.files)
+        return None, f"a {platform} ad takes one image or video; this one has {names}."
+    (file,) = ad.files
+    return file, None
+
+
 def _strings(value: Any):
+    if isinstance(value, FileRef):
+        return  # a file name is not a placeholder
     if isinstance(value, str):
         yield value
     elif isinstance(value, Mapping):
@@ -620,6 +709,8 @@ def _strings(value: Any):
 
 
 def _fill(value: Any, values: Mapping[str, str]) -> Any:
+    if isinstance(value, FileRef):
+        return value
     if isinstance(value, str):
         return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), value)
     if isinstance(value, Mapping):
@@ -642,6 +733,7 @@ class PlatformTranslator(abc.ABC):
     channel_code: ClassVar[str]  # the Channel.api_identifier this translator serves
     platform: ClassVar[str]  # the platform's name, for messages
     docs: ClassVar[tuple[str, ...]]  # the official reference pages the requests follow
+    ad_docs: ClassVar[tuple[str, ...]] = ()  # and those of the ads' requests, when there are
     # Every standard objective the platform takes, mapped to what it becomes there.
     objectives: ClassVar[Mapping[Objective, Any]]
     # Why each objective it does not take is refused.
@@ -650,6 +742,9 @@ class PlatformTranslator(abc.ABC):
     campaign_placeholder: ClassVar[str] = "campaign_id"
     # The longest campaign / ad set name the platform takes (None: no documented limit).
     name_limit: ClassVar[int | None] = None
+
+    # The longest ad name the platform takes (None: no documented limit).
+    ad_name_limit: ClassVar[int | None] = None
 
     @property
     def api_version(self) -> str:
@@ -663,12 +758,19 @@ class PlatformTranslator(abc.ABC):
             self._refuse_objective(parsed.objective, problems)
         self.check(parsed, problems)
         self._check_name_lengths(parsed, problems)
+        ads = data.ads if data.request_type is RequestType.CREATE_CAMPAIGN else ()
+        for ad in ads:
+            for problem in self._ad_problems(ad, parsed):
+                problems.add(f"Ad {ad.position}: {problem}")
         if problems:
             raise problems.error(self.platform)
         change = parsed.change()
         notes: tuple[str, ...] = ()
         if isinstance(change, NewCampaign):
-            requests, platform_id_from = self.create_campaign(change), self.campaign_placeholder
+            requests = self.create_campaign(change)
+            if ads:
+                requests += self.create_ads(change, ads)
+            platform_id_from = self.campaign_placeholder
             notes = (start_note(change.flight.moved), *self.notes(change))
         elif isinstance(change, BudgetChange):
             requests, platform_id_from = self.update_budget(change), None
@@ -681,7 +783,7 @@ class PlatformTranslator(abc.ABC):
             API_HOSTS[self.channel_code],
             tuple(requests),
             platform_id_from,
-            self.docs,
+            self.docs + (self.ad_docs if ads else ()),
             notes,
         )
 
@@ -694,6 +796,49 @@ class PlatformTranslator(abc.ABC):
                     f"most {limit}."
                 )
                 break
+
+    # --- ads ----------------------------------------------------------------------------
+
+    def _ad_problems(self, ad: AdInput, parsed: Parsed) -> list[str]:
+        """Why the platform would refuse this ad, as far as a translator can know."""
+        problems = []
+        if ad.name is None:
+            problems.append(f"its name cannot be made: {ad.name_problem}")
+        elif self.ad_name_limit is not None and len(ad.name) > self.ad_name_limit:
+            problems.append(
+                f"its name is {len(ad.name)} characters; {self.platform} takes at most "
+                f"{self.ad_name_limit}."
+            )
+        actions = dict(creative_specs.CALLS_TO_ACTION[self.channel_code])
+        if ad.call_to_action and ad.call_to_action not in actions:
+            problems.append(
+                f"{self.platform} has no call to action {ad.call_to_action!r}; choose one of "
+                f"{', '.join(actions)}."
+            )
+        if not ad.landing_url:
+            problems.append("it has no landing URL.")
+        problems += self.ad_problems(ad, parsed)
+        placements = self.ad_placements(ad, parsed)
+        return problems + list(dict.fromkeys(hard_text_problems(ad, placements)))
+
+    def ad_placements(self, ad: AdInput, parsed: Parsed) -> tuple[creative_specs.Placement, ...]:
+        """The placements whose hard text limits an ad must meet: the ad's own on this
+        platform, or all of the platform's when it names none."""
+        own = creative_specs.placements_for(self.channel_code)
+        chosen = tuple(p for p in own if p.key in ad.placements)
+        return chosen or own
+
+    def ad_problems(self, ad: AdInput, parsed: Parsed) -> list[str]:
+        """The platform's own reasons to refuse an ad (its media, its texts)."""
+        return []
+
+    def create_ads(self, change: NewCampaign, ads: Sequence[AdInput]) -> list[PlatformRequest]:
+        """The requests that make the ads under the ad set / ad group, each ad's in order."""
+        return [request for ad in ads for request in self.ad_requests(change, ad)]
+
+    def ad_requests(self, change: NewCampaign, ad: AdInput) -> list[PlatformRequest]:
+        """One ad's requests: upload its media, then make it. Each returns an ad{n}_ id."""
+        raise NotImplementedError(f"{self.platform} ads are not translated.")
 
     def supported_objectives(self) -> tuple[str, ...]:
         return tuple(o.value for o in Objective if o in self.objectives)

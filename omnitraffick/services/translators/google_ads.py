@@ -28,6 +28,25 @@ location criterion. References:
   https://developers.google.com/google-ads/api/docs/video/overview
 - Bidding strategy types and the campaigns they work with:
   https://developers.google.com/google-ads/api/docs/campaigns/bidding/strategy-types
+
+A ticket with ads gets an ad group too, and its ads (see AD_DOCS):
+- AdGroupService, POST .../adGroups:mutate (SEARCH_STANDARD or DISPLAY_STANDARD):
+  https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.adGroups/mutate
+- a Search campaign's ads are responsive search ads: AdGroupAdService, POST
+  .../adGroupAds:mutate with ad.responsiveSearchAd {headlines, descriptions} and finalUrls;
+  3 to 15 unique headlines, 2 to 4 descriptions, at least one final URL:
+  https://developers.google.com/google-ads/api/docs/responsive-search-ads/create-responsive-search-ads
+- a Display campaign's are responsive display ads: each image first becomes an image asset,
+  POST .../assets:mutate with imageAsset.data (the file, base64); then the ad, with
+  marketingImages (1.91:1) and squareMarketingImages (1:1), at least one of each and 15 in
+  all, 1 to 5 headlines, a long headline, 1 to 5 descriptions and the business name:
+  https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.assets/mutate
+  https://developers.google.com/google-ads/api/docs/responsive-display-ads/create-responsive-display-ads
+- videos in Google ads are YouTube videos (a YouTube video asset), which the creative
+  library does not hold: https://developers.google.com/google-ads/api/docs/assets/overview
+- responsive search and display ads have no name (Ad.name is for other ad types only,
+  https://developers.google.com/google-ads/api/reference/rpc/v26/Ad), so a retry finds the ad
+  group and the image assets by name, not the ads.
 """
 
 import re
@@ -36,12 +55,16 @@ from decimal import Decimal
 from typing import Any
 
 from ...models import RequestType
+from .. import creative_specs
 from ..countries import country_name, numeric_code
 from ..settings import BudgetType, DeliveryStatus, Objective, SpecialCategory
 from .base import (
     API_VERSIONS,
+    AdFile,
+    AdInput,
     Budget,
     BudgetChange,
+    FileRef,
     Lookup,
     NewCampaign,
     Parsed,
@@ -55,6 +78,22 @@ from .meta import EU_COUNTRIES
 
 VERSION = API_VERSIONS["GOOGLE"]
 CUSTOMER = f"/{VERSION}/customers/{{customer_id}}"
+AD_DOCS = (
+    "https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.adGroups/mutate",
+    "https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.assets/mutate",
+    "https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.adGroupAds/mutate",
+    "https://developers.google.com/google-ads/api/docs/responsive-search-ads/create-responsive-search-ads",
+    "https://developers.google.com/google-ads/api/docs/responsive-display-ads/create-responsive-display-ads",
+)
+LANDSCAPE, SQUARE = "google_display_landscape", "google_display_square"
+# Each campaign type's ad group type, and the creative_specs placement whose text limits its
+# ads meet (both display image slots carry the same texts).
+AD_GROUP_TYPES = {"SEARCH": "SEARCH_STANDARD", "DISPLAY": "DISPLAY_STANDARD"}
+AD_TEXT_PLACEMENTS = {"SEARCH": "google_search", "DISPLAY": LANDSCAPE}
+# (least, most) of each text of a responsive search / display ad.
+RSA_COUNTS = {"headlines": (3, 15), "descriptions": (2, 4)}
+RDA_COUNTS = {"headlines": (1, 5), "descriptions": (1, 5)}
+RDA_MAX_IMAGES = 15
 # A campaign's platform id is its resource name, as the mutate response returns it; a bare
 # campaign id is accepted too.
 CAMPAIGN_ID = re.compile(r"^(?:customers/\d+/campaigns/)?(\d+)$")
@@ -113,6 +152,8 @@ LOOKUPS = {
     "campaignBudgets:mutate": ("campaign_budget", "campaignBudget", "budget"),
     "campaigns:mutate": ("campaign", "campaign", "campaign"),
     "campaignCriteria:mutate": ("campaign_criterion", "campaignCriterion", "location target"),
+    "adGroups:mutate": ("ad_group", "adGroup", "ad group"),
+    "assets:mutate": ("asset", "asset", "image asset"),
 }
 
 
@@ -126,6 +167,35 @@ def _budget_fields(budget: Budget) -> dict[str, Any]:
         # A campaign total budget: the whole flight's amount, over a custom period.
         return {"totalAmountMicros": micros(budget.amount), "period": "CUSTOM_PERIOD"}
     return {"amountMicros": micros(budget.amount), "period": "DAILY"}
+
+
+def _count_problems(ad: AdInput, counts: dict[str, tuple[int, int]], what: str) -> list[str]:
+    problems = []
+    for field, (least, most) in counts.items():
+        have = len(getattr(ad, field))
+        noun = field[:-1]
+        if not least <= have <= most:
+            problems.append(
+                f"{what[0].lower()}{what[1:]} takes {least} to {most} {field}; this one has "
+                f"{have} {noun if have == 1 else field}."
+            )
+    return problems
+
+
+def _image_slots(files) -> tuple[list[AdFile], list[AdFile], list[str]]:
+    """An ad's images as (landscape, square, problems): each fits one of the two slots."""
+    landscape, square, problems = [], [], []
+    for file in files:
+        wide = creative_specs.check(file, creative_specs.BY_KEY[LANDSCAPE])
+        if not wide:
+            landscape.append(file)
+        elif not creative_specs.check(file, creative_specs.BY_KEY[SQUARE]):
+            square.append(file)
+        else:
+            problems.append(
+                f"{file.filename} fits neither image of a responsive display ad: " + " ".join(wide)
+            )
+    return landscape, square, problems
 
 
 def eu_political(change: NewCampaign) -> str:
@@ -151,6 +221,7 @@ class GoogleAdsTranslator(PlatformTranslator):
         "https://developers.google.com/google-ads/api/rest/reference/rest/v26/customers.campaignCriteria/mutate",
         "https://developers.google.com/google-ads/api/docs/campaigns/budgets/overview",
     )
+    ad_docs = AD_DOCS
 
     def check(self, parsed: Parsed, problems: Problems) -> None:
         kind = OBJECTIVES.get(parsed.objective) if parsed.objective else None
@@ -243,6 +314,132 @@ class GoogleAdsTranslator(PlatformTranslator):
             ),
         ]
 
+    # --- ads ----------------------------------------------------------------------------
+
+    def ad_placements(self, ad: AdInput, parsed: Parsed):
+        kind = OBJECTIVES.get(parsed.objective) if parsed.objective else None
+        if kind is None:
+            return ()
+        return (creative_specs.BY_KEY[AD_TEXT_PLACEMENTS[kind.channel]],)
+
+    def ad_problems(self, ad: AdInput, parsed: Parsed) -> list[str]:
+        kind = OBJECTIVES.get(parsed.objective) if parsed.objective else None
+        if kind is None:
+            return []  # the objective's own problem says why
+        videos = [f.filename for f in ad.files if f.kind == "video"]
+        if videos:
+            return [
+                f"Google Ads takes YouTube videos only, not uploaded files ({', '.join(videos)}); "
+                "remove the video or traffic it on YouTube."
+            ]
+        if kind.channel == "SEARCH":
+            problems = _count_problems(ad, RSA_COUNTS, "A responsive search ad")
+            if len(set(ad.headlines)) != len(ad.headlines):
+                problems.append("a responsive search ad's headlines must differ from each other.")
+            if ad.files:
+                problems.append(
+                    "a responsive search ad is text only; remove its images (Search campaigns "
+                    f"show no images): {', '.join(f.filename for f in ad.files)}."
+                )
+            return problems
+        problems = _count_problems(ad, RDA_COUNTS, "A responsive display ad")
+        if not ad.long_headline:
+            problems.append("a responsive display ad needs a long headline.")
+        if not ad.business_name:
+            problems.append("a responsive display ad needs the business name.")
+        landscape, square, misfits = _image_slots(ad.files)
+        problems += misfits
+        if not landscape or not square:
+            problems.append(
+                "a responsive display ad needs at least one landscape (1.91:1) and one square "
+                f"(1:1) image; this one has {len(landscape)} and {len(square)}."
+            )
+        if len(ad.files) > RDA_MAX_IMAGES:
+            problems.append(
+                f"a responsive display ad takes at most {RDA_MAX_IMAGES} images; this one has "
+                f"{len(ad.files)}."
+            )
+        return problems
+
+    def create_ads(self, change: NewCampaign, ads) -> list[PlatformRequest]:
+        kind = OBJECTIVES[change.objective]
+        ad_group = {
+            "name": change.adset_name,
+            "campaign": "{campaign_resource_name}",
+            "status": "ENABLED",
+            "type": AD_GROUP_TYPES[kind.channel],
+        }
+        return [
+            PlatformRequest(
+                "POST",
+                f"{CUSTOMER}/adGroups:mutate",
+                {"operations": [{"create": ad_group}]},
+                "Create the ad group that holds the ads.",
+                returns="ad_group_resource_name",
+                response_path=("results", 0, "resourceName"),
+            ),
+            *super().create_ads(change, ads),
+        ]
+
+    def ad_requests(self, change: NewCampaign, ad: AdInput) -> list[PlatformRequest]:
+        n = ad.position
+        texts = {
+            "headlines": [{"text": text} for text in ad.headlines],
+            "descriptions": [{"text": text} for text in ad.descriptions],
+        }
+        requests = []
+        if OBJECTIVES[change.objective].channel == "SEARCH":
+            ad_fields: dict[str, Any] = {"responsiveSearchAd": texts}
+            what = "responsive search ad"
+        else:
+            landscape, square, _ = _image_slots(ad.files)
+            slots: dict[str, list] = {"marketingImages": [], "squareMarketingImages": []}
+            for i, file in enumerate(ad.files, start=1):
+                asset = {
+                    "name": f"{ad.name} {file.filename}",
+                    "type": "IMAGE",
+                    "imageAsset": {"data": FileRef(file.key, file.filename, "base64")},
+                }
+                requests.append(
+                    PlatformRequest(
+                        "POST",
+                        f"{CUSTOMER}/assets:mutate",
+                        {"operations": [{"create": asset}]},
+                        f"Upload ad {n}'s image {i}, {file.filename}, as an image asset.",
+                        returns=f"ad{n}_image{i}_resource_name",
+                        response_path=("results", 0, "resourceName"),
+                    )
+                )
+                slot = "marketingImages" if file in landscape else "squareMarketingImages"
+                slots[slot].append({"asset": f"{{ad{n}_image{i}_resource_name}}"})
+            display: dict[str, Any] = {
+                **slots,
+                "headlines": texts["headlines"],
+                "longHeadline": {"text": ad.long_headline},
+                "descriptions": texts["descriptions"],
+                "businessName": ad.business_name,
+            }
+            if ad.call_to_action:
+                actions = dict(creative_specs.CALLS_TO_ACTION[self.channel_code])
+                display["callToActionText"] = actions[ad.call_to_action]
+            ad_fields = {"responsiveDisplayAd": display}
+            what = "responsive display ad"
+        create = {
+            "adGroup": "{ad_group_resource_name}",
+            "status": "ENABLED",
+            "ad": {"finalUrls": [ad.landing_url], **ad_fields},
+        }
+        return requests + [
+            PlatformRequest(
+                "POST",
+                f"{CUSTOMER}/adGroupAds:mutate",
+                {"operations": [{"create": create}]},
+                f"Create ad {n}, a {what}, in the ad group.",
+                returns=f"ad{n}_resource_name",
+                response_path=("results", 0, "resourceName"),
+            )
+        ]
+
     def notes(self, change: NewCampaign) -> tuple[str, ...]:
         zone = change.flight.start.tzinfo
         return (
@@ -320,6 +517,11 @@ class GoogleAdsTranslator(PlatformTranslator):
             condition = (
                 f"campaign_criterion.campaign = {gaql_string(create['campaign'])} "
                 "AND campaign_criterion.type = 'LOCATION'"
+            )
+        elif resource == "ad_group":
+            condition = (
+                f"ad_group.campaign = {gaql_string(create['campaign'])} "
+                f"AND ad_group.name = {gaql_string(create['name'])}"
             )
         else:
             condition = f"{resource}.name = {gaql_string(create['name'])}"

