@@ -383,3 +383,25 @@ def test_only_a_create_that_failed_part_way_resumes(db, ready, meta):
     update = ready(meta, RequestType.UPDATE_STATUS)
     update.platform_ids = {"campaign": "1"}
     assert resume_from(update) is None
+
+
+def test_the_request_panel_shows_a_read_with_its_query(
+    client, db, editor, ready, tiktok, library, with_ads
+):
+    files = library(**{"story.mp4": mp4_bytes(1080, 1920, 10)})
+    ad = {
+        "name_text": "StoryCut",
+        "placements": ["tiktok_in_feed"],
+        "primary_text": "Set sail with Moana.",
+        "call_to_action": "LEARN_MORE",
+        "files": [files["story.mp4"]],
+    }
+    ticket = with_ads(ready(tiktok), ad)
+
+    page = client.get(f"/tickets/{ticket.id}").text
+
+    # The video's cover is read with a GET whose parameters are the whole request.
+    assert (
+        "/open_api/v1.3/file/video/ad/info/?advertiser_id=%7Badvertiser_id%7D"
+        "&amp;video_ids=%5B%22%7Bad1_video_id%7D%22%5D"
+    ) in page
