@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Creative, RequestType, Ticket, TicketAd, TicketAdCreative, User, utcnow
-from . import ads, creative_specs, naming, team, tickets
+from . import ads, creative_specs, naming, team, tickets, trafficking
 from . import settings as ticket_settings
 from .errors import Conflict, NotFound, ValidationError
 from .labels import human
@@ -100,6 +100,30 @@ def check_editable(ticket: Ticket) -> None:
             "Ads can only change while a ticket is Draft or QA failed; "
             f"this one is {tickets.label(ticket.status)}."
         )
+
+
+def made_objects(ticket: Ticket, positions) -> list[str]:
+    """The objects a send that failed part way already made for the ads at `positions`
+    (their placeholders, in the ticket's platform_ids: "ad2_video_id", ...)."""
+    prefixes = tuple(f"ad{n}_" for n in positions)
+    return [key for key in (ticket.platform_ids or {}) if key.startswith(prefixes)]
+
+
+def check_not_made(ticket: Ticket, positions) -> None:
+    """Refuse to change ads whose objects an earlier send already made: the next send resumes
+    from them (and finds them by name), so a changed ad would go live as it was."""
+    made = made_objects(ticket, positions)
+    if not made:
+        return
+    platform = ticket.channel.platform_name
+    ads_touched = sorted({int(key[2:].split("_", 1)[0]) for key in made})
+    which = ", ".join(str(n) for n in ads_touched)
+    objects = ", ".join(trafficking.OBJECT_NAMES.get(key, key) for key in made)
+    raise Conflict(
+        f"{platform} already holds objects of ad{'s' if len(ads_touched) > 1 else ''} {which}, "
+        f"made by the send that failed ({objects}): the next send finishes them as they are. "
+        f"Send again, or change them on {platform} and in a new ticket."
+    )
 
 
 def get_ad(ticket: Ticket, ad_id) -> TicketAd:
@@ -390,6 +414,7 @@ def update_ad(
     """Change an ad's name, placements, creatives, copy, call to action or landing URL."""
     tickets.check_version(ticket, version)
     check_editable(ticket)
+    check_not_made(ticket, [ad.position])
     with db.session.no_autoflush:
         values = clean(ticket, raw, ad)
         before = _summary(ad)
@@ -425,6 +450,7 @@ def delete_ad(ticket: Ticket, ad: TicketAd, *, actor: User | None, version=None)
     """Delete an ad; the ones after it move up."""
     tickets.check_version(ticket, version)
     check_editable(ticket)
+    check_not_made(ticket, range(ad.position, len(ticket.ads) + 1))
     with db.session.no_autoflush:
         team.record_change(ticket, actor, f"Ad {ad.position}", shown_name(ticket, ad), None)
         _changed(ticket)
@@ -447,6 +473,7 @@ def move_ad(ticket: Ticket, ad: TicketAd, direction: str, *, actor: User | None,
             f"Ad {ad.position} is already the {'first' if step < 0 else 'last'} ad; "
             "it cannot move further."
         )
+    check_not_made(ticket, [ad.position, order[target].position])
     with db.session.no_autoflush:
         before = _order(ticket)
         order[index], order[target] = order[target], order[index]
