@@ -677,3 +677,36 @@ def test_an_ad_without_a_url_does_not_stop_the_landing_checks_of_the_next(
     assert findings["ad_landing"].message.startswith(
         "Ad 2 (DIS_US_META_2026_Plain): The landing URL is not https: http://disney.com"
     )
+
+
+def test_an_image_on_a_video_only_placement_is_flagged_though_meta_takes_the_ad(
+    ticket_for, creative, add_ad
+):
+    """Meta takes an image ad whatever placements it names; only QA says Reels shows videos."""
+    ticket = ticket_for()
+    add_ad(ticket, 1, "Reel", ["meta_reels"], [creative("square.jpg", 1080, 1080)], **META_TEXTS)
+
+    assert ad_failures(findings_of(ticket)) == {
+        "ad_creative_specs": (
+            "Ad 1 (DIS_US_META_2026_Reel): Meta Reels ads take videos only; this one is an "
+            "image. No creative of Disney fits Meta Reels; upload one that does."
+        )
+    }
+
+
+def test_a_text_cut_off_names_which_of_several_texts_it_is(ticket_for, creative, add_ad):
+    ticket = ticket_for()
+    add_ad(
+        ticket,
+        1,
+        "Hero",
+        ["meta_feed"],
+        [creative("square.jpg", 1080, 1080)],
+        description="Short\n" + "d" * 31,
+        **META_TEXTS,
+    )
+
+    assert findings_of(ticket)["ad_text_cut_off"].message == (
+        "Ad 1 (DIS_US_META_2026_Hero), description 2: A Meta Feed description is cut off after "
+        "30 characters; this one has 31."
+    )
