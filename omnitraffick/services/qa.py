@@ -201,6 +201,7 @@ def _translation_input(ctx: Context) -> translators.TranslationInput:
         adset_name,
         adset_problem,
         utm.landing_url_for(ctx.ticket, adset_name),
+        ctx.ads,
     )
 
 
@@ -501,7 +502,9 @@ def check_ad_creative_specs(ctx: Context) -> list[str]:
     for ad in ctx.ads:
         placements = _ad_placements(ctx, ad)
         slots = [p for p in placements if p.key in DISPLAY_SLOTS]
-        others = [p for p in placements if p.key not in DISPLAY_SLOTS]
+        # A text-only placement (Google search) takes no creative at all: that refusal is the
+        # platform's, which the translator rule reports (one problem, one line).
+        others = [p for p in placements if p.key not in DISPLAY_SLOTS and (p.image or p.video)]
         for file in ad.files:
             where = _ad_label(ad) + (f", {file.filename}" if len(ad.files) > 1 else "")
             for placement in others:
@@ -532,17 +535,20 @@ def _ad_texts(ad: AdInput) -> list[tuple[str, str, str]]:
     return texts  # empty ones too: no limit is ever under 0 characters
 
 
-def _text_problems(ctx: Context, hard: bool) -> list[str]:
+@rule("ad_text_cut_off", "Each ad's texts show in full", WARN)
+def check_ad_text_cut_off(ctx: Context) -> list[str]:
+    """Where Meta cuts text off on screen (creative_specs' soft limits); the ad still runs.
+    Hard limits are the platform's refusals: the translator rule reports them."""
     problems = []
     for ad in ctx.ads:
-        checked: list[dict] = []  # placements that share one table (display slots) count once
+        checked: list[dict] = []  # placements that share one table count once
         for placement in _ad_placements(ctx, ad):
             if placement.text in checked:
                 continue
             checked.append(placement.text)
             for where, field, value in _ad_texts(ad):
                 limit = placement.text.get(field)
-                if limit is not None and limit.hard is hard:
+                if limit is not None and not limit.hard:
                     problems += [
                         f"{_ad_label(ad)}{where}: {problem}"
                         for problem in creative_specs.check_text(placement, {field: value})
@@ -550,90 +556,26 @@ def _text_problems(ctx: Context, hard: bool) -> list[str]:
     return problems
 
 
-@rule("ad_text_limits", "Each ad's texts are within the platform's limits")
-def check_ad_text_limits(ctx: Context) -> list[str]:
-    """Limits the platform refuses text over (creative_specs: hard)."""
-    return _text_problems(ctx, hard=True)
-
-
-@rule("ad_text_cut_off", "Each ad's texts show in full", WARN)
-def check_ad_text_cut_off(ctx: Context) -> list[str]:
-    """Where Meta cuts text off on screen (creative_specs: soft); the ad still runs."""
-    return _text_problems(ctx, hard=False)
-
-
-# What each platform needs of an ad, beyond a name, a placement and a call to action it takes:
-# - Meta link ad: an image or video, the primary text (message) and the link; the CTA's link
-#   must be the creative's, https://developers.facebook.com/docs/marketing-api/reference/ad-creative-link-data
-# - TikTok in-feed ad: a video, ad text, a call to action and a landing page URL (a call to
-#   action only works with one), https://business-api.tiktok.com/portal/docs/create-ads/v1.3
-# - Google responsive search ad: 3 to 15 headlines, 2 to 4 descriptions and a final URL,
-#   https://developers.google.com/google-ads/api/reference/rpc/v26/ResponsiveSearchAdInfo
-#   and https://support.google.com/google-ads/answer/7684791
-# - Google responsive display ad: at least one landscape and one square image, 1 to 5
-#   headlines, a long headline, 1 to 5 descriptions, a business name and a final URL,
-#   https://developers.google.com/google-ads/api/reference/rpc/v26/ResponsiveDisplayAdInfo
-SEARCH_HEADLINES, SEARCH_DESCRIPTIONS = (3, 15), (2, 4)
-DISPLAY_HEADLINES, DISPLAY_DESCRIPTIONS = (1, 5), (1, 5)
-
-
-def _count_problem(ad_type: str, values: tuple[str, ...], limits: tuple[int, int], what: str):
-    low, high = limits
-    if low <= len(values) <= high:
-        return []
-    return [f"{ad_type} takes {low} to {high} {what}; this one has {len(values)}."]
-
-
-def _meta_needs(ad: AdInput, placements) -> tuple[list[str], list[str]]:
-    missing = [] if ad.files else ["an image or video"]
-    return missing + ([] if ad.primary_text else ["a primary text"]), []
-
-
-def _tiktok_needs(ad: AdInput, placements) -> tuple[list[str], list[str]]:
-    missing = [] if any(f.kind == "video" for f in ad.files) else ["a video"]
-    missing += [] if ad.primary_text else ["an ad text (the primary text)"]
-    return missing + ([] if ad.call_to_action else ["a call to action"]), []
-
-
-def _google_needs(ad: AdInput, placements) -> tuple[list[str], list[str]]:
-    keys = {p.key for p in placements}
-    if "google_search" in keys and keys & set(DISPLAY_SLOTS):
-        return [], [
-            "An ad is a responsive search ad or a responsive display ad: choose the search "
-            "placement or the display ones, not both."
-        ]
-    if "google_search" in keys:
-        return [], _count_problem(
-            "A responsive search ad", ad.headlines, SEARCH_HEADLINES, "headlines"
-        ) + _count_problem(
-            "A responsive search ad", ad.descriptions, SEARCH_DESCRIPTIONS, "descriptions"
-        )
-    missing = [
-        f"an image that fits {creative_specs.BY_KEY[key].name}"
-        for key in DISPLAY_SLOTS
-        if all(creative_specs.check(f, creative_specs.BY_KEY[key]) for f in ad.files)
-    ]
-    missing += [] if ad.long_headline else ["a long headline"]
-    missing += [] if ad.business_name else ["a business name"]
-    return missing, _count_problem(
-        "A responsive display ad", ad.headlines, DISPLAY_HEADLINES, "headlines"
-    ) + _count_problem(
-        "A responsive display ad", ad.descriptions, DISPLAY_DESCRIPTIONS, "descriptions"
-    )
-
-
-NEEDS = {"META": _meta_needs, "TIKTOK": _tiktok_needs, "GOOGLE": _google_needs}
+# What QA asks of an ad beyond what its platform refuses (the translator rule reports those:
+# a name, one creative of the right kind, Google's headline and description counts and image
+# slots, the call to action, the landing URL, hard text limits): a placement of the ticket's
+# platform, and the texts ad-ops always send though the API would take an ad without them.
+# - Meta: the primary text (the ad's message),
+#   https://developers.facebook.com/docs/marketing-api/reference/ad-creative-link-data
+# - TikTok: a call to action (without one the ad has no button to the landing page),
+#   https://business-api.tiktok.com/portal/docs/create-ads/v1.3
+QA_NEEDS = {
+    "META": (("primary_text", "a primary text"),),
+    "TIKTOK": (("call_to_action", "a call to action"),),
+}
 
 
 @rule("ad_complete", "Each ad has what its platform needs")
 def check_ad_complete(ctx: Context) -> list[str]:
     platform, channel = _platform(ctx), ctx.ticket.channel.platform_name
-    calls = dict(creative_specs.CALLS_TO_ACTION.get(platform, ()))
     problems = []
     for ad in ctx.ads:
         label = _ad_label(ad)
-        if ad.name_problem:
-            problems.append(f"{label}: {ad.name_problem}")
         placements = _ad_placements(ctx, ad)
         problems += [
             f"{label}: {key} is not a placement of {channel}."
@@ -644,14 +586,11 @@ def check_ad_complete(ctx: Context) -> list[str]:
             names = ", ".join(p.name for p in creative_specs.placements_for(platform))
             problems.append(f"{label}: choose where it runs ({names or 'no placement known'}).")
             continue
-        if ad.call_to_action and ad.call_to_action not in calls:
-            problems.append(
-                f"{label}: {channel} does not take the call to action {ad.call_to_action}."
-            )
-        missing, wrong = NEEDS[platform](ad, placements) if platform in NEEDS else ([], [])
-        missing += [] if ad.landing_url else ["a landing URL"]
-        problems += [f"{label}: {channel} needs {need}." for need in missing]
-        problems += [f"{label}: {problem}" for problem in wrong]
+        problems += [
+            f"{label}: {channel} needs {need}."
+            for field, need in QA_NEEDS.get(platform, ())
+            if not getattr(ad, field)
+        ]
     return problems
 
 

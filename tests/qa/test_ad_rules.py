@@ -1,6 +1,8 @@
 """Pre-flight QA of a ticket's ads: creatives against each placement's specs (naming the brand's
-creatives that fit), text limits, what each platform needs of an ad, tracked https landing URLs,
-and the warning for a CREATE ticket without ads.
+creatives that fit), text cut off on screen, what QA asks of an ad beyond the platform, tracked
+https landing URLs, and the warning for a CREATE ticket without ads. What the platform would
+refuse (name, creative, Google's counts and image slots, call to action, landing URL, hard text
+limits) is the translator rule's: each such problem is one "Ad n: ..." line of its message.
 
 The specs are creative_specs' (each row cites its page); what each platform needs of an ad:
 - Meta link ad: https://developers.facebook.com/docs/marketing-api/reference/ad-creative-link-data
@@ -18,12 +20,12 @@ from decimal import Decimal
 import pytest
 
 from omnitraffick.models import Creative, CreativeKind, TicketAd, TicketAdCreative
-from omnitraffick.services import qa
+from omnitraffick.services import creative_specs, qa
 from tests.qa.helpers import UPDATE_BUDGET, create_settings, failed, findings_of
 
 AD_RULES = {
+    "translator",
     "ad_creative_specs",
-    "ad_text_limits",
     "ad_text_cut_off",
     "ad_complete",
     "ad_landing",
@@ -72,6 +74,16 @@ def add_ad(db):
 
 
 META_TEXTS = {"primary_text": "Sail with Moana.", "call_to_action": "LEARN_MORE"}
+# Google's campaign type follows the ticket's objective (translators/google_ads.py OBJECTIVES):
+# TRAFFIC makes a Search campaign (responsive search ads), AWARENESS a Display campaign
+# (responsive display ads). create_settings() is TRAFFIC.
+DISPLAY = {"objective": "AWARENESS"}
+DISPLAY_TEXTS = {
+    "headline": "Moana",
+    "long_headline": "Moana sails again",
+    "description": "In cinemas now",
+    "business_name": "Disney",
+}
 
 
 def ad_failures(findings):
@@ -121,28 +133,27 @@ def test_a_complete_ad_on_each_platform_passes_every_ad_rule(
         primary_text="x" * 100,
         call_to_action="WATCH_NOW",
     )
-    google_ticket = ticket_for(create_settings(), channel=google)
+    search_ticket = ticket_for(create_settings(), channel=google)
     add_ad(
-        google_ticket,
+        search_ticket,
         1,
         "Search",
         ["google_search"],
         headline="One\nTwo\nThree",
         description="First line\nSecond line",
     )
+    # A Google ticket makes one campaign type: its display ad needs a ticket of its own.
+    display_ticket = ticket_for(create_settings(**DISPLAY), channel=google)
     add_ad(
-        google_ticket,
-        2,
+        display_ticket,
+        1,
         "Display",
         ["google_display_landscape", "google_display_square"],
         [creative("land.png", 1200, 628, mime="image/png"), creative("sq.jpg", 600, 600)],
-        headline="Moana",
-        long_headline="Moana sails again",
-        description="In cinemas now",
-        business_name="Disney",
+        **DISPLAY_TEXTS,
     )
 
-    for ticket in (meta_ticket, tiktok_ticket, google_ticket):
+    for ticket in (meta_ticket, tiktok_ticket, search_ticket, display_ticket):
         findings = findings_of(ticket)
         assert ad_failures(findings) == {}, ticket.channel
         assert all(findings[code].message == "OK" for code in AD_RULES)
@@ -187,17 +198,14 @@ def test_at_most_three_fitting_creatives_are_named_by_file_name(
 def test_an_ad_with_several_creatives_names_the_file(ticket_for, creative, add_ad, google):
     landscape = creative("land.jpg", 1200, 628)
     portrait = creative("portrait.jpg", 800, 1000)
-    ticket = ticket_for(create_settings(), channel=google)
+    ticket = ticket_for(create_settings(**DISPLAY), channel=google)
     add_ad(
         ticket,
         1,
         "Display",
         ["google_display_landscape", "google_display_square"],
         [landscape, portrait],
-        headline="Moana",
-        long_headline="Moana sails again",
-        description="In cinemas now",
-        business_name="Disney",
+        **DISPLAY_TEXTS,
     )
 
     findings = findings_of(ticket)
@@ -211,10 +219,14 @@ def test_an_ad_with_several_creatives_names_the_file(ticket_for, creative, add_a
         "Creatives of Disney that fit Google responsive display (landscape): land.jpg. "
         "No creative of Disney fits Google responsive display (square); upload one that does."
     )
-    assert findings["ad_complete"].message == (
-        "Ad 1 (DIS_US_GOOGLE_2026_Display): Google Ads needs an image that fits Google "
-        "responsive display (square)."
+    # Google refuses the ad without a square image: the translator's problem, said once.
+    assert findings["translator"].message == (
+        "Ad 1: portrait.jpg fits neither image of a responsive display ad: A Google "
+        "responsive display (landscape) image must be 1.91:1; this one is 4:5. "
+        "Ad 1: a responsive display ad needs at least one landscape (1.91:1) and one square "
+        "(1:1) image; this one has 1 and 0."
     )
+    assert findings["ad_complete"].passed
 
 
 def test_a_text_only_placement_takes_no_creative(ticket_for, creative, add_ad, google):
@@ -229,19 +241,19 @@ def test_a_text_only_placement_takes_no_creative(ticket_for, creative, add_ad, g
         description="First\nSecond",
     )
 
+    # Said once, by the translator: no "fits"/"upload one" advice for a text-only placement.
     assert ad_failures(findings_of(ticket)) == {
-        "ad_creative_specs": (
-            "Ad 1 (DIS_US_GOOGLE_2026_Search): Google responsive search ads are text only: "
-            "they take no image or video. "
-            "No creative of Disney fits Google responsive search; upload one that does."
+        "translator": (
+            "Ad 1: a responsive search ad is text only; remove its images (Search campaigns "
+            "show no images): land.jpg."
         )
     }
 
 
-# --- ad_text_limits and ad_text_cut_off ----------------------------------------------------
+# --- hard text limits (the translator's) and ad_text_cut_off ------------------------------
 
 
-def test_a_google_headline_over_its_limit_blocks_and_names_which_one(ticket_for, add_ad, google):
+def test_a_google_headline_over_its_limit_blocks_under_the_translator(ticket_for, add_ad, google):
     ticket = ticket_for(create_settings(), channel=google)
     add_ad(
         ticket,
@@ -255,14 +267,15 @@ def test_a_google_headline_over_its_limit_blocks_and_names_which_one(ticket_for,
     findings = findings_of(ticket)
 
     assert ad_failures(findings) == {
-        "ad_text_limits": (
-            "Ad 1 (DIS_US_GOOGLE_2026_Search), headline 2: A Google responsive search headline "
-            "may have at most 30 characters; this one has 31. "
-            "Ad 1 (DIS_US_GOOGLE_2026_Search), description 1: A Google responsive search "
-            "description may have at most 90 characters; this one has 91."
+        "translator": (
+            "Ad 1: A Google responsive search headline may have at most 30 characters; this "
+            "one has 31. "
+            "Ad 1: A Google responsive search description may have at most 90 characters; this "
+            "one has 91."
         )
     }
-    assert findings["ad_text_limits"].severity == qa.BLOCK
+    assert findings["translator"].severity == qa.BLOCK
+    assert "ad_text_limits" not in findings
 
 
 def test_meta_text_past_its_cut_off_warns_and_does_not_block(ticket_for, creative, add_ad):
@@ -291,7 +304,7 @@ def test_meta_text_past_its_cut_off_warns_and_does_not_block(ticket_for, creativ
         "characters; this one has 126."
     )
     assert findings["ad_text_cut_off"].severity == qa.WARN
-    assert findings["ad_text_limits"].passed
+    assert findings["translator"].passed  # Meta takes the text: soft limits are no refusal
     assert not qa.blocking([findings["ad_text_cut_off"]])
 
 
@@ -309,9 +322,8 @@ def test_tiktok_refuses_ad_text_over_100_characters(ticket_for, creative, add_ad
     )
 
     assert ad_failures(findings_of(ticket)) == {
-        "ad_text_limits": (
-            "Ad 1 (DIS_US_TIKTOK_2026_Clip): A TikTok in-feed primary text may have at most 100 "
-            "characters; this one has 101."
+        "translator": (
+            "Ad 1: A TikTok in-feed primary text may have at most 100 characters; this one has 101."
         )
     }
 
@@ -319,25 +331,22 @@ def test_tiktok_refuses_ad_text_over_100_characters(ticket_for, creative, add_ad
 def test_display_slots_share_their_text_limits_and_are_checked_once(
     ticket_for, creative, add_ad, google
 ):
-    ticket = ticket_for(create_settings(), channel=google)
+    ticket = ticket_for(create_settings(**DISPLAY), channel=google)
     add_ad(
         ticket,
         1,
         "Display",
         ["google_display_landscape", "google_display_square"],
         [creative("land.jpg", 1200, 628), creative("sq.jpg", 600, 600)],
-        headline="Moana",
-        long_headline="l" * 91,
-        description="In cinemas now",
-        business_name="b" * 26,
+        **(DISPLAY_TEXTS | {"long_headline": "l" * 91, "business_name": "b" * 26}),
     )
 
     assert ad_failures(findings_of(ticket)) == {
-        "ad_text_limits": (
-            "Ad 1 (DIS_US_GOOGLE_2026_Display): A Google responsive display (landscape) long "
-            "headline may have at most 90 characters; this one has 91. "
-            "Ad 1 (DIS_US_GOOGLE_2026_Display): A Google responsive display (landscape) "
-            "business name may have at most 25 characters; this one has 26."
+        "translator": (
+            "Ad 1: A Google responsive display (landscape) long headline may have at most 90 "
+            "characters; this one has 91. "
+            "Ad 1: A Google responsive display (landscape) business name may have at most 25 "
+            "characters; this one has 26."
         )
     }
 
@@ -349,11 +358,14 @@ def test_a_meta_ad_needs_a_creative_primary_text_and_landing_url(ticket_for, add
     ticket = ticket_for(create_settings(landing_url=None))
     add_ad(ticket, 1, "Bare", ["meta_feed"])
 
-    assert ad_failures(findings_of(ticket))["ad_complete"] == (
-        "Ad 1 (DIS_US_META_2026_Bare): Meta needs an image or video. "
-        "Ad 1 (DIS_US_META_2026_Bare): Meta needs a primary text. "
-        "Ad 1 (DIS_US_META_2026_Bare): Meta needs a landing URL."
+    failures = ad_failures(findings_of(ticket))
+
+    # Meta refuses an ad without a creative or a link; QA asks for the primary text too.
+    assert (
+        "Ad 1: it has no landing URL. Ad 1: it has no creative: attach an image or a video."
+        in (failures["translator"])
     )
+    assert failures["ad_complete"] == "Ad 1 (DIS_US_META_2026_Bare): Meta needs a primary text."
 
 
 def test_a_tiktok_ad_needs_a_video_ad_text_and_a_call_to_action_it_takes(
@@ -371,21 +383,27 @@ def test_a_tiktok_ad_needs_a_video_ad_text_and_a_call_to_action_it_takes(
         call_to_action="WATCH_MORE",  # Meta's, not TikTok's
     )
 
-    assert ad_failures(findings_of(ticket))["ad_complete"] == (
-        "Ad 1 (DIS_US_TIKTOK_2026_Still): TikTok needs a video. "
-        "Ad 1 (DIS_US_TIKTOK_2026_Still): TikTok needs an ad text (the primary text). "
-        "Ad 1 (DIS_US_TIKTOK_2026_Still): TikTok needs a call to action. "
-        "Ad 2 (DIS_US_TIKTOK_2026_Clip): TikTok does not take the call to action WATCH_MORE."
+    failures = ad_failures(findings_of(ticket))
+
+    assert failures["translator"] == (
+        "Ad 1: TikTok in-feed ads are videos; still.jpg is an image. "
+        "Ad 1: TikTok needs the ad text (the primary text). "
+        "Ad 2: TikTok has no call to action 'WATCH_MORE'; choose one of "
+        + ", ".join(dict(creative_specs.CALLS_TO_ACTION["TIKTOK"]))
+        + "."
+    )
+    assert failures["ad_complete"] == (
+        "Ad 1 (DIS_US_TIKTOK_2026_Still): TikTok needs a call to action."
     )
 
 
 @pytest.mark.parametrize(
     ("headlines", "descriptions", "expected"),
     [
-        (2, 2, ["A responsive search ad takes 3 to 15 headlines; this one has 2."]),
-        (16, 2, ["A responsive search ad takes 3 to 15 headlines; this one has 16."]),
-        (3, 1, ["A responsive search ad takes 2 to 4 descriptions; this one has 1."]),
-        (15, 5, ["A responsive search ad takes 2 to 4 descriptions; this one has 5."]),
+        (2, 2, ["a responsive search ad takes 3 to 15 headlines; this one has 2 headlines."]),
+        (16, 2, ["a responsive search ad takes 3 to 15 headlines; this one has 16 headlines."]),
+        (3, 1, ["a responsive search ad takes 2 to 4 descriptions; this one has 1 description."]),
+        (15, 5, ["a responsive search ad takes 2 to 4 descriptions; this one has 5 descriptions."]),
         (15, 4, []),
     ],
 )
@@ -402,16 +420,16 @@ def test_a_responsive_search_ad_takes_3_to_15_headlines_and_2_to_4_descriptions(
         description="\n".join(f"Description {n}" for n in range(descriptions)),
     )
 
-    message = findings_of(ticket)["ad_complete"].message
+    findings = findings_of(ticket)
 
-    label = "Ad 1 (DIS_US_GOOGLE_2026_Search): "
-    assert message == (" ".join(label + line for line in expected) or "OK")
+    assert findings["translator"].message == (
+        " ".join("Ad 1: " + line for line in expected) or "OK"
+    )
+    assert findings["ad_complete"].passed  # said once, by the translator
 
 
-def test_a_responsive_display_ad_needs_both_images_and_its_texts(
-    ticket_for, creative, add_ad, google
-):
-    ticket = ticket_for(create_settings(), channel=google)
+def test_a_responsive_display_ad_needs_both_images_and_its_texts(ticket_for, add_ad, google):
+    ticket = ticket_for(create_settings(**DISPLAY), channel=google)
     add_ad(
         ticket,
         1,
@@ -419,28 +437,48 @@ def test_a_responsive_display_ad_needs_both_images_and_its_texts(
         ["google_display_landscape", "google_display_square"],
         headline="\n".join(f"Headline {n}" for n in range(6)),
     )
+
+    findings = findings_of(ticket)
+
+    assert findings["translator"].message == (
+        "Ad 1: a responsive display ad takes 1 to 5 headlines; this one has 6 headlines. "
+        "Ad 1: a responsive display ad takes 1 to 5 descriptions; this one has 0 descriptions. "
+        "Ad 1: a responsive display ad needs a long headline. "
+        "Ad 1: a responsive display ad needs the business name. "
+        "Ad 1: a responsive display ad needs at least one landscape (1.91:1) and one square "
+        "(1:1) image; this one has 0 and 0."
+    )
+    assert findings["ad_complete"].passed
+
+
+def test_a_google_display_ad_on_a_search_ticket_fails_qa_with_the_translators_message(
+    ticket_for, creative, add_ad, google
+):
+    """The bug this rule fixes: QA passed a ticket whose ad Google would refuse (a TRAFFIC
+    ticket makes a Search campaign, whose responsive search ads are text only)."""
+    ticket = ticket_for(create_settings(), channel=google)
     add_ad(
         ticket,
-        2,
-        "Both",
-        ["google_search", "google_display_square"],
-        [creative("sq.jpg", 600, 600)],
+        1,
+        "Display",
+        ["google_display_landscape", "google_display_square"],
+        [creative("land.jpg", 1200, 628), creative("sq.jpg", 600, 600)],
+        **DISPLAY_TEXTS,
     )
 
-    assert findings_of(ticket)["ad_complete"].message == (
-        "Ad 1 (DIS_US_GOOGLE_2026_Display): Google Ads needs an image that fits Google "
-        "responsive display (landscape). "
-        "Ad 1 (DIS_US_GOOGLE_2026_Display): Google Ads needs an image that fits Google "
-        "responsive display (square). "
-        "Ad 1 (DIS_US_GOOGLE_2026_Display): Google Ads needs a long headline. "
-        "Ad 1 (DIS_US_GOOGLE_2026_Display): Google Ads needs a business name. "
-        "Ad 1 (DIS_US_GOOGLE_2026_Display): A responsive display ad takes 1 to 5 headlines; "
-        "this one has 6. "
-        "Ad 1 (DIS_US_GOOGLE_2026_Display): A responsive display ad takes 1 to 5 descriptions; "
-        "this one has 0. "
-        "Ad 2 (DIS_US_GOOGLE_2026_Both): An ad is a responsive search ad or a responsive "
-        "display ad: choose the search placement or the display ones, not both."
-    )
+    findings = findings_of(ticket)
+
+    assert ad_failures(findings) == {
+        "translator": (
+            "Ad 1: a responsive search ad takes 3 to 15 headlines; this one has 1 headline. "
+            "Ad 1: a responsive search ad takes 2 to 4 descriptions; this one has 1 "
+            "description. "
+            "Ad 1: a responsive search ad is text only; remove its images (Search campaigns "
+            "show no images): land.jpg, sq.jpg."
+        )
+    }
+    assert "translator" in {f.rule for f in qa.blocking(list(findings.values()))}
+    assert findings["ad_creative_specs"].passed  # the images fit the display slots it names
 
 
 def test_an_ad_needs_a_name_and_placements_of_its_platform(ticket_for, creative, add_ad):
@@ -450,9 +488,13 @@ def test_an_ad_needs_a_name_and_placements_of_its_platform(ticket_for, creative,
     add_ad(ticket, 2, "Hero", ["meta_feed"], [image], **META_TEXTS)
     add_ad(ticket, 3, "Elsewhere", ["tiktok_in_feed", "no_such_place"], [image], **META_TEXTS)
 
-    assert findings_of(ticket)["ad_complete"].message == (
-        "Ad 2: Ad 1 already has the name DIS_US_META_2026_Hero; each ad of a ticket needs a "
-        "name of its own. "
+    failures = ad_failures(findings_of(ticket))
+
+    assert failures["translator"] == (
+        "Ad 2: its name cannot be made: Ad 1 already has the name DIS_US_META_2026_Hero; each "
+        "ad of a ticket needs a name of its own."
+    )
+    assert failures["ad_complete"] == (
         "Ad 3 (DIS_US_META_2026_Elsewhere): tiktok_in_feed is not a placement of Meta. "
         "Ad 3 (DIS_US_META_2026_Elsewhere): no_such_place is not a placement of Meta. "
         "Ad 3 (DIS_US_META_2026_Elsewhere): choose where it runs (Meta Feed, Meta Stories, "
@@ -562,22 +604,45 @@ def test_qa_reads_ads_and_the_library_in_a_fixed_number_of_queries(
 # --- every ad and every placement is looked at (not only up to the first that is off) --------
 
 
-def test_the_text_of_each_placement_after_the_display_slots_is_checked_too(
+def test_the_text_of_each_placement_after_the_first_is_checked_too(ticket_for, creative, add_ad):
+    ticket = ticket_for()
+    add_ad(
+        ticket,
+        1,
+        "Mixed",
+        ["meta_feed", "meta_stories"],
+        [creative("square.jpg", 1080, 1080)],
+        primary_text="p" * 126,
+        call_to_action="LEARN_MORE",
+    )
+
+    message = findings_of(ticket)["ad_text_cut_off"].message
+
+    assert "A Meta Feed primary text is cut off after 125 characters" in message
+    assert "A Meta Stories primary text is cut off after 125 characters" in message
+
+
+def test_a_google_ads_text_limits_are_its_campaign_types_whatever_placements_it_names(
     ticket_for, add_ad, google
 ):
-    ticket = ticket_for(create_settings(), channel=google)
+    ticket = ticket_for(create_settings(), channel=google)  # TRAFFIC: a Search campaign
     add_ad(
         ticket,
         1,
         "Mixed",
         ["google_display_landscape", "google_display_square", "google_search"],
-        headline="h" * 31,
+        headline="h" * 31 + "\nTwo\nThree",
+        description="First\nSecond",
     )
 
-    message = findings_of(ticket)["ad_text_limits"].message
+    findings = findings_of(ticket)
 
-    assert "A Google responsive display (landscape) headline may have at most 30" in message
-    assert "A Google responsive search headline may have at most 30 characters" in message
+    assert ad_failures(findings) == {
+        "translator": (
+            "Ad 1: A Google responsive search headline may have at most 30 characters; this "
+            "one has 31."
+        )
+    }
 
 
 def test_an_ad_without_placements_does_not_stop_the_checks_of_the_next(
@@ -606,9 +671,42 @@ def test_an_ad_without_a_url_does_not_stop_the_landing_checks_of_the_next(
 
     findings = findings_of(ticket)
 
-    assert findings["ad_complete"].message == (
-        "Ad 1 (DIS_US_META_2026_NoUrl): Meta needs a landing URL."
-    )
+    assert "Ad 1: it has no landing URL." in findings["translator"].message
+    assert "Ad 2" not in findings["translator"].message
+    assert findings["ad_complete"].passed
     assert findings["ad_landing"].message.startswith(
         "Ad 2 (DIS_US_META_2026_Plain): The landing URL is not https: http://disney.com"
+    )
+
+
+def test_an_image_on_a_video_only_placement_is_flagged_though_meta_takes_the_ad(
+    ticket_for, creative, add_ad
+):
+    """Meta takes an image ad whatever placements it names; only QA says Reels shows videos."""
+    ticket = ticket_for()
+    add_ad(ticket, 1, "Reel", ["meta_reels"], [creative("square.jpg", 1080, 1080)], **META_TEXTS)
+
+    assert ad_failures(findings_of(ticket)) == {
+        "ad_creative_specs": (
+            "Ad 1 (DIS_US_META_2026_Reel): Meta Reels ads take videos only; this one is an "
+            "image. No creative of Disney fits Meta Reels; upload one that does."
+        )
+    }
+
+
+def test_a_text_cut_off_names_which_of_several_texts_it_is(ticket_for, creative, add_ad):
+    ticket = ticket_for()
+    add_ad(
+        ticket,
+        1,
+        "Hero",
+        ["meta_feed"],
+        [creative("square.jpg", 1080, 1080)],
+        description="Short\n" + "d" * 31,
+        **META_TEXTS,
+    )
+
+    assert findings_of(ticket)["ad_text_cut_off"].message == (
+        "Ad 1 (DIS_US_META_2026_Hero), description 2: A Meta Feed description is cut off after "
+        "30 characters; this one has 31."
     )

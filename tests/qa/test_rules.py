@@ -49,7 +49,6 @@ def test_registry_holds_every_rule_once_with_a_severity():
         "platform_minimum_unknown",
         "compliance_political",
         "ad_creative_specs",
-        "ad_text_limits",
         "ad_text_cut_off",
         "ad_complete",
         "ad_landing",
