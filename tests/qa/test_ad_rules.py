@@ -470,11 +470,9 @@ def test_a_google_display_ad_on_a_search_ticket_fails_qa_with_the_translators_me
 
     assert ad_failures(findings) == {
         "translator": (
-            "Ad 1: a responsive search ad takes 3 to 15 headlines; this one has 1 headline. "
-            "Ad 1: a responsive search ad takes 2 to 4 descriptions; this one has 1 "
-            "description. "
-            "Ad 1: a responsive search ad is text only; remove its images (Search campaigns "
-            "show no images): land.jpg, sq.jpg."
+            "Ad 1: the objective TRAFFIC makes a Search campaign, whose ads run in Google "
+            "responsive search; choose that placement for this ad, or traffic it on a ticket "
+            "whose objective makes the other campaign type."
         )
     }
     assert "translator" in {f.rule for f in qa.blocking(list(findings.values()))}

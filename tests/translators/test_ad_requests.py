@@ -11,7 +11,12 @@ from decimal import Decimal
 import pytest
 
 from omnitraffick.models import RequestType
-from omnitraffick.services.translators import GoogleAdsTranslator, TranslationInput, translate
+from omnitraffick.services.translators import (
+    GoogleAdsTranslator,
+    TranslationError,
+    TranslationInput,
+    translate,
+)
 from omnitraffick.services.translators.base import AdFile, AdInput, FileRef, PlatformRequest
 from tests.translators.helpers import NAME, problems_of, settings
 
@@ -672,3 +677,44 @@ def test_a_file_reads_as_what_it_stands_for_and_survives_copies():
     assert filled.body["file"] is ref and filled.body["n"] == ["2"]
     assert filled.multipart is False
     assert PlatformRequest("POST", "/u", {"f": [FileRef("k", "k", "part")]}, "U.").multipart
+
+
+@pytest.mark.parametrize(
+    ("objective", "placements", "kind", "runs_in"),
+    [
+        ("TRAFFIC", ("google_display_landscape",), "Search", "Google responsive search"),
+        (
+            "REACH",
+            ("google_search",),
+            "Display",
+            "Google responsive display (landscape) or Google responsive display (square)",
+        ),
+    ],
+)
+def test_google_refuses_an_ad_meant_for_the_other_campaign_type(
+    objective, placements, kind, runs_in
+):
+    """The campaign type follows the ticket's objective; an ad whose placements are all of
+    the other type would go out as an ad its author did not make."""
+    problems = problems_of(
+        "GOOGLE", data("GOOGLE", ad(1, (), placements=placements), objective=objective)
+    )
+    assert problems == (
+        f"Ad 1: the objective {objective} makes a {kind} campaign, whose ads run in {runs_in}; "
+        "choose that placement for this ad, or traffic it on a ticket whose objective makes "
+        "the other campaign type.",
+    )
+    # One placement of the campaign's own type among them is enough.
+    mixed = placements + ("google_search", "google_display_square")
+    assert not any(
+        "makes a" in p
+        for p in problems_of_or_none("GOOGLE", data("GOOGLE", ad(1, (), placements=mixed)))
+    )
+
+
+def problems_of_or_none(channel, translation_input) -> tuple[str, ...]:
+    try:
+        translate(channel, translation_input)
+    except TranslationError as err:
+        return tuple(err.problems)
+    return ()

@@ -90,6 +90,8 @@ LANDSCAPE, SQUARE = "google_display_landscape", "google_display_square"
 # ads meet (both display image slots carry the same texts).
 AD_GROUP_TYPES = {"SEARCH": "SEARCH_STANDARD", "DISPLAY": "DISPLAY_STANDARD"}
 AD_TEXT_PLACEMENTS = {"SEARCH": "google_search", "DISPLAY": LANDSCAPE}
+# The placements each campaign type's ads run in.
+CAMPAIGN_PLACEMENTS = {"SEARCH": ("google_search",), "DISPLAY": (LANDSCAPE, SQUARE)}
 # (least, most) of each text of a responsive search / display ad.
 RSA_COUNTS = {"headlines": (3, 15), "descriptions": (2, 4)}
 RDA_COUNTS = {"headlines": (1, 5), "descriptions": (1, 5)}
@@ -326,6 +328,16 @@ class GoogleAdsTranslator(PlatformTranslator):
         kind = OBJECTIVES.get(parsed.objective) if parsed.objective else None
         if kind is None:
             return []  # the objective's own problem says why
+        placements = CAMPAIGN_PLACEMENTS[kind.channel]
+        if ad.placements and not set(ad.placements) & set(placements):
+            # The campaign type follows the objective; an ad meant for the other type's
+            # placements would go out as an ad its author did not make.
+            names = " or ".join(creative_specs.BY_KEY[key].name for key in placements)
+            return [
+                f"the objective {parsed.objective.value} makes a {kind.channel.title()} "
+                f"campaign, whose ads run in {names}; choose that placement for this ad, or "
+                "traffic it on a ticket whose objective makes the other campaign type."
+            ]
         videos = [f.filename for f in ad.files if f.kind == "video"]
         if videos:
             return [
