@@ -88,6 +88,17 @@ def _meta_ads(library):
     return video, image
 
 
+def _tiktok_ad(library):
+    files = library(**{"story.mp4": mp4_bytes(1080, 1920, 10)})
+    return {
+        "name_text": "StoryCut",
+        "placements": ["tiktok_in_feed"],
+        "primary_text": "Set sail with Moana.",
+        "call_to_action": "LEARN_MORE",
+        "files": [files["story.mp4"]],
+    }
+
+
 def _counts(objects, platform):
     return {kind: len(rows) for kind, rows in objects[platform].items()}
 
@@ -154,15 +165,7 @@ def test_meta_ticket_with_a_video_and_an_image_ad_keeps_an_id_per_object(
 def test_tiktok_ticket_with_a_video_ad_runs_as_the_configured_identity(
     client, db, editor, sandbox, ready, tiktok, library, with_ads
 ):
-    files = library(**{"story.mp4": mp4_bytes(1080, 1920, 10)})
-    ad = {
-        "name_text": "StoryCut",
-        "placements": ["tiktok_in_feed"],
-        "primary_text": "Set sail with Moana.",
-        "call_to_action": "LEARN_MORE",
-        "files": [files["story.mp4"]],
-    }
-    ticket = with_ads(ready(tiktok), ad)
+    ticket = with_ads(ready(tiktok), _tiktok_ad(library))
 
     send(client, ticket)
 
@@ -388,15 +391,7 @@ def test_only_a_create_that_failed_part_way_resumes(db, ready, meta):
 def test_the_request_panel_shows_a_read_with_its_query(
     client, db, editor, ready, tiktok, library, with_ads
 ):
-    files = library(**{"story.mp4": mp4_bytes(1080, 1920, 10)})
-    ad = {
-        "name_text": "StoryCut",
-        "placements": ["tiktok_in_feed"],
-        "primary_text": "Set sail with Moana.",
-        "call_to_action": "LEARN_MORE",
-        "files": [files["story.mp4"]],
-    }
-    ticket = with_ads(ready(tiktok), ad)
+    ticket = with_ads(ready(tiktok), _tiktok_ad(library))
 
     page = client.get(f"/tickets/{ticket.id}").text
 
