@@ -167,11 +167,19 @@ class Server:
                 self.process.wait()
 
 
+# Sent by the signing-in session and by wrk alike: Flask-Login's session protection binds the
+# session cookie to the user agent, and a cookie replayed from another agent would be marked
+# not fresh and sent back re-signed on every answer (a browser keeps the new cookie; wrk
+# replays the first one).
+USER_AGENT = "bench-compare"
+
+
 def sign_in(base: str, email: str = "admin@omnitraffick.test", password="omnitraffick-demo"):
     """A requests session signed in to our app (the login form's CSRF token included)."""
     import requests  # pylint: disable=import-outside-toplevel
 
     session = requests.Session()
+    session.headers["User-Agent"] = USER_AGENT
     page = session.get(base + "/login", timeout=30)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text)
     data = {"email": email, "password": password, "csrf_token": token.group(1) if token else ""}
@@ -249,7 +257,7 @@ def run(database: str, base_url: str | None, seconds: int) -> dict[str, float]:
             session = sign_in(ours)
             # A first page puts the CSRF secret into the session cookie: wrk sends that one.
             expect(session, f"{ours}/board/", {"HX-Request": "true"}, 200)
-            signed = {"Cookie": cookie_header(session)}
+            signed = {"Cookie": cookie_header(session), "User-Agent": USER_AGENT}
             htmx = signed | {"HX-Request": "true"}
             preview = (
                 f"{ours}/campaigns/preview?brand_id={brand}&market_id={market}&year=2026"

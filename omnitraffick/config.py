@@ -118,7 +118,6 @@ def load_config(instance_path: Path, overrides: dict) -> dict:
         # `flask check-deploy` refuses a key kept in a file on one machine for PostgreSQL.
         "SECRET_KEY_FROM_INSTANCE": not secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -195,6 +194,12 @@ def load_config(instance_path: Path, overrides: dict) -> dict:
     )
     config.setdefault("SESSION_COOKIE_SECURE", not insecure)
     config.setdefault("REMEMBER_COOKIE_SECURE", config["SESSION_COOKIE_SECURE"])
+    # A database server may have closed a pooled connection (a restart): each is tested
+    # before use. A SQLite file has no server to lose.
+    config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS",
+        {"pool_pre_ping": not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")},
+    )
     return config
 
 

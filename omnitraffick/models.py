@@ -816,6 +816,19 @@ class PickList(UUIDMixin, TimestampMixin, db.Model):
         return f"<PickList {self.code}>"
 
 
+class ReferenceStamp(db.Model):
+    """One row counting the writes to brands, markets, channels, naming conventions and
+    pick-lists: database triggers add one in every transaction that writes them (migration
+    0024), and processes keep those tables between requests while it holds (services/stamps.py).
+    """
+
+    __tablename__ = "reference_stamp"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
 class NameAudit(UUIDMixin, db.Model):
     """One check of the names live on the platforms against the conventions."""
 

@@ -118,6 +118,18 @@ def client(app):
 
 
 @pytest.fixture
+def other_worker(make_app, make_user):
+    """The test client of a second app on the suite's database, signed in as a trafficker: a
+    second gunicorn worker, with its own copies of what a process keeps between requests."""
+    user = make_user(Role.TRAFFICKER)
+    client = make_app().test_client()
+    assert (
+        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    )
+    return client
+
+
+@pytest.fixture
 def csrf_on(app):
     """Turn CSRF protection on for one test, as in production."""
     app.config["WTF_CSRF_ENABLED"] = True

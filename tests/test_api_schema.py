@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from omnitraffick.api.spec import document
 from omnitraffick.extensions import db as _db
-from omnitraffick.models import Brand, Campaign, Channel, Market, Role, Ticket
+from omnitraffick.models import Brand, Campaign, Channel, Market, ReferenceStamp, Role, Ticket
 from omnitraffick.services import campaigns, reference, tickets, tokens, users
 from tests.support import empty_tables
 
@@ -349,7 +349,8 @@ def reseed(db) -> str:
         seed(db)
         with db.engine.connect() as conn:
             for table in tables:
-                SEEDED[table.name] = [dict(row) for row in conn.execute(table.select()).mappings()]
+                if table.name != ReferenceStamp.__tablename__:  # a count, never put back
+                    SEEDED[table.name] = [dict(r) for r in conn.execute(table.select()).mappings()]
     EXISTING.clear()
     EXISTING.update(existing_ids(db))
     return API_TOKEN

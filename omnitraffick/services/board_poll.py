@@ -3,7 +3,8 @@
 A refresh's ETag is a digest of two things:
 
 - a fingerprint of everything the columns are made of, read in one statement that indexes
-  answer (no card is loaded but the ticket versions' sum): the number of tickets, the sum
+  answer (no card is loaded but the ticket versions' sum), and not read again until a write
+  is committed somewhere (services/stamps.py): the number of tickets, the sum
   of their versions and the latest `updated_at` of the tickets, campaigns, brands, markets,
   channels and users (every write of a row stamps it; a deleted ticket or user changes a
   count), the WIP limits, and, from the request, the
@@ -25,14 +26,13 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Brand, Campaign, Channel, Market, Ticket, User
-from . import board_settings
+from . import board_settings, stamps
 from .queries import latest, row_count
 
 
-def fingerprint(user, query_string: str, csrf_token: str) -> tuple[str, dict]:
-    """The digest of what the board's columns show for `user` at this URL, and the WIP
-    limits it read (the render reuses them)."""
-    stamps = db.session.execute(
+def _workspace_state() -> tuple:
+    """What every board is made of, as stamps: read from indexes, no card loaded."""
+    stamps_read = db.session.execute(
         select(
             row_count(Ticket),
             latest(Ticket.updated_at),
@@ -49,8 +49,18 @@ def fingerprint(user, query_string: str, csrf_token: str) -> tuple[str, dict]:
     ).one()
     limits = board_settings.wip_limits()
     wip = sorted((status.value, c.wip_limit, c.hard) for status, c in limits.items())
-    parts = (tuple(stamps), wip, str(user.id), user.role.value, query_string, csrf_token)
-    return hashlib.sha256(repr(parts).encode()).hexdigest(), limits
+    return tuple(stamps_read), tuple(wip)
+
+
+def fingerprint(user, query_string: str, csrf_token: str) -> str:
+    """The digest of what the board's columns show for `user` at this URL.
+
+    The workspace's stamps are read again only after a write was committed (an idle board's
+    refresh reads none: services/stamps.py).
+    """
+    state = stamps.unchanged_since("board", _workspace_state)
+    parts = (state, str(user.id), user.role.value, query_string, csrf_token)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def etag(fingerprint_digest: str, until: datetime) -> str:

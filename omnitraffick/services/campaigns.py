@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Row, bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -10,7 +10,7 @@ from ..models import Brand, Campaign, CampaignStatus, Market, Ticket, TicketStat
 from . import conventions, naming, taxonomy
 from .currencies import parse_budget
 from .errors import Conflict, Duplicate, ValidationError
-from .reference import load_referenced
+from .reference import BrandCode, MarketCode, load_referenced, referenced_codes
 
 # The moves a campaign's status may make; staying put is always allowed.
 CAMPAIGN_MOVES = {
@@ -31,14 +31,16 @@ class NamePreview:
     name: str | None = None
     prefix: str | None = None  # the part that comes from brand, market, channel and year
     typed: str | None = None  # the part that comes from the user's typing
-    taken_by: Campaign | None = None
+    taken_by: Row | None = None  # the id and name of the campaign that has the name
     currency: str | None = None
     suffix: str = ""  # the part after what the user typed (conventions may put text first)
     note: str = ""  # what was transliterated or dropped
     bad_year: bool = False  # the year is what is wrong: `prefix` is the name up to it
 
 
-def _name_input(brand: Brand, market: Market, year: int, text, picks) -> conventions.NameInput:
+def _name_input(
+    brand: Brand | BrandCode, market: Market | MarketCode, year: int, text, picks
+) -> conventions.NameInput:
     return conventions.NameInput(
         brand=brand.internal_code,
         market=market.code,
@@ -49,7 +51,9 @@ def _name_input(brand: Brand, market: Market, year: int, text, picks) -> convent
     )
 
 
-def _known_before_year(convention: conventions.Convention, brand: Brand, market: Market) -> str:
+def _known_before_year(
+    convention: conventions.Convention, brand: BrandCode, market: MarketCode
+) -> str:
     """The start of a name that comes before its year: the brand, market and channel parts
     the convention opens with."""
     known = {
@@ -70,13 +74,24 @@ def find_by_name(name: str) -> Campaign | None:
     return db.session.scalar(select(Campaign).where(func.lower(Campaign.name) == name.lower()))
 
 
+# Built once: the live preview asks it on every keystroke.
+_NAME_HOLDER = select(Campaign.id, Campaign.name).where(
+    func.lower(Campaign.name) == bindparam("lowered")
+)
+
+
+def name_holder(name: str) -> Row | None:
+    """The id and name of the campaign whose name equals `name` ignoring letter case, if any."""
+    return db.session.execute(_NAME_HOLDER, {"lowered": name.lower()}).first()
+
+
 def preview_name(brand_id, market_id, year, campaign_name, picks=None) -> NamePreview:
     """Work out the name a new campaign would get, without saving anything."""
     if not brand_id or not market_id:
         return NamePreview("incomplete", "Choose a brand and a market to see the name.")
     try:
-        brand = load_referenced(Brand, brand_id, "brand_id", "brand")
-        market = load_referenced(Market, market_id, "market_id", "market")
+        brand = referenced_codes(Brand, brand_id, "brand_id", "brand")
+        market = referenced_codes(Market, market_id, "market_id", "market")
     except ValidationError as err:
         return NamePreview("invalid", err.message)
     lists = naming.pick_lists()
@@ -112,7 +127,7 @@ def preview_name(brand_id, market_id, year, campaign_name, picks=None) -> NamePr
             "invalid", err.message, prefix=prefix, currency=market.currency, suffix=suffix
         )
     name, typed = made.name, made.text
-    taken = find_by_name(name)
+    taken = name_holder(name)
     if taken is not None:
         return NamePreview(
             "taken",
@@ -176,7 +191,7 @@ def create_campaign(
     picks = {
         s.list: data.picks[s.list].strip().upper() for s in convention.segments if s.kind == "list"
     }
-    existing = find_by_name(name)
+    existing = name_holder(name)
     if existing is not None:
         raise Duplicate(f"A campaign named {existing.name} already exists.", "campaign_name")
     campaign = Campaign(

@@ -29,6 +29,7 @@ from ..models import (
     User,
 )
 from . import conventions as conv
+from . import stamps
 from .decoder import Decoder, Result
 from .errors import Conflict, Duplicate, ValidationError
 from .settings import Objective
@@ -64,7 +65,8 @@ _CACHE = "naming"
 def _cached(key, make):
     cache = db.session.info.setdefault(_CACHE, {})
     if key not in cache:
-        cache[key] = make()
+        # Between requests, each process keeps them while the reference stamp holds.
+        cache[key] = stamps.reference((_CACHE, key), make)
     return cache[key]
 
 

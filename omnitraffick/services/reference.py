@@ -1,13 +1,14 @@
 """Reference data: markets, brands and channels."""
 
 import uuid
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Brand, Campaign, Channel, Creative, Market, Ticket
-from . import settings, taxonomy, team, timezones, utm
+from . import settings, stamps, taxonomy, team, timezones, utm
 from .countries import validate_country
 from .currencies import parse_budget, validate_currency
 from .errors import Conflict, Duplicate, NotFound, ValidationError
@@ -61,21 +62,59 @@ def get_or_404(model, id_: uuid.UUID | str):
     return row
 
 
-def load_referenced(model, id_, field: str, label: str):
-    """Load the row an id in the input points at; no such row is a 422 naming the field."""
+def _referenced_id(id_, field: str, label: str) -> uuid.UUID:
     if not id_:
         raise ValidationError(f"Choose a {label}.", field)
-    if not isinstance(id_, uuid.UUID):
-        try:
-            id_ = uuid.UUID(str(id_))
-        except ValueError:
-            raise ValidationError(
-                f"{label.capitalize()} id {str(id_)[:50]!r} is not valid.", field
-            ) from None
+    if isinstance(id_, uuid.UUID):
+        return id_
+    try:
+        return uuid.UUID(str(id_))
+    except ValueError:
+        raise ValidationError(
+            f"{label.capitalize()} id {str(id_)[:50]!r} is not valid.", field
+        ) from None
+
+
+def load_referenced(model, id_, field: str, label: str):
+    """Load the row an id in the input points at; no such row is a 422 naming the field."""
+    id_ = _referenced_id(id_, field, label)
     row = db.session.get(model, id_)
     if row is None:
         raise ValidationError(f"{label.capitalize()} {id_} does not exist.", field)
     return row
+
+
+class BrandCode(NamedTuple):
+    id: uuid.UUID
+    internal_code: str
+
+
+class MarketCode(NamedTuple):
+    id: uuid.UUID
+    code: str
+    currency: str
+
+
+_CODES = {
+    Brand: lambda: select(Brand.id, Brand.internal_code),
+    Market: lambda: select(Market.id, Market.code, Market.currency),
+}
+_CODE_ROWS = {Brand: BrandCode, Market: MarketCode}
+
+
+def referenced_codes(model, id_, field: str, label: str) -> BrandCode | MarketCode:
+    """What a name takes from the brand or market an id in the input points at, from this
+    process's copy of them (services/stamps.py); no such row is a 422 naming the field, as
+    `load_referenced` says it."""
+    id_ = _referenced_id(id_, field, label)
+
+    def load():
+        return {row.id: _CODE_ROWS[model](*row) for row in db.session.execute(_CODES[model]())}
+
+    found = stamps.reference(("codes", model.__tablename__), load).get(id_)
+    if found is None:
+        raise ValidationError(f"{label.capitalize()} {id_} does not exist.", field)
+    return found
 
 
 # --- markets ---------------------------------------------------------------------------------

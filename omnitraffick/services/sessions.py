@@ -8,11 +8,13 @@ Flask-Login's user id; the database keeps only its SHA-256 digest. Ending a sess
 import secrets
 import uuid
 from datetime import timedelta
+from functools import cache
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 
 from ..extensions import db
 from ..models import User, UserSession, as_utc, utcnow
+from . import stamps
 from .tokens import digest
 
 # "Last seen" is a hint for the user, not an audit log: writing it on every request would
@@ -39,6 +41,21 @@ def start(user: User, *, user_agent: str | None, address: str | None) -> UserSes
     return row
 
 
+@cache
+def _live_session(dialect: str) -> Select:
+    """The user and session of a secret's digest, with the numbers of services/stamps.py (built
+    once: it runs on every request)."""
+    return (
+        select(User, UserSession, *stamps.columns(dialect))
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            UserSession.digest == bindparam("digest"),
+            UserSession.revoked_at.is_(None),
+            User.active.is_(True),
+        )
+    )
+
+
 def load(secret: str) -> User | None:
     """The active user whose live session has this secret, in one query; else None.
 
@@ -47,18 +64,12 @@ def load(secret: str) -> User | None:
     """
     if not secret or len(secret) > 100:
         return None
-    found = db.session.execute(
-        select(User, UserSession)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            UserSession.digest == digest(secret),
-            UserSession.revoked_at.is_(None),
-            User.active.is_(True),
-        )
-    ).first()
+    statement = _live_session(db.engine.dialect.name)
+    found = db.session.execute(statement, {"digest": digest(secret)}).first()
     if found is None:
         return None
-    user, row = found
+    user, row, *numbers = found
+    stamps.remember(*numbers)
     user.session_secret, user.current_session_id = secret, row.id
     now = utcnow()
     if now - as_utc(row.last_seen_at) > TOUCH_INTERVAL:

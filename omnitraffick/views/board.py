@@ -174,12 +174,10 @@ def column_limit(status: TicketStatus, query: queries.TicketQuery) -> int:
     return query.shown.get(status, base)
 
 
-def load_columns(query: queries.TicketQuery, limits: dict | None = None) -> dict:
-    """Each column's most recently moved cards, in one query whatever the size (`limits`:
-    the WIP limits, when the caller has read them)."""
+def load_columns(query: queries.TicketQuery) -> dict:
+    """Each column's most recently moved cards, in one query whatever the size."""
     counts = queries.count_tickets_by_status(query)
-    if limits is None:
-        limits = board_settings.wip_limits()
+    limits = board_settings.wip_limits()
     # WIP limits hold for the whole column: a filtered board still shows the whole count.
     totals = counts
     if limits and queries.ticket_conditions(query):
@@ -244,10 +242,8 @@ def cards_id(card: Card, board_query: str | None) -> str:
     return f"cards-{lane_id(card.lane(lanes))}-{status}" if lanes else f"cards-{status}"
 
 
-def board_context(
-    query: queries.TicketQuery, board_query: str | None = None, limits: dict | None = None
-) -> dict:
-    columns = load_columns(query, limits)
+def board_context(query: queries.TicketQuery, board_query: str | None = None) -> dict:
+    columns = load_columns(query)
     return {
         "query": query,
         "columns": columns,
@@ -284,7 +280,7 @@ def refresh(query: queries.TicketQuery) -> Response:
     """The columns (the 4-second refresh and the filters): an unchanged board answers 304
     with no body and without rendering, and the browser's cache hands htmx the columns it
     already has (services/board_poll.py says how "unchanged" is known)."""
-    digest, limits = board_poll.fingerprint(
+    digest = board_poll.fingerprint(
         current_user, request.query_string.decode(), steady_csrf_token()
     )
     now = utcnow()
@@ -296,7 +292,7 @@ def refresh(query: queries.TicketQuery) -> Response:
         response.vary.add("HX-Request")
         response.set_etag(sent[kept])
     else:
-        context = board_context(query, limits=limits)
+        context = board_context(query)
         response = render("board/index.html", "board/_columns.html", **context)
         response.set_etag(board_poll.etag(digest, cards_change_at(context["columns"], now)))
     response.cache_control.no_cache = True

@@ -496,6 +496,7 @@ def test_a_board_move_runs_a_fixed_number_of_queries(
         assert response.headers["HX-Reswap"] == "delete"
         return len(statements)
 
+    move_one()  # the process's first QA reads the naming conventions, and keeps them
     small = move_one()
     seed(db, many["campaigns"], many["channels"], per_status=98)
     large = move_one()
@@ -504,4 +505,4 @@ def test_a_board_move_runs_a_fixed_number_of_queries(
     # A move to QA also runs pre-flight QA (the campaign, its brand, market and tickets, the
     # ad set naming convention its request names the ad set by, the ticket's ads and the
     # brand's creative library), and reads the target column's WIP limit.
-    assert small <= 21, small
+    assert small <= 20, small

@@ -9,7 +9,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from omnitraffick.errors import http_status
 from omnitraffick.models import (
@@ -276,18 +276,18 @@ def test_two_simultaneous_creations_of_one_name_give_one_campaign_and_one_clear_
 
     a_flushed, b_checked = threading.Event(), threading.Event()
     b_blocked: list[bool] = []  # whether B's INSERT was seen waiting on A's row
-    checks: dict[str, Campaign | None] = {}  # what each "is it taken?" check found
+    checks: dict[str, Row | None] = {}  # what each "is it taken?" check found
     results: dict[str, uuid.UUID | Exception] = {}  # the new campaign's id, or the error
-    real_find_by_name = service.find_by_name
+    real_name_holder = service.name_holder
 
-    def find_by_name(name):
-        found = real_find_by_name(name)
+    def name_holder(name):
+        found = real_name_holder(name)
         checks[threading.current_thread().name] = found
         if threading.current_thread().name == "B":
             b_checked.set()
         return found
 
-    monkeypatch.setattr(service, "find_by_name", find_by_name)
+    monkeypatch.setattr(service, "name_holder", name_holder)
 
     def attempt(campaign_name, before_create, before_commit):
         me = threading.current_thread().name
