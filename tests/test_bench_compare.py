@@ -14,6 +14,7 @@ Transfer/sec:      1.84MB
 
 RPS = {
     "hello": 6000.0,
+    "floor": 3000.0,
     "preview": 3000.0,
     "list": 500.0,
     "page1": 600.0,
