@@ -75,14 +75,8 @@ def reference(key, make: Callable[[], Any]):
     current = _current()
     if current is None or current[0] is None:  # it wrote, or the stamp's row is gone
         return make()
-    stamp = current[0]
-    copies = current_app.extensions.setdefault(_COPIES, {})  # one app per process, one database
-    found = copies.get(key)
-    if found is not None and found[0] == stamp:
-        return found[1]
-    value = make()
-    copies[key] = (stamp, value)
-    return value
+    # One app per process, on one database.
+    return _kept(current_app.extensions.setdefault(_COPIES, {}), key, current[0], make)
 
 
 def unchanged_since(key, make: Callable[[], Any]):
@@ -91,13 +85,16 @@ def unchanged_since(key, make: Callable[[], Any]):
     current = _current()
     if current is None:
         return make()
-    marker = current[1]
-    memo = db.session.connection().info.setdefault(_MEMO, {})
-    found = memo.get(key)
-    if found is not None and found[0] == marker:
+    return _kept(db.session.connection().info.setdefault(_MEMO, {}), key, current[1], make)
+
+
+def _kept(store: dict, key, token, make: Callable[[], Any]):
+    """The value `store` keeps under `key` when it was made at `token`, else `make()`'s, kept."""
+    found = store.get(key)
+    if found is not None and found[0] == token:
         return found[1]
     value = make()
-    memo[key] = (marker, value)
+    store[key] = (token, value)
     return value
 
 
