@@ -336,7 +336,9 @@ def sandbox_server():
     from omnitraffick.sandbox import create_sandbox
 
     server = make_server("127.0.0.1", 0, create_sandbox(), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
