@@ -50,7 +50,7 @@ def every_route(app):
 
 
 @pytest.fixture(scope="module", params=sorted(UNREACHABLE))
-def down(request, app, tmp_path_factory):
+def down(request, tmp_path_factory):
     """The app pointed at a database that cannot be reached.
 
     One per module and kind of database, not per test: making an app takes longer than most
