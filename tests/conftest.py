@@ -1,5 +1,6 @@
 """Fixtures: one migrated database per run (SQLite, or PostgreSQL via TEST_DATABASE_URL)."""
 
+import gc
 import os
 import re
 import uuid
@@ -19,6 +20,20 @@ from omnitraffick.services import reference, users
 from tests.support import empty_tables
 
 PASSWORD = "correct horse battery"
+
+
+def pytest_collection_finish(session):
+    """Spare the garbage collector what lives for the whole run.
+
+    Collection leaves a large heap that stays (modules, test items, the schemathesis and
+    Hypothesis structures) which every full collection would walk again, and the tests
+    allocate at a rate that starts a young collection every 700 objects: 8% of the CPU time
+    of tests/api, reference, campaigns and board went on collections that found little.
+    Freezing the collected heap and collecting less often brings that to 3%; what is garbage
+    is still collected.
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
 
 
 @pytest.hookimpl(trylast=True)  # after any shuffle: the order stays random apart from this
@@ -348,7 +363,9 @@ def sandbox_server():
     from omnitraffick.sandbox import create_sandbox
 
     server = make_server("127.0.0.1", 0, create_sandbox(), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()

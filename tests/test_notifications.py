@@ -78,7 +78,10 @@ class Receiver(BaseHTTPRequestHandler):
 def receiver(db, app, monkeypatch):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     server.received, server.answers = [], []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for serve_forever() to look up: every 0.5 s by default, a test's worth.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
     thread.start()
     monkeypatch.setitem(app.config, "WEBHOOK_BACKOFF_SECONDS", 0.01)
     deliveries.save_webhook(f"http://127.0.0.1:{server.server_port}/hook", active=True)

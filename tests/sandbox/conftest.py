@@ -9,6 +9,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from omnitraffick.sandbox import create_sandbox
+from omnitraffick.sandbox.store import Store
 
 
 @pytest.fixture(autouse=True)
@@ -17,10 +18,18 @@ def db():
     yield None
 
 
-@pytest.fixture
-def client():
+@pytest.fixture(scope="session")
+def sandbox_app():
     # The requests below carry fixed 2026 dates; the sandbox refuses starts in the past.
-    return create_sandbox({"CLOCK": lambda: datetime(2026, 1, 10, tzinfo=UTC)}).test_client()
+    return create_sandbox({"CLOCK": lambda: datetime(2026, 1, 10, tzinfo=UTC)})
+
+
+@pytest.fixture
+def client(sandbox_app):
+    """A sandbox as new: one app for the run, an empty store for each test (all a new app
+    holds that a test could change; building the app takes longer than most tests here)."""
+    sandbox_app.extensions["omnitraffick_sandbox"] = Store()
+    return sandbox_app.test_client()
 
 
 @pytest.fixture

@@ -7,7 +7,9 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 
+from omnitraffick.extensions import db as _db
 from omnitraffick.models import Market
+from tests.conftest import Client, make_test_app
 from tests.html import parse
 
 from .conftest import api_operations, assert_documented, url_with_id
@@ -47,10 +49,18 @@ def every_route(app):
             yield method, url, rule.endpoint
 
 
-@pytest.fixture(params=sorted(UNREACHABLE))
-def down(request, make_app, tmp_path):
-    """The app pointed at a database that cannot be reached."""
-    return make_app(UNREACHABLE[request.param](tmp_path))
+@pytest.fixture(scope="module", params=sorted(UNREACHABLE))
+def down(request, tmp_path_factory):
+    """The app pointed at a database that cannot be reached.
+
+    One per module and kind of database, not per test: making an app takes longer than most
+    of these tests, and nothing here changes it (with no database it keeps no state).
+    """
+    other = make_test_app(UNREACHABLE[request.param](tmp_path_factory.mktemp("down")))
+    other.test_client_class = Client
+    yield other
+    with other.app_context():
+        _db.engine.dispose()
 
 
 def test_every_page_is_a_503_page_for_a_signed_in_user_when_the_database_is_down(
