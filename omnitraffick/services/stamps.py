@@ -4,14 +4,15 @@
   markets, channels, naming conventions and pick-lists. Database triggers add one to it in
   the transaction that writes them (migration 0024), whoever writes (the app, a migration,
   psql), so a reader sees the new count exactly when it sees the rows it counts.
-  `reference(key, make)` keeps `make()`'s value per process while the count holds: a rename
-  saved in one worker is read again by the next request of every other worker.
+  `reference(key, make)` keeps `make()`'s value in the app (one per process) while the count
+  holds: a rename saved in one worker is read again by the next request of every other.
 - **The commit marker** moves whenever a transaction that wrote anything ends, anywhere in
-  the database: PostgreSQL's current snapshot (`pg_current_snapshot()`: its xmax moves or its
-  list of transactions in progress shrinks), or SQLite's `data_version` of this connection
-  (moved by other connections' commits) with its `total_changes()` (this connection's own
-  writes). `unchanged_since(key, make)` keeps `make()`'s value per database connection while
-  the marker holds: the board's idle refresh answers from it without reading a ticket.
+  the database (on PostgreSQL, anywhere on its server): PostgreSQL's current snapshot
+  (`pg_current_snapshot()`: its xmax moves or its list of transactions in progress shrinks),
+  or SQLite's `data_version` of this connection (moved by other connections' commits) with
+  its `total_changes()` (this connection's own writes). `unchanged_since(key, make)` keeps
+  `make()`'s value per database connection while the marker holds: the board's idle refresh
+  answers from it without reading a ticket.
 
 Both are read in the statement that loads a request's signed-in session
 (`sessions.load` selects `columns()`): no request pays a round trip for them. They hold for
