@@ -11,8 +11,8 @@
   (`pg_current_snapshot()`: its xmax moves or its list of transactions in progress shrinks),
   or SQLite's `data_version` of this connection (moved by other connections' commits) with
   its `total_changes()` (this connection's own writes). `unchanged_since(key, make)` keeps
-  `make()`'s value per database connection while the marker holds: the board's idle refresh
-  answers from it without reading a ticket.
+  `make()`'s value while the marker holds (in the app on PostgreSQL, on each connection on
+  SQLite): the board's idle refresh answers from it without reading a ticket.
 
 Both are read in the statement that loads a request's signed-in session
 (`sessions.load` selects `columns()`): no request pays a round trip for them. They hold for
@@ -33,7 +33,7 @@ from ..extensions import db
 from ..models import ReferenceStamp
 
 _KEY = "stamps"  # in the session's info: (reference stamp, commit marker), or None: it wrote
-_MEMO = "memo"  # in a database connection's info: {key: (marker, value)}
+_MEMO = "memo"  # in the app's extensions or a connection's info: {key: (marker, value)}
 _COPIES = "reference_copies"  # in the app's extensions: {key: (stamp, value)}
 
 
@@ -81,12 +81,17 @@ def reference(key, make: Callable[[], Any]):
 
 
 def unchanged_since(key, make: Callable[[], Any]):
-    """`make()`'s value, kept on this database connection while no write has been committed
-    anywhere (and this connection has written nothing) since it was made."""
+    """`make()`'s value, kept while no write has been committed anywhere (and this connection
+    has written nothing) since it was made: in the app on PostgreSQL, whose marker is the
+    server's, on each database connection on SQLite, whose marker is the connection's."""
     current = _current()
     if current is None:
         return make()
-    return _kept(db.session.connection().info.setdefault(_MEMO, {}), key, current[1], make)
+    if db.engine.dialect.name == "postgresql":  # the server's snapshot: one for the app
+        store = current_app.extensions.setdefault(_MEMO, {})
+    else:  # SQLite's data_version is the connection's own
+        store = db.session.connection().info.setdefault(_MEMO, {})
+    return _kept(store, key, current[1], make)
 
 
 def _kept(store: dict, key, token, make: Callable[[], Any]):

@@ -1,7 +1,7 @@
-"""The board's refresh between workers: the workspace's stamps are kept on each database
-connection until a write is committed anywhere (services/stamps.py), so an idle refresh reads
-nothing but the signed-in session, and a move made through another worker (`other_worker`)
-re-renders the next refresh."""
+"""The board's refresh between workers: the workspace's stamps are kept (in the app on
+PostgreSQL, on each database connection on SQLite) until a write is committed anywhere
+(services/stamps.py), so an idle refresh reads nothing but the signed-in session, and a move
+made through another worker (`other_worker`) re-renders the next refresh."""
 
 from sqlalchemy import text
 
@@ -26,8 +26,8 @@ def test_an_idle_refresh_reads_nothing_but_the_signed_in_session(
     # A commit elsewhere between two refreshes rightly makes the second read the stamps
     # again: refresh until two came with nothing committed in between.
     for _ in range(50):
-        client.get("/board/", headers=again)  # the connection's stamps are read once
         before = commits_anywhere(db)
+        client.get("/board/", headers=again)  # the stamps are read once
         with count_queries() as statements:
             idle = client.get("/board/", headers=again)
         if commits_anywhere(db) == before:
