@@ -69,15 +69,15 @@ def _known_before_year(
     return "".join(parts)
 
 
+# A campaign's name equals another ignoring letter case (the unique index's rule). Built
+# once: the live preview asks it on every keystroke.
+_NAMED = func.lower(Campaign.name) == bindparam("lowered")
+_NAME_HOLDER = select(Campaign.id, Campaign.name).where(_NAMED)
+
+
 def find_by_name(name: str) -> Campaign | None:
     """The campaign whose name equals `name` ignoring letter case, if any."""
-    return db.session.scalar(select(Campaign).where(func.lower(Campaign.name) == name.lower()))
-
-
-# Built once: the live preview asks it on every keystroke.
-_NAME_HOLDER = select(Campaign.id, Campaign.name).where(
-    func.lower(Campaign.name) == bindparam("lowered")
-)
+    return db.session.scalar(select(Campaign).where(_NAMED), {"lowered": name.lower()})
 
 
 def name_holder(name: str) -> Row | None:
