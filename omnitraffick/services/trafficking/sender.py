@@ -196,6 +196,8 @@ def _claim(send_id: uuid.UUID) -> Claim | None:
         return None
     if was is SendState.RUNNING:
         log.info("send %s: taking over from a run whose heartbeat stopped", send_id)
+    else:
+        log.info("send %s: started", send_id)
     return Claim(send_id, now)
 
 
