@@ -186,10 +186,24 @@ def check_translator(ctx: Context) -> list[str]:
             _translation_input(ctx),
         )
     except translators.TranslationError as err:
-        # Problems the budget and flight rules report are theirs; one problem, one line.
+        # Problems the budget, flight and creative rules report are theirs; one problem, one
+        # line (the creative rule's names the brand's creatives that fit).
         theirs = set(check_budget_positive(ctx)) | set(check_flight(ctx))
-        return [problem for problem in err.problems if problem not in theirs]
+        misfits = {(ad.position, file.filename) for ad, file, _, _ in _misfits(ctx)}
+        return [
+            problem
+            for problem in err.problems
+            if problem not in theirs and not _reported(err.misfits.get(problem), misfits)
+        ]
     return []
+
+
+def _reported(misfit: tuple[int, tuple[str, ...]] | None, misfits: set[tuple[int, str]]) -> bool:
+    """Whether the creative rule reports every creative a translator's misfit is about."""
+    if misfit is None:
+        return False
+    position, files = misfit
+    return all((position, name) in misfits for name in files)
 
 
 def _translation_input(ctx: Context) -> translators.TranslationInput:
@@ -499,6 +513,16 @@ def check_ad_creative_specs(ctx: Context) -> list[str]:
     """creative_specs.check for every creative of every ad against each of its placements."""
     problems: list[str] = []
     missed: dict[str, creative_specs.Placement] = {}
+    for ad, file, found, placements in _misfits(ctx):
+        where = _ad_label(ad) + (f", {file.filename}" if len(ad.files) > 1 else "")
+        problems += [f"{where}: {problem}" for problem in found]
+        missed.update((placement.key, placement) for placement in placements)
+    return problems + [_fitting(ctx, placement) for placement in missed.values()]
+
+
+def _misfits(ctx: Context):
+    """(ad, creative, problems, placements it misses) for each creative that does not fit
+    its ad: a placement it fails, or a display ad none of whose slots it fits."""
     for ad in ctx.ads:
         placements = _ad_placements(ctx, ad)
         slots = [p for p in placements if p.key in DISPLAY_SLOTS]
@@ -506,17 +530,19 @@ def check_ad_creative_specs(ctx: Context) -> list[str]:
         # platform's, which the translator rule reports (one problem, one line).
         others = [p for p in placements if p.key not in DISPLAY_SLOTS and (p.image or p.video)]
         for file in ad.files:
-            where = _ad_label(ad) + (f", {file.filename}" if len(ad.files) > 1 else "")
+            problems: list[str] = []
+            missed: list[creative_specs.Placement] = []
             for placement in others:
                 found = creative_specs.check(file, placement)
                 if found:
-                    missed[placement.key] = placement
-                problems += [f"{where}: {problem}" for problem in found]
+                    missed.append(placement)
+                problems += found
             by_slot = [creative_specs.check(file, placement) for placement in slots]
             if by_slot and all(by_slot):  # fits no slot of the display ad
-                missed.update((placement.key, placement) for placement in slots)
-                problems += [f"{where}: {problem}" for found in by_slot for problem in found]
-    return problems + [_fitting(ctx, placement) for placement in missed.values()]
+                missed += slots
+                problems += [problem for found in by_slot for problem in found]
+            if problems:
+                yield ad, file, problems, missed
 
 
 def _ad_texts(ad: AdInput) -> list[tuple[str, str, str]]:

@@ -219,14 +219,70 @@ def test_an_ad_with_several_creatives_names_the_file(ticket_for, creative, add_a
         "Creatives of Disney that fit Google responsive display (landscape): land.jpg. "
         "No creative of Disney fits Google responsive display (square); upload one that does."
     )
-    # Google refuses the ad without a square image: the translator's problem, said once.
+    # Google refuses the ad without a square image: the translator's problem. That the
+    # portrait image fits neither slot it also knows, but that line is the creative rule's.
     assert findings["translator"].message == (
-        "Ad 1: portrait.jpg fits neither image of a responsive display ad: A Google "
-        "responsive display (landscape) image must be 1.91:1; this one is 4:5. "
         "Ad 1: a responsive display ad needs at least one landscape (1.91:1) and one square "
         "(1:1) image; this one has 1 and 0."
     )
     assert findings["ad_complete"].passed
+
+
+@pytest.mark.parametrize(
+    ("platform", "placements", "file", "rule_says"),
+    [
+        (
+            "tiktok",
+            ["tiktok_in_feed"],
+            ("still.jpg", 1080, 1920, None),
+            "TikTok in-feed ads take videos only; this one is an image.",
+        ),
+        (
+            "google",
+            ["google_display_landscape", "google_display_square"],
+            ("clip.mp4", 1200, 628, 15),
+            "Google responsive display (landscape) ads take images only; this one is a video.",
+        ),
+    ],
+)
+def test_a_creative_that_does_not_fit_is_said_once_by_the_creative_rule(
+    request, ticket_for, creative, add_ad, platform, placements, file, rule_says
+):
+    """The translator knows TikTok takes no image and Google no uploaded video; the creative
+    rule says so too, naming what fits instead: one problem, one line."""
+    name, width, height, seconds = file
+    channel = request.getfixturevalue(platform)
+    settings = create_settings(**DISPLAY) if platform == "google" else create_settings()
+    ticket = ticket_for(settings, channel=channel)
+    texts = {"primary_text": "Sail", "call_to_action": "LEARN_MORE"} | DISPLAY_TEXTS
+    add_ad(ticket, 1, "Hero", placements, [creative(name, width, height, seconds=seconds)], **texts)
+
+    findings = findings_of(ticket)
+
+    assert rule_says in findings["ad_creative_specs"].message
+    assert name not in (findings["translator"].message or "")
+
+
+def test_a_misfit_only_the_translator_sees_is_still_its_line(ticket_for, creative, add_ad, tiktok):
+    """An ad naming no placement gives the creative rule nothing to check against (the ad
+    rule asks for one); TikTok would still refuse the image, and the translator says so."""
+    ticket = ticket_for(create_settings(), channel=tiktok)
+    add_ad(
+        ticket,
+        1,
+        "Hero",
+        [],
+        [creative("still.jpg", 1080, 1920)],
+        primary_text="Sail",
+        call_to_action="LEARN_MORE",
+    )
+
+    findings = findings_of(ticket)
+
+    assert findings["ad_creative_specs"].passed
+    assert findings["translator"].message == (
+        "Ad 1: TikTok in-feed ads are videos; still.jpg is an image."
+    )
 
 
 def test_a_text_only_placement_takes_no_creative(ticket_for, creative, add_ad, google):
@@ -385,8 +441,11 @@ def test_a_tiktok_ad_needs_a_video_ad_text_and_a_call_to_action_it_takes(
 
     failures = ad_failures(findings_of(ticket))
 
+    assert failures["ad_creative_specs"].startswith(
+        "Ad 1 (DIS_US_TIKTOK_2026_Still): TikTok in-feed ads take videos only; this one is an "
+        "image. "
+    )
     assert failures["translator"] == (
-        "Ad 1: TikTok in-feed ads are videos; still.jpg is an image. "
         "Ad 1: TikTok needs the ad text (the primary text). "
         "Ad 2: TikTok has no call to action 'WATCH_MORE'; choose one of "
         + ", ".join(dict(creative_specs.CALLS_TO_ACTION["TIKTOK"]))

@@ -267,11 +267,22 @@ def named(rows_path: Sequence[str | int], name_key: str, id_path: Sequence[str |
 
 
 class TranslationError(ValidationError):
-    """A ticket that cannot become a platform request; `problems` lists every reason."""
+    """A ticket that cannot become a platform request; `problems` lists every reason.
 
-    def __init__(self, platform: str, problems: Sequence[str], errors: dict | None = None):
+    `misfits` names, for each problem that is about an ad's creatives not fitting it, the
+    ad's position and those creatives' file names (QA's creative rule says the same and more).
+    """
+
+    def __init__(
+        self,
+        platform: str,
+        problems: Sequence[str],
+        errors: dict | None = None,
+        misfits: Mapping[str, tuple[int, tuple[str, ...]]] | None = None,
+    ):
         self.platform = platform
         self.problems = tuple(problems)
+        self.misfits = dict(misfits or {})
         message = f"This ticket cannot become a {platform} request: " + " ".join(self.problems)
         super().__init__(message, errors=errors or {"payload_config": list(self.problems)})
 
@@ -469,9 +480,18 @@ class Problems:
     """Problems found so far, each with the setting at fault when there is one."""
 
     items: list[tuple[str | None, str]] = field(default_factory=list)
+    misfits: dict[str, tuple[int, tuple[str, ...]]] = field(default_factory=dict)
 
     def add(self, message: str, setting: str | None = None) -> None:
         self.items.append((setting, message))
+
+    def add_ad(self, position: int, problem: str | Misfit) -> None:
+        """One of ad `position`'s problems, as "Ad n: ..."."""
+        text = problem.text if isinstance(problem, Misfit) else problem
+        message = f"Ad {position}: {text}"
+        self.add(message)
+        if isinstance(problem, Misfit):
+            self.misfits[message] = (position, problem.files)
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -480,7 +500,16 @@ class Problems:
         errors: dict[str, list[str]] = {}
         for setting, message in self.items:
             errors.setdefault(setting or "payload_config", []).append(message)
-        return TranslationError(platform, [message for _, message in self.items], errors)
+        messages = [message for _, message in self.items]
+        return TranslationError(platform, messages, errors, self.misfits)
+
+
+@dataclass(frozen=True)
+class Misfit:
+    """An ad's problem that is about some of its creatives not fitting it (their file names)."""
+
+    files: tuple[str, ...]
+    text: str
 
 
 def parse(data: TranslationInput, platform: str, problems: Problems) -> Parsed:
@@ -761,7 +790,7 @@ class PlatformTranslator(abc.ABC):
         ads = data.ads if data.request_type is RequestType.CREATE_CAMPAIGN else ()
         for ad in ads:
             for problem in self._ad_problems(ad, parsed):
-                problems.add(f"Ad {ad.position}: {problem}")
+                problems.add_ad(ad.position, problem)
         if problems:
             raise problems.error(self.platform)
         change = parsed.change()
@@ -799,9 +828,9 @@ class PlatformTranslator(abc.ABC):
 
     # --- ads ----------------------------------------------------------------------------
 
-    def _ad_problems(self, ad: AdInput, parsed: Parsed) -> list[str]:
+    def _ad_problems(self, ad: AdInput, parsed: Parsed) -> list[str | Misfit]:
         """Why the platform would refuse this ad, as far as a translator can know."""
-        problems = []
+        problems: list[str | Misfit] = []
         if ad.name is None:
             problems.append(f"its name cannot be made: {ad.name_problem}")
         elif self.ad_name_limit is not None and len(ad.name) > self.ad_name_limit:
@@ -828,7 +857,7 @@ class PlatformTranslator(abc.ABC):
         chosen = tuple(p for p in own if p.key in ad.placements)
         return chosen or own
 
-    def ad_problems(self, ad: AdInput, parsed: Parsed) -> list[str]:
+    def ad_problems(self, ad: AdInput, parsed: Parsed) -> list[str | Misfit]:
         """The platform's own reasons to refuse an ad (its media, its texts)."""
         return []
 

@@ -66,6 +66,7 @@ from .base import (
     BudgetChange,
     FileRef,
     Lookup,
+    Misfit,
     NewCampaign,
     Parsed,
     PlatformRequest,
@@ -184,7 +185,7 @@ def _count_problems(ad: AdInput, counts: dict[str, tuple[int, int]], what: str) 
     return problems
 
 
-def _image_slots(files) -> tuple[list[AdFile], list[AdFile], list[str]]:
+def _image_slots(files) -> tuple[list[AdFile], list[AdFile], list[Misfit]]:
     """An ad's images as (landscape, square, problems): each fits one of the two slots."""
     landscape, square, problems = [], [], []
     for file in files:
@@ -195,7 +196,11 @@ def _image_slots(files) -> tuple[list[AdFile], list[AdFile], list[str]]:
             square.append(file)
         else:
             problems.append(
-                f"{file.filename} fits neither image of a responsive display ad: " + " ".join(wide)
+                Misfit(
+                    (file.filename,),
+                    f"{file.filename} fits neither image of a responsive display ad: "
+                    + " ".join(wide),
+                )
             )
     return landscape, square, problems
 
@@ -324,7 +329,7 @@ class GoogleAdsTranslator(PlatformTranslator):
             return ()
         return (creative_specs.BY_KEY[AD_TEXT_PLACEMENTS[kind.channel]],)
 
-    def ad_problems(self, ad: AdInput, parsed: Parsed) -> list[str]:
+    def ad_problems(self, ad: AdInput, parsed: Parsed) -> list[str | Misfit]:
         kind = OBJECTIVES.get(parsed.objective) if parsed.objective else None
         if kind is None:
             return []  # the objective's own problem says why
@@ -338,11 +343,14 @@ class GoogleAdsTranslator(PlatformTranslator):
                 f"campaign, whose ads run in {names}; choose that placement for this ad, or "
                 "traffic it on a ticket whose objective makes the other campaign type."
             ]
-        videos = [f.filename for f in ad.files if f.kind == "video"]
+        videos = tuple(f.filename for f in ad.files if f.kind == "video")
         if videos:
             return [
-                f"Google Ads takes YouTube videos only, not uploaded files ({', '.join(videos)}); "
-                "remove the video or traffic it on YouTube."
+                Misfit(
+                    videos,
+                    f"Google Ads takes YouTube videos only, not uploaded files "
+                    f"({', '.join(videos)}); remove the video or traffic it on YouTube.",
+                )
             ]
         if kind.channel == "SEARCH":
             problems = _count_problems(ad, RSA_COUNTS, "A responsive search ad")

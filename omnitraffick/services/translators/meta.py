@@ -63,6 +63,7 @@ from .base import (
     BudgetCheck,
     FileRef,
     Lookup,
+    Misfit,
     NewCampaign,
     Parsed,
     PlatformRequest,
@@ -343,7 +344,7 @@ class MetaTranslator(PlatformTranslator):
             ),
         ]
 
-    def ad_problems(self, ad: AdInput, parsed: Parsed) -> list[str]:
+    def ad_problems(self, ad: AdInput, parsed: Parsed) -> list[str | Misfit]:
         _file, problem = single_file(ad, self.platform)
         return [problem] if problem else []
 

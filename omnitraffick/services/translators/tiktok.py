@@ -49,6 +49,7 @@ from .base import (
     BudgetChange,
     FileRef,
     Lookup,
+    Misfit,
     NewCampaign,
     Parsed,
     PlatformRequest,
@@ -283,11 +284,15 @@ class TikTokTranslator(PlatformTranslator):
             ),
         ]
 
-    def ad_problems(self, ad: AdInput, parsed: Parsed) -> list[str]:
+    def ad_problems(self, ad: AdInput, parsed: Parsed) -> list[str | Misfit]:
         file, problem = single_file(ad, self.platform)
-        problems = [problem] if problem else []
+        problems: list[str | Misfit] = [problem] if problem else []
         if file is not None and file.kind != "video":
-            problems.append(f"TikTok in-feed ads are videos; {file.filename} is an image.")
+            problems.append(
+                Misfit(
+                    (file.filename,), f"TikTok in-feed ads are videos; {file.filename} is an image."
+                )
+            )
         if not ad.primary_text:
             problems.append("TikTok needs the ad text (the primary text).")
         return problems
