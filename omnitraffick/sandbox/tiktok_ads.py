@@ -9,7 +9,10 @@ https://business-api.tiktok.com/portal/docs/get-ads/v1.3
 Refusals are TikTok's: HTTP 200 with code 40002 and the reason. The ad text is 1 to 100
 characters; an image ad's image is held to the image ad spec, 1.91:1 (at least 1200 x 628),
 1:1 (640 x 640) or 9:16 (720 x 1280)
-(https://ads.tiktok.com/help/article/image-ads-specifications).
+(https://ads.tiktok.com/help/article/image-ads-specifications), and a video ad's video to
+the in-feed video spec, 9:16 (at least 540 x 960), 1:1 (640 x 640) or 16:9 (960 x 540),
+5 to 60 seconds (https://ads.tiktok.com/help/article/video-ads-specifications). An upload
+that is not a video TikTok can read is refused.
 """
 
 import hashlib
@@ -19,7 +22,7 @@ from flask import Blueprint, request
 
 from .common import current_store, json_object_body, record_created
 from .credentials import SANDBOX_CREDENTIALS
-from .images import read_image
+from .images import read_image, read_video
 from .tiktok import (
     API,
     CREDENTIALS,
@@ -63,8 +66,11 @@ CALLS_TO_ACTION = (
 )
 AD_TEXT_MAX = 100
 AD_NAME_MAX = 512
-# Image ads: (ratio width, height, least width, least height); 1 % tolerance.
-IMAGE_RATIOS = ((191, 100, 1200, 628), (1, 1, 640, 640), (9, 16, 720, 1280))
+# Image ads, then in-feed video ads: (ratio, width / height, least width, least height); 1 %
+# tolerance. Videos last 5 to 60 seconds.
+IMAGE_RATIOS = (("1.91:1", 1.91, 1200, 628), ("1:1", 1, 640, 640), ("9:16", 9 / 16, 720, 1280))
+VIDEO_RATIOS = (("9:16", 9 / 16, 540, 960), ("1:1", 1, 640, 640), ("16:9", 16 / 9, 960, 540))
+VIDEO_SECONDS = (5, 60)
 COVER_URL = "https://sandbox.tiktok.invalid/video/cover/{}.jpg"
 
 # Registered under /tiktok next to tiktok.bp (sandbox/__init__.py), answering errors alike.
@@ -156,6 +162,9 @@ def upload_video():
     ):
         raise invalid("Invalid parameter: the sandbox takes videos by file (UPLOAD_BY_FILE).")
     file_name, content = _signed_file(data, "video_file", "video_signature")
+    read = read_video(content)
+    if read is None:
+        raise invalid("Invalid parameter: video_file is not a video TikTok can read.")
     store = current_store()
     with store.lock:
         video_id = f"v10033g50000{store.new_id('tiktok')}"
@@ -165,9 +174,9 @@ def upload_video():
             "size": len(content),
             "signature": hashlib.md5(content).hexdigest(),
             "video_cover_url": COVER_URL.format(video_id),
-            # Covers come out as a portrait frame: the sandbox does not decode videos.
-            "width": 1080,
-            "height": 1920,
+            "width": read.width,  # the cover is a frame of the video, of its size
+            "height": read.height,
+            "duration": round(read.seconds, 3),
             "create_time": _now(),
         }
         store.kind("tiktok", "videos")[video_id] = video
@@ -228,6 +237,7 @@ def _ad(adgroup: dict, creative: dict, store) -> dict:
         video_id = str(_required(creative, "video_id"))
         if video_id not in store.kind("tiktok", "videos"):
             raise invalid(f"Invalid parameter: video_id {video_id} does not exist.")
+        _check_video_ad(store.kind("tiktok", "videos")[video_id])
         if not images:
             raise invalid("image_ids: Missing data for required field (the video's cover).")
     else:
@@ -269,19 +279,35 @@ def _ad(adgroup: dict, creative: dict, store) -> dict:
 
 def _check_image_ad(image: dict) -> None:
     """An image ad's image: one of the image ad spec's ratios, at its least size."""
-    width, height = image["width"], image["height"]
-    for ratio_w, ratio_h, least_w, least_h in IMAGE_RATIOS:
-        wanted = ratio_w / ratio_h
+    _check_ratio("image", image, IMAGE_RATIOS)
+
+
+def _check_video_ad(video: dict) -> None:
+    """An in-feed ad's video: one of the video spec's ratios, at its least size, and length."""
+    _check_ratio("video", video, VIDEO_RATIOS)
+    shortest, longest = VIDEO_SECONDS
+    if not shortest <= video["duration"] <= longest:
+        raise invalid(
+            f"Invalid parameter: the video lasts {video['duration']:g} seconds; in-feed video "
+            f"ads last {shortest} to {longest} seconds."
+        )
+
+
+def _check_ratio(kind: str, media: dict, ratios: tuple[tuple[str, float, int, int], ...]) -> None:
+    """`media` has one of `ratios` (within 1 %) and is at least that ratio's least size."""
+    width, height = media["width"], media["height"]
+    for label, wanted, least_w, least_h in ratios:
         if abs(width / height - wanted) <= wanted * 0.01:
             if width < least_w or height < least_h:
                 raise invalid(
-                    f"Invalid parameter: the image is {width}x{height}; a {ratio_w}:{ratio_h} "
-                    f"image ad needs at least {least_w}x{least_h}."
+                    f"Invalid parameter: the {kind} is {width}x{height}; a {label} {kind} ad "
+                    f"needs at least {least_w}x{least_h}."
                 )
             return
+    *first, last = (label for label, *_ in ratios)
     raise invalid(
-        f"Invalid parameter: the image is {width}x{height}; image ads take 1.91:1, 1:1 or "
-        "9:16 images."
+        f"Invalid parameter: the {kind} is {width}x{height}; {kind} ads take "
+        f"{', '.join(first)} or {last} {kind}s."
     )
 
 

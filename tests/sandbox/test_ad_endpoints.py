@@ -241,7 +241,7 @@ def test_tiktok_image_ads_are_held_to_the_image_ad_spec(client):
 
     for size, words in (
         ((1000, 400), "image ads take 1.91:1, 1:1 or 9:16 images"),
-        ((600, 314), "a 191:100 image ad needs at least 1200x628"),
+        ((600, 314), "a 1.91:1 image ad needs at least 1200x628"),
     ):
         _, body = _tiktok_ad(client, ad_format="SINGLE_IMAGE", image_ids=[image(*size)])
         assert body["code"] == 40002 and words in body["message"], body
@@ -257,6 +257,33 @@ def test_tiktok_image_ads_are_held_to_the_image_ad_spec(client):
         headers=TIKTOK_AUTH,
     ).get_json()
     assert unreadable["code"] == 40002 and "not a JPG or PNG" in unreadable["message"]
+
+
+def test_tiktok_video_ads_are_held_to_the_in_feed_video_spec(client):
+    """In-feed videos are 9:16 (at least 540x960), 1:1 (640x640) or 16:9 (960x540), 5 to 60
+    seconds: https://ads.tiktok.com/help/article/video-ads-specifications"""
+
+    def video(width, height, seconds):
+        return _tiktok_video(client, mp4_bytes(width, height, seconds))["data"][0]["video_id"]
+
+    for size, words in (
+        ((1440, 1080, 10), "the video is 1440x1080; video ads take 9:16, 1:1 or 16:9 videos"),
+        ((640, 360, 10), "the video is 640x360; a 16:9 video ad needs at least 960x540"),
+        ((1080, 1920, 3), "the video lasts 3 seconds; in-feed video ads last 5 to 60 seconds"),
+        ((1080, 1920, 61), "the video lasts 61 seconds"),
+    ):
+        _, body = _tiktok_ad(client, video_id=video(*size))
+        assert body["code"] == 40002 and words in body["message"], body
+    assert stored(client, "tiktok", "ads") == []
+    for size in ((1920, 1080, 60), (640, 640, 5)):
+        _, body = _tiktok_ad(client, video_id=video(*size))
+        assert body["code"] == 0, body
+
+    uploaded = len(stored(client, "tiktok", "videos"))
+    unreadable = _tiktok_video(client, image_bytes(1080, 1920, "JPEG"))
+    assert unreadable["code"] == 40002
+    assert "video_file is not a video TikTok can read" in unreadable["message"]
+    assert len(stored(client, "tiktok", "videos")) == uploaded
 
 
 # --- Google Ads ----------------------------------------------------------------------------------
