@@ -5,7 +5,7 @@ Rules live in one registry. Each is a small function that returns the problems i
 QA_FAILED, a failed "warn" rule is shown but lets it through.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -34,6 +34,7 @@ from .errors import ValidationError
 from .settings import SpecialCategory
 from .timezones import flight_window
 from .translators.base import (
+    AdFile,
     AdInput,
     flight_order_problem,
     flight_over_problem,
@@ -520,7 +521,9 @@ def check_ad_creative_specs(ctx: Context) -> list[str]:
     return problems + [_fitting(ctx, placement) for placement in missed.values()]
 
 
-def _misfits(ctx: Context):
+def _misfits(
+    ctx: Context,
+) -> Iterator[tuple[AdInput, AdFile, list[str], list[creative_specs.Placement]]]:
     """(ad, creative, problems, placements it misses) for each creative that does not fit
     its ad: a placement it fails, or a display ad none of whose slots it fits."""
     for ad in ctx.ads:
