@@ -26,9 +26,10 @@ $(VENV)/.installed: requirements-dev.txt
 # must move); `make lock UPGRADE=babel` moves one package to its newest allowed release,
 # `make lock UPGRADE=--all` all of them. Review `git diff requirements*.txt`, then commit.
 UPGRADE ?=
-UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+UV_LOCK = $(BIN)/uv pip compile --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command "make lock" --quiet \
 	$(if $(filter --all,$(UPGRADE)),--upgrade,$(addprefix --upgrade-package ,$(UPGRADE)))
+UV_COMPILE = $(UV_LOCK) pyproject.toml
 # Each lock is compiled into a copy of itself (uv keeps the pins it finds there) and replaced
 # only when it changed, so an unchanged lock does not rebuild .venv.
 lock: $(VENV)/.installed
@@ -39,6 +40,10 @@ lock: $(VENV)/.installed
 	$(UV_COMPILE) --extra test -c requirements.txt -o $(VENV)/requirements-dev.txt
 	cmp -s $(VENV)/requirements-dev.txt requirements-dev.txt || \
 		cp $(VENV)/requirements-dev.txt requirements-dev.txt
+	cp bench/requirements-admin.txt $(VENV)/requirements-admin.txt
+	$(UV_LOCK) bench/requirements-admin.in -c requirements.txt -o $(VENV)/requirements-admin.txt
+	cmp -s $(VENV)/requirements-admin.txt bench/requirements-admin.txt || \
+		cp $(VENV)/requirements-admin.txt bench/requirements-admin.txt
 	$(BIN)/python tools/lockcheck.py
 
 # pyproject.toml and the locks agree (offline; CI runs it first).
@@ -112,13 +117,15 @@ bench: $(VENV)/.installed assets
 	$(BIN)/python -m bench
 
 # Our hot paths side by side with reference apps under the same gunicorn settings (bench/compare.py).
-# Flask-Admin, one of them, goes into a venv of its own (pinned in bench/requirements-admin.txt),
-# never into the app's lock; wrk (the load generator) comes from Debian.
+# Flask-Admin, one of them, goes into a venv of its own (locked with hashes in
+# bench/requirements-admin.txt by `make lock`), never into the app's lock; wrk (the load
+# generator) comes from Debian.
 BENCH_VENV := .bench-venv
 $(BENCH_VENV)/.installed: bench/requirements-admin.txt
 	rm -rf $(BENCH_VENV)
 	$(PYTHON) -m venv $(BENCH_VENV)
-	$(BENCH_VENV)/bin/pip --isolated --disable-pip-version-check install --quiet -r bench/requirements-admin.txt
+	$(BENCH_VENV)/bin/pip --isolated --disable-pip-version-check install --quiet --no-deps \
+		--require-hashes -r bench/requirements-admin.txt
 	touch $@
 
 bench-compare: $(VENV)/.installed assets $(BENCH_VENV)/.installed

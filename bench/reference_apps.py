@@ -4,7 +4,8 @@
   most a Flask view can serve on this machine.
 - `create_admin()`: a Flask-Admin list view over the same campaigns table, 50 rows a page,
   newest first, as our list. Flask-Admin lives only in the benchmark's own venv
-  (.bench-venv, pinned in bench/requirements-admin.txt), so it is imported inside the factory.
+  (.bench-venv, locked with hashes in bench/requirements-admin.txt by `make lock`), so it is
+  imported inside the factory.
 """
 
 import os
