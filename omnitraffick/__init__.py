@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 
 from .config import load_config
 from .extensions import csrf, db, login_manager, migrate
+from .web import SAFE_METHODS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,7 +48,7 @@ def _sqlite_begin(connection):
         if has_app_context() and "sqlite_immediate" in g:
             writing = g.sqlite_immediate
         else:
-            writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+            writing = has_request_context() and request.method not in SAFE_METHODS
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
@@ -151,8 +152,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.before_request
     def refuse_nul_characters():
-        """No database stores NUL in text (PostgreSQL refuses it): say so instead of failing."""
-        values = [*request.args.values(), *request.form.values()]
+        """No database stores NUL in text (PostgreSQL refuses it): say so instead of failing.
+
+        Forms are read only from requests with a body (a GET's form is never read); an empty
+        query string holds nothing to check.
+        """
+        values = [*request.args.values()] if request.query_string else []
+        if request.method not in SAFE_METHODS:
+            values += request.form.values()
         if any("\x00" in value for value in values):
             abort(422, description="Text cannot contain NUL (\\u0000) characters.")
 

@@ -4,6 +4,7 @@ token that stays the same all day."""
 import hashlib
 import os
 import time
+from functools import lru_cache
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
@@ -32,14 +33,28 @@ HEADERS = {
 }
 # Browsers honour HSTS only when it arrives over HTTPS; a year, for this host only (the
 # app does not know what else runs on sibling subdomains).
-STRICT_TRANSPORT_SECURITY = "max-age=31536000"
+HEADERS_SECURE = HEADERS | {"Strict-Transport-Security": "max-age=31536000"}
 
 
 class _DaySigner(TimestampSigner):
-    """Signs with the start of the current UTC day instead of the current second."""
+    """Signs with a moment it is given (the start of a UTC day) instead of the current second."""
+
+    def __init__(self, *args, moment: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.moment = moment
 
     def get_timestamp(self) -> int:
-        return int(time.time()) // 86400 * 86400
+        return self.moment
+
+
+@lru_cache(maxsize=1024)
+def _day_token(secret_key: str | bytes, raw: str, day_start: int) -> str:
+    """`raw` signed for the day that starts at `day_start`: made once a day per session and
+    process (each board refresh needs it), not signed again for every request."""
+    serializer = URLSafeTimedSerializer(
+        secret_key, salt="wtf-csrf-token", signer=_DaySigner, signer_kwargs={"moment": day_start}
+    )
+    return serializer.dumps(raw)
 
 
 def steady_csrf_token() -> str:
@@ -55,8 +70,7 @@ def steady_csrf_token() -> str:
         if field not in session:
             session[field] = hashlib.sha1(os.urandom(64)).hexdigest()
         secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-        signed = URLSafeTimedSerializer(secret, salt="wtf-csrf-token", signer=_DaySigner)
-        setattr(g, field, signed.dumps(session[field]))
+        setattr(g, field, _day_token(secret, session[field], int(time.time()) // 86400 * 86400))
     return generate_csrf()
 
 
@@ -72,8 +86,11 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response: Response) -> Response:
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
+        # A view's own value of a header wins. (Names are compared as one set: asking the
+        # headers for each name in turn costs a raised KeyError per missing one.)
+        present = {name.lower() for name, _ in response.headers.items()}
+        wanted = HEADERS_SECURE if request.is_secure else HEADERS
+        response.headers.extend(
+            (name, value) for name, value in wanted.items() if name.lower() not in present
+        )
         return response

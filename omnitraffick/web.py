@@ -9,6 +9,9 @@ from flask_wtf import FlaskForm
 from .extensions import db
 from .services.errors import DomainError
 
+# Methods that read and never change: no CSRF token, no body to read, no write transaction.
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
 
 def is_fragment_request() -> bool:
     """Whether htmx asked for a fragment (not a boosted page or a history restore)."""

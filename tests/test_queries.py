@@ -435,3 +435,18 @@ def test_the_ticket_list_runs_a_fixed_number_of_queries(
     for _ in range(5):
         make_ticket()
     assert statements() == few
+
+
+def test_an_api_request_reads_its_token_and_user_in_one_statement(db, api, count_queries, us):
+    path = f"/markets/{us.id}"
+    api(path)  # the token's first use is recorded on it
+    db.session.commit()
+
+    with count_queries() as recorded:
+        assert api(path).status_code == 200
+
+    reads = [statement for statement in recorded if statement.lstrip().startswith("SELECT")]
+    token_reads = [statement for statement in reads if "api_tokens" in statement]
+    assert len(token_reads) == 1
+    assert "users" in token_reads[0]
+    assert len(reads) == 2, "\n\n".join(reads)  # the token with its user, then the market

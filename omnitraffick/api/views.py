@@ -30,10 +30,10 @@ from ..services import (
     trafficking,
 )
 from ..services.errors import TooLarge, Unauthorized, Unsupported, ValidationError
+from ..web import SAFE_METHODS
 from . import bp, schemas
 from .spec import ERRORS, TOTAL_COUNT, answers, openapi_path, served
 
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 csrf.exempt(bp)
 
 

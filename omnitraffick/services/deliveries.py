@@ -72,6 +72,8 @@ def _rolled_back(session) -> None:
 
 def dispatch_ready() -> None:
     """Start a delivery job for each notification committed since the last call."""
+    if not db.session.registry.has():  # no database session this request: nothing committed
+        return
     ready = db.session.info.pop(notifications.READY, None) or []
     for note_id in ready:
         try:

@@ -64,3 +64,19 @@ def test_a_move_changes_the_refresh(client, trafficker, csrf_on, board, later):
 
     assert again.status_code == 200
     assert again.headers["ETag"] != first.headers["ETag"]
+
+
+def test_the_next_day_the_refresh_renders_with_that_days_token(
+    client, trafficker, csrf_on, board, later
+):
+    first = client.get("/board/", headers=fragment_headers())
+    later(86400)  # the same time tomorrow: the token is signed with the day it is made
+
+    again = client.get(
+        "/board/", headers=fragment_headers() | {"If-None-Match": first.headers["ETag"]}
+    )
+    moved = board_move(client, board["draft"], "QA_TESTING", csrf_token=csrf_token(again))
+
+    assert again.status_code == 200
+    assert csrf_token(again) != csrf_token(first)
+    assert moved.status_code == 200, moved.text

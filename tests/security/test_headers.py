@@ -135,6 +135,21 @@ def test_hsts_is_sent_over_https_only(client):
     assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
+def test_a_header_a_response_sets_itself_is_kept_and_sent_once(make_app):
+    app = make_app()
+
+    @app.after_request  # registered last, so it runs before the app's own hooks
+    def framed(response):
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        return response
+
+    response = app.test_client().get("/login", base_url="https://ot.example.com")
+
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers.getlist("Strict-Transport-Security") == ["max-age=31536000"]
+    assert response.headers.getlist("X-Content-Type-Options") == ["nosniff"]
+
+
 # --- cookies ----------------------------------------------------------------------------------
 
 
