@@ -2,8 +2,11 @@
 Fixtures shared by the files of this folder.
 """
 
+from decimal import Decimal
+
 import pytest
 
+from omnitraffick.models import Creative, CreativeKind, TicketAd, TicketAdCreative
 from tests.qa.helpers import CREATE, create_settings
 
 
@@ -32,3 +35,43 @@ def ticket_for(db, make_ticket, campaign, meta):
         return ticket
 
     return make
+
+
+@pytest.fixture
+def creative(db, brand):
+    """A creative in Disney's library (rows as the upload makes them)."""
+
+    def make(name, width, height, *, seconds=None, mime=None, size=200_000, of=None):
+        video = seconds is not None
+        row = Creative(
+            brand=of or brand,
+            kind=CreativeKind.VIDEO if video else CreativeKind.IMAGE,
+            original_name=name,
+            stored_key=f"{(of or brand).id}/{name}",
+            mime_type=mime or ("video/mp4" if video else "image/jpeg"),
+            width=width,
+            height=height,
+            aspect_ratio="",
+            size_bytes=size,
+            duration_seconds=Decimal(str(seconds)) if video else None,
+        )
+        db.session.add(row)
+        db.session.commit()
+        return row
+
+    return make
+
+
+@pytest.fixture
+def add_ad(db):
+    """An ad on a ticket; `creatives` in order; texts as the ad editor saves them."""
+
+    def add(ticket, position=1, name_text="Hero", placements=("meta_feed",), creatives=(), **f):
+        ad = TicketAd(position=position, name_text=name_text, placements=list(placements), **f)
+        for n, row in enumerate(creatives, 1):
+            ad.creative_links.append(TicketAdCreative(creative=row, position=n))
+        ticket.ads.append(ad)
+        db.session.commit()
+        return ad
+
+    return add

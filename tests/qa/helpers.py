@@ -69,3 +69,31 @@ def set_ceilings(db, brand, daily=None, lifetime=None, currency="USD"):
     brand.lifetime_budget_ceiling = None if lifetime is None else Decimal(lifetime)
     brand.ceiling_currency = currency
     db.session.commit()
+
+
+# --- ads -------------------------------------------------------------------------------------
+
+AD_RULES = {
+    "translator",
+    "ad_creative_specs",
+    "ad_text_cut_off",
+    "ad_complete",
+    "ad_landing",
+    "ads_present",
+}
+
+META_TEXTS = {"primary_text": "Sail with Moana.", "call_to_action": "LEARN_MORE"}
+# Google's campaign type follows the ticket's objective (translators/google_ads.py OBJECTIVES):
+# TRAFFIC makes a Search campaign (responsive search ads), AWARENESS a Display campaign
+# (responsive display ads). create_settings() is TRAFFIC.
+DISPLAY = {"objective": "AWARENESS"}
+DISPLAY_TEXTS = {
+    "headline": "Moana",
+    "long_headline": "Moana sails again",
+    "description": "In cinemas now",
+    "business_name": "Disney",
+}
+
+
+def ad_failures(findings):
+    return {code: findings[code].message for code in failed(findings) & AD_RULES}

@@ -2,6 +2,7 @@
 shared by the files of this folder.
 """
 
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -12,7 +13,9 @@ from omnitraffick.services.translators import (
     TranslationError,
     TranslationInput,
     translate,
+    translator_for,
 )
+from omnitraffick.services.translators.base import AdFile, AdInput
 
 NAME = "DIS_US_{}_2026_MoanaLaunch"
 
@@ -87,3 +90,50 @@ class _Ticket:
         if self._name_error:
             raise ValidationError("'x' is not a taxonomy name.")
         return "DIS_UK_META_2026_MoanaLaunch"
+
+
+# --- ads -----------------------------------------------------------------------------------------
+
+URL = "https://www.disney.com/moana?utm_source=meta"
+STORY = AdFile("7/story.mp4", "story.mp4", "video", "video/mp4", 1080, 1920, 900_000, Decimal(10))
+HERO = AdFile("7/hero.jpg", "hero.jpg", "image", "image/jpeg", 1200, 628, 200_000)
+SQUARE = AdFile("7/square.png", "square.png", "image", "image/png", 600, 600, 100_000)
+TALL = AdFile("7/tall.png", "tall.png", "image", "image/png", 1080, 1920, 100_000)
+TINY = AdFile("7/tiny.png", "tiny.png", "image", "image/png", 100, 300, 1_000)
+
+
+def ad(position=1, files=(HERO,), **fields) -> AdInput:
+    values = {
+        "name": f"AD_{position}",
+        "name_problem": None,
+        "placements": (),
+        "files": files,
+        "primary_text": "Set sail with Moana.",
+        "headlines": ("Moana is back",),
+        "descriptions": ("In theatres now",),
+        "call_to_action": "LEARN_MORE",
+        "landing_url": URL,
+    }
+    return AdInput(position=position, **(values | fields))
+
+
+def data(channel, *ads, request_type=RequestType.CREATE_CAMPAIGN, **overrides) -> TranslationInput:
+    return TranslationInput(
+        platform_name=NAME.format(channel),
+        request_type=request_type,
+        settings=settings(**overrides),
+        currency="USD",
+        country="US",
+        created_object_id="120210000000001"
+        if request_type is not RequestType.CREATE_CAMPAIGN
+        else None,
+        ads=ads,
+    )
+
+
+def calls(translation, start):
+    return [request.to_dict() for request in translation.requests[start:]]
+
+
+def translate_lookup(channel, request):
+    return translator_for(channel).lookup(request)
